@@ -1,0 +1,66 @@
+// Picks the embedder for a handle from environment variables; "none" (lexical only) is the default.
+import { LmosError } from "../errors.ts";
+import { createOpenAIEmbedder } from "./openai-embedder.ts";
+import type { Embedder } from "./types.ts";
+
+/** Environment variables, as in `process.env`. */
+export type Env = Record<string, string | undefined>;
+
+// Local OpenAI-compatible servers: base-URL variable and usual default address (as in the llm layer).
+const localServers: Record<string, { env: string; url: string }> = {
+  ollama: { env: "OLLAMA_BASE_URL", url: "http://localhost:11434/v1" },
+  vllm: { env: "VLLM_BASE_URL", url: "http://localhost:8000/v1" },
+  lmstudio: { env: "LMSTUDIO_BASE_URL", url: "http://localhost:1234/v1" },
+  llamacpp: { env: "LLAMACPP_BASE_URL", url: "http://localhost:8080/v1" },
+};
+
+function intFromEnv(env: Env, name: string, fallback: number, min: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min) {
+    throw new LmosError("invalid_argument", `${name} must be an integer ≥ ${min}, got "${raw}"`);
+  }
+  return n;
+}
+
+/** The embedder for a handle ("openai/text-embedding-3-small", "ollama/nomic-embed-text"), or null for none. */
+export function createEmbedder(handle: string | null | undefined, env: Env = process.env): Embedder | null {
+  if (handle == null || handle === "" || handle.toLowerCase() === "none") return null;
+  const slash = handle.indexOf("/");
+  if (slash <= 0 || slash === handle.length - 1) {
+    throw new LmosError(
+      "invalid_argument",
+      `Invalid embedding handle "${handle}": use provider/model (e.g. openai/text-embedding-3-small) or none`,
+    );
+  }
+  const provider = handle.slice(0, slash).toLowerCase();
+  const model = handle.slice(slash + 1);
+  const common = {
+    handle,
+    model,
+    maxRetries: intFromEnv(env, "LMOS_MAX_RETRIES", 2, 0),
+    timeoutMs: intFromEnv(env, "LMOS_LLM_TIMEOUT_MS", 120_000, 1),
+  };
+  if (provider === "openai") {
+    if (!env.OPENAI_API_KEY && !env.OPENAI_BASE_URL) {
+      throw new LmosError(
+        "no_provider",
+        `No embedding provider configured for ${handle}: set OPENAI_API_KEY (or OPENAI_BASE_URL for a local server), or use embedding none`,
+      );
+    }
+    return createOpenAIEmbedder({
+      ...common,
+      apiKey: env.OPENAI_API_KEY || "not-needed",
+      baseURL: env.OPENAI_BASE_URL || "https://api.openai.com/v1",
+    });
+  }
+  const local = localServers[provider];
+  if (local) {
+    return createOpenAIEmbedder({ ...common, apiKey: "not-needed", baseURL: env[local.env] || local.url });
+  }
+  throw new LmosError(
+    "invalid_argument",
+    `Unknown embedding provider "${provider}" in ${handle}: use openai/<model>, ${Object.keys(localServers).join("/, ")}/<model>, or none`,
+  );
+}

@@ -1,0 +1,52 @@
+// One error type for every layer: a machine-readable code, a message a user can act on, and the HTTP
+// status the server maps it to. A leaf module: every layer may import it.
+
+export type ErrorCode =
+  | "bad_request"
+  | "invalid_argument"
+  | "not_found"
+  | "conflict"
+  | "payload_too_large"
+  | "unauthorized"
+  | "no_provider"
+  | "provider_error"
+  | "provider_timeout"
+  | "cancelled"
+  | "busy"
+  | "internal";
+
+const statusOf: Record<ErrorCode, number> = {
+  bad_request: 400,
+  invalid_argument: 422,
+  not_found: 404,
+  conflict: 409,
+  payload_too_large: 413,
+  unauthorized: 401,
+  no_provider: 400,
+  provider_error: 502,
+  provider_timeout: 504,
+  cancelled: 409,
+  busy: 409,
+  internal: 500,
+};
+
+/** An error with a code and a message that says what to do next. */
+export class LmosError extends Error {
+  override readonly name = "LmosError";
+  readonly code: ErrorCode;
+  readonly status: number;
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+    this.status = statusOf[code];
+  }
+  static is(e: unknown): e is LmosError {
+    return e instanceof LmosError;
+  }
+}
+
+/** Throws LmosError("not_found") unless the value is present. */
+export function found<T>(value: T | null | undefined, what: string): T {
+  if (value == null) throw new LmosError("not_found", `${what} not found`);
+  return value;
+}

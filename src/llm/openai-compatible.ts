@@ -1,0 +1,201 @@
+// Driver for OpenAI-compatible chat completions: OpenAI itself, Ollama, vLLM, llama.cpp server, LM Studio.
+import OpenAI from "openai";
+import type {
+  ChatCompletionCreateParamsBase,
+  ChatCompletionMessageParam,
+  ChatCompletionTool,
+} from "openai/resources/chat/completions";
+import { type CallContext, toProviderError } from "./provider-error.ts";
+import type {
+  ChatMessage,
+  ChatOptions,
+  ChatRequest,
+  ChatResponse,
+  Provider,
+  ToolCall,
+  ToolSpec,
+} from "./types.ts";
+
+/** How to reach one OpenAI-compatible server. */
+export interface DriverConfig {
+  /** Provider name reported by the driver (the handle's prefix). */
+  name: string;
+  apiKey: string;
+  baseURL: string;
+  maxRetries: number;
+  timeoutMs: number;
+}
+
+function toWireMessage(m: ChatMessage): ChatCompletionMessageParam {
+  switch (m.role) {
+    case "system":
+    case "user":
+      return { role: m.role, content: m.content };
+    case "tool":
+      return { role: "tool", tool_call_id: m.toolCallId, content: m.content };
+    case "assistant":
+      return m.toolCalls && m.toolCalls.length > 0
+        ? {
+            role: "assistant",
+            content: m.content,
+            tool_calls: m.toolCalls.map((c) => ({
+              id: c.id,
+              type: "function" as const,
+              function: { name: c.name, arguments: c.arguments },
+            })),
+          }
+        : { role: "assistant", content: m.content ?? "" };
+  }
+}
+
+function toWireTool(t: ToolSpec): ChatCompletionTool {
+  return {
+    type: "function",
+    function: { name: t.name, description: t.description, parameters: t.parameters },
+  };
+}
+
+function mapFinish(reason: string | null | undefined, hasToolCalls: boolean): ChatResponse["finishReason"] {
+  // Some local servers say "stop" even when they return tool calls; the calls are what matters.
+  if (hasToolCalls && (reason === "stop" || reason === "tool_calls" || !reason)) return "tool_calls";
+  switch (reason) {
+    case "stop":
+      return "stop";
+    case "tool_calls":
+    case "function_call":
+      return "tool_calls";
+    case "length":
+      return "length";
+    case "content_filter":
+      return "content_filter";
+    default:
+      return "other";
+  }
+}
+
+function usageOf(u: OpenAI.CompletionUsage | null | undefined): ChatResponse["usage"] {
+  const promptTokens = u?.prompt_tokens ?? 0;
+  const completionTokens = u?.completion_tokens ?? 0;
+  return { promptTokens, completionTokens, totalTokens: u?.total_tokens ?? promptTokens + completionTokens };
+}
+
+/** Reasoning text: `reasoning_content` (DeepSeek, vLLM, llama.cpp) or `reasoning` (Ollama, OpenRouter). */
+function reasoningOf(x: unknown): string {
+  const r = (x as { reasoning_content?: unknown; reasoning?: unknown }) ?? {};
+  if (typeof r.reasoning_content === "string") return r.reasoning_content;
+  return typeof r.reasoning === "string" ? r.reasoning : "";
+}
+
+/** A Provider that speaks OpenAI chat completions. */
+export function createOpenAICompatibleProvider(config: DriverConfig): Provider {
+  const client = new OpenAI({
+    apiKey: config.apiKey,
+    baseURL: config.baseURL,
+    maxRetries: config.maxRetries,
+    timeout: config.timeoutMs,
+  });
+
+  function params(request: ChatRequest): ChatCompletionCreateParamsBase {
+    const p: ChatCompletionCreateParamsBase = {
+      model: request.model,
+      messages: request.messages.map(toWireMessage),
+    };
+    if (request.tools && request.tools.length > 0) {
+      p.tools = request.tools.map(toWireTool);
+      if (request.toolChoice) p.tool_choice = request.toolChoice;
+    }
+    if (request.maxOutputTokens !== undefined) {
+      // Reasoning models reject max_tokens; local servers may not know max_completion_tokens.
+      if (/^(o\d|gpt-5)/.test(request.model)) p.max_completion_tokens = request.maxOutputTokens;
+      else p.max_tokens = request.maxOutputTokens;
+    }
+    if (request.temperature !== undefined) p.temperature = request.temperature;
+    return p;
+  }
+
+  async function complete(request: ChatRequest, signal?: AbortSignal): Promise<ChatResponse> {
+    const r = await client.chat.completions.create({ ...params(request), stream: false }, { signal });
+    const choice = r.choices[0];
+    const toolCalls: ToolCall[] = (choice?.message.tool_calls ?? []).flatMap((c, i) =>
+      c.type === "function"
+        ? [{ id: c.id || `call_${i}`, name: c.function.name, arguments: c.function.arguments ?? "" }]
+        : [],
+    );
+    return {
+      text: choice?.message.content ?? "",
+      reasoning: reasoningOf(choice?.message),
+      toolCalls,
+      finishReason: mapFinish(choice?.finish_reason, toolCalls.length > 0),
+      usage: usageOf(r.usage),
+    };
+  }
+
+  async function stream(
+    request: ChatRequest,
+    onDelta: NonNullable<ChatOptions["onDelta"]>,
+    signal?: AbortSignal,
+  ): Promise<ChatResponse> {
+    const s = await client.chat.completions.create(
+      { ...params(request), stream: true, stream_options: { include_usage: true } },
+      { signal },
+    );
+    let text = "";
+    let reasoning = "";
+    let finish: string | null = null;
+    let usage: OpenAI.CompletionUsage | undefined;
+    const calls: ToolCall[] = [];
+    for await (const chunk of s) {
+      if (chunk.usage) usage = chunk.usage;
+      const choice = chunk.choices[0];
+      if (!choice) continue;
+      if (choice.finish_reason) finish = choice.finish_reason;
+      const d = choice.delta;
+      if (!d) continue;
+      const think = reasoningOf(d);
+      if (think) {
+        reasoning += think;
+        onDelta({ type: "reasoning-delta", text: think });
+      }
+      if (d.content) {
+        text += d.content;
+        onDelta({ type: "text-delta", text: d.content });
+      }
+      for (const t of d.tool_calls ?? []) {
+        calls[t.index] ??= { id: "", name: "", arguments: "" };
+        const call = calls[t.index];
+        if (t.id) call.id = t.id;
+        if (t.function?.name) call.name += t.function.name;
+        const argumentsDelta = t.function?.arguments ?? "";
+        call.arguments += argumentsDelta;
+        onDelta({
+          type: "tool-call-delta",
+          index: t.index,
+          id: t.id,
+          name: t.function?.name,
+          argumentsDelta,
+        });
+      }
+    }
+    const toolCalls = calls.filter(Boolean).map((c, i) => ({ ...c, id: c.id || `call_${i}` }));
+    return {
+      text,
+      reasoning,
+      toolCalls,
+      finishReason: mapFinish(finish, toolCalls.length > 0),
+      usage: usageOf(usage),
+    };
+  }
+
+  return {
+    name: config.name,
+    async chat(request, options = {}) {
+      const { signal, onDelta } = options;
+      try {
+        return onDelta ? await stream(request, onDelta, signal) : await complete(request, signal);
+      } catch (e) {
+        const ctx: CallContext = { provider: config.name, model: request.model, signal, ...config };
+        throw toProviderError(e, ctx);
+      }
+    },
+  };
+}

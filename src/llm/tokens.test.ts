@@ -1,0 +1,53 @@
+import { describe, expect, it } from "vitest";
+import { countMessageTokens, countToolTokens, createTokenCounter } from "./tokens.ts";
+
+describe("createTokenCounter", () => {
+  it("counts exactly with o200k_base for current OpenAI models and cl100k_base for older ones", () => {
+    const modern = createTokenCounter("openai/gpt-4o-mini");
+    expect(modern).toMatchObject({ encoding: "o200k_base", exact: true });
+    expect(modern.count("hello world")).toBe(2);
+    expect(createTokenCounter("openai/gpt-5").encoding).toBe("o200k_base");
+    expect(createTokenCounter("openai/o3-mini").encoding).toBe("o200k_base");
+    const old = createTokenCounter("openai/gpt-4");
+    expect(old).toMatchObject({ encoding: "cl100k_base", exact: true });
+    expect(old.count("hello world")).toBe(2);
+  });
+
+  it("estimates with cl100k_base for other providers and says so", () => {
+    expect(createTokenCounter("anthropic/claude-sonnet-4")).toMatchObject({
+      encoding: "cl100k_base",
+      exact: false,
+    });
+    expect(createTokenCounter("ollama/llama3.1")).toMatchObject({ exact: false });
+  });
+
+  it("counts special-token text as plain text and gives the same answer when memoised", () => {
+    const c = createTokenCounter("openai/gpt-4o");
+    const text = "user typed <|endoftext|> here";
+    const first = c.count(text);
+    expect(first).toBeGreaterThan(3);
+    expect(c.count(text)).toBe(first);
+    expect(c.count("")).toBe(0);
+  });
+});
+
+describe("message and tool counts", () => {
+  const c = createTokenCounter("openai/gpt-4o");
+
+  it("adds per-message overhead and tool calls", () => {
+    const plain = countMessageTokens(c, { role: "user", content: "hello world" });
+    expect(plain).toBe(2 + 4);
+    const withCall = countMessageTokens(c, {
+      role: "assistant",
+      content: null,
+      toolCalls: [{ id: "1", name: "send_message", arguments: '{"message":"hello world"}' }],
+    });
+    expect(withCall).toBeGreaterThan(10);
+  });
+
+  it("counts tool specs by their JSON", () => {
+    const spec = { name: "f", description: "does a thing", parameters: { type: "object" } };
+    expect(countToolTokens(c, [spec])).toBeGreaterThan(countToolTokens(c, []));
+    expect(countToolTokens(c, [spec, spec])).toBe(2 * countToolTokens(c, [spec]));
+  });
+});

@@ -1,0 +1,5 @@
+// The store layer's public face: the Store contract, id helpers and the embedded SQLite store.
+export * from "./types.ts";
+export { type IdPrefix, newId, nowIso } from "./ids.ts";
+export { DEFAULT_AGENT_SETTINGS, newAgentRecord } from "./agent-record.ts";
+export { openSqliteStore } from "./sqlite/open.ts";

@@ -1,0 +1,103 @@
+// A read cache for the per-step hot path: the agent record (whose in-context id list is large and
+// costly to parse) and its message count. Own writes update it after they commit; a commit by any other
+// connection (another process on the same file) bumps PRAGMA data_version and drops the whole cache.
+import type BetterSqlite3 from "better-sqlite3";
+import type { AgentRecord } from "../types.ts";
+import { canonicalIso, type Sql } from "./sql.ts";
+
+// Callers may mutate what they get; the cache hands out copies of everything mutable.
+function copy(a: AgentRecord): AgentRecord {
+  return {
+    ...a,
+    tags: [...a.tags],
+    metadata: { ...a.metadata },
+    settings: { ...a.settings },
+    inContextMessageIds: [...a.inContextMessageIds],
+  };
+}
+
+/** Cached agents and message counts, valid while no other connection has written. */
+export class AgentCache {
+  private readonly agents = new Map<string, AgentRecord>();
+  private readonly counts = new Map<string, number>();
+  private readonly version: BetterSqlite3.Statement;
+  private seen = -1;
+
+  constructor(sql: Sql) {
+    this.version = sql.db.prepare("PRAGMA data_version").pluck();
+  }
+
+  private fresh(): void {
+    const v = this.version.get() as number;
+    if (v !== this.seen) {
+      this.agents.clear();
+      this.counts.clear();
+      this.seen = v;
+    }
+  }
+
+  /** The agent, from cache or from load (null results are not cached). */
+  agent(id: string, load: () => AgentRecord | null): AgentRecord | null {
+    this.fresh();
+    let a = this.agents.get(id);
+    if (!a) {
+      const loaded = load();
+      if (!loaded) return null;
+      a = loaded;
+      this.agents.set(id, a);
+    }
+    return copy(a);
+  }
+
+  /** The agent's stored in-context ids (not a copy: read only), from cache or from load. */
+  contextIds(id: string, load: () => string[]): string[] {
+    this.fresh();
+    return this.agents.get(id)?.inContextMessageIds ?? load();
+  }
+
+  /** The agent's message count, from cache or from load. */
+  count(agentId: string, load: () => number): number {
+    this.fresh();
+    let n = this.counts.get(agentId);
+    if (n === undefined) {
+      n = load();
+      this.counts.set(agentId, n);
+    }
+    return n;
+  }
+
+  /** Records a committed write of the full agent. */
+  stored(a: AgentRecord): void {
+    this.fresh();
+    this.agents.set(a.id, copy(a));
+  }
+
+  /** Records a committed patch (with the updatedAt it was written with). */
+  patched(id: string, patch: Partial<AgentRecord>): void {
+    this.fresh();
+    const a = this.agents.get(id);
+    if (!a) return;
+    const next: AgentRecord = { ...a, ...patch, id };
+    for (const k of ["memoryEditedAt", "lastRunAt", "createdAt", "updatedAt"] as const) {
+      const v = next[k];
+      if (typeof v === "string") (next as unknown as Record<string, string>)[k] = canonicalIso(v);
+    }
+    if (patch.inContextMessageIds) next.inContextMessageIds = [...patch.inContextMessageIds];
+    this.agents.set(id, next);
+  }
+
+  /** Records committed messages (counts only grow this way). */
+  messagesAdded(agentIds: string[]): void {
+    this.fresh();
+    for (const id of agentIds) {
+      const n = this.counts.get(id);
+      if (n !== undefined) this.counts.set(id, n + 1);
+    }
+  }
+
+  /** Forgets an agent (deleted, or written in a way the cache does not track). */
+  forget(id: string): void {
+    this.agents.delete(id);
+    this.counts.delete(id);
+  }
+}

@@ -1,0 +1,29 @@
+// Opening the embedded database: file, pragmas, sqlite-vec, migrations.
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import Database from "better-sqlite3";
+import * as sqliteVec from "sqlite-vec";
+import type { Store } from "../types.ts";
+import { migrate } from "./migrations.ts";
+import { Sql } from "./sql.ts";
+import { SqliteStore } from "./store.ts";
+
+/** Opens (creating if needed, parent folders included) the SQLite database at path, or ":memory:". */
+export async function openSqliteStore(path: string): Promise<Store> {
+  const memory = path === ":memory:" || path === "";
+  if (!memory) mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path);
+  try {
+    // WAL: readers never block the writer; NORMAL sync survives process crashes (not power loss).
+    db.pragma("journal_mode = WAL");
+    db.pragma("busy_timeout = 5000");
+    db.pragma("foreign_keys = ON");
+    db.pragma("synchronous = NORMAL");
+    sqliteVec.load(db);
+    migrate(db);
+  } catch (e) {
+    db.close();
+    throw e;
+  }
+  return new SqliteStore(new Sql(db));
+}

@@ -1,0 +1,54 @@
+// A better-sqlite3 connection with a statement cache: every distinct SQL text is prepared once, so the
+// dynamic queries (filters, patches) cost a Map lookup after their first use.
+import type BetterSqlite3 from "better-sqlite3";
+
+/** A connection plus its prepared-statement cache. */
+export class Sql {
+  private readonly statements = new Map<string, BetterSqlite3.Statement>();
+  constructor(readonly db: BetterSqlite3.Database) {}
+
+  /** The prepared statement for this SQL text (prepared on first use). */
+  stmt(sql: string): BetterSqlite3.Statement {
+    let s = this.statements.get(sql);
+    if (!s) {
+      s = this.db.prepare(sql);
+      this.statements.set(sql, s);
+    }
+    return s;
+  }
+
+  get<T>(sql: string, ...params: unknown[]): T | undefined {
+    return this.stmt(sql).get(...params) as T | undefined;
+  }
+
+  all<T>(sql: string, ...params: unknown[]): T[] {
+    return this.stmt(sql).all(...params) as T[];
+  }
+
+  run(sql: string, ...params: unknown[]): BetterSqlite3.RunResult {
+    return this.stmt(sql).run(...params);
+  }
+
+  /** Runs fn in a transaction (a savepoint when nested); any throw rolls everything back. IMMEDIATE
+   * takes the write lock up front, so a read-then-write cannot fail with BUSY_SNAPSHOT when another
+   * process writes the same file; busy_timeout makes it wait instead. */
+  tx<T>(fn: () => T): T {
+    return this.db.transaction(fn).immediate();
+  }
+}
+
+/** A Float32Array as the little-endian BLOB sqlite-vec reads. */
+export function vectorBlob(v: Float32Array): Buffer {
+  return Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+}
+
+/** Canonical ISO-8601 (ms, Z) so timestamps order correctly as text; unparseable input is kept as is. */
+export function canonicalIso(value: string): string {
+  const t = Date.parse(value);
+  return Number.isNaN(t) ? value : new Date(t).toISOString();
+}
+
+/** An inclusive upper time bound: a bare date means the end of that day. */
+export function endBound(value: string): string {
+  return /^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T23:59:59.999Z` : canonicalIso(value);
+}

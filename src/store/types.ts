@@ -1,0 +1,359 @@
+// The Store contract. Kernel, memory and sources see only this interface; runtime picks the
+// implementation (sqlite/ today, postgres/ later). Every method is async so a networked store fits.
+// Ids are strings with Letta's prefixes: agent-, block-, message-, passage-, tool-, source-, file-, run-, step-.
+
+export type Role = "system" | "user" | "assistant" | "tool";
+
+/** A content part of a stored message (Letta's content union, the parts lmos uses). */
+export type ContentPart =
+  | { type: "text"; text: string }
+  | { type: "reasoning"; text: string }
+  | { type: "image"; url?: string; mediaType?: string; data?: string };
+
+export interface ToolCallRecord {
+  id: string;
+  name: string;
+  /** The arguments exactly as the model produced them (may be invalid JSON). */
+  arguments: string;
+}
+
+export interface MessageRecord {
+  id: string;
+  agentId: string;
+  role: Role;
+  content: ContentPart[];
+  toolCalls: ToolCallRecord[];
+  /** For role "tool": the call this message answers. */
+  toolCallId: string | null;
+  /** For role "tool": the tool's name; for user/assistant an optional sender name. */
+  name: string | null;
+  /** Inner kind for messages the kernel writes itself (heartbeat, system_alert, summary); null otherwise. */
+  kind: string | null;
+  runId: string | null;
+  stepId: string | null;
+  /** ISO-8601 UTC. */
+  createdAt: string;
+  /** Monotonic per store; orders messages created in the same millisecond. */
+  seq: number;
+}
+
+export interface BlockRecord {
+  id: string;
+  label: string;
+  value: string;
+  description: string | null;
+  /** Character limit; edits past it fail. */
+  limit: number;
+  readOnly: boolean;
+  metadata: Record<string, unknown>;
+  tags: string[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface ToolRecord {
+  id: string;
+  name: string;
+  description: string;
+  /** OpenAI function schema: { name, description, parameters }. */
+  jsonSchema: Record<string, unknown>;
+  sourceCode: string | null;
+  sourceType: string | null;
+  /** Letta's tool_type: "letta_core", "letta_memory_core", "letta_files_core", "custom", ... */
+  toolType: string;
+  tags: string[];
+  returnCharLimit: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** Per-agent behaviour switches that are not Letta fields of their own. */
+export interface AgentSettings {
+  /** MemGPT heartbeats (true) or Letta v1 style "continue while the model calls tools" (false). */
+  heartbeats: boolean;
+  /** "send_message": replies go through the send_message tool; "text": plain assistant text is the reply. */
+  replyMode: "send_message" | "text";
+  /** Share of the context window past which the model is warned (default 0.75). */
+  warnFraction: number;
+  /** Share of in-context messages evicted when the window is full (default 0.5). */
+  evictFraction: number;
+  maxSteps: number;
+}
+
+export interface AgentRecord {
+  id: string;
+  name: string;
+  description: string | null;
+  agentType: string;
+  /** The raw system prompt (not compiled). */
+  system: string;
+  /** Model handle "provider/model". */
+  model: string;
+  /** Embedding handle, or null for lexical only. */
+  embedding: string | null;
+  /** Override of the model's context window, or null for the model's own. */
+  contextWindow: number | null;
+  tags: string[];
+  metadata: Record<string, unknown>;
+  settings: AgentSettings;
+  /** Ids of the messages in the context window, oldest first (the system prompt is compiled, not listed). */
+  inContextMessageIds: string[];
+  /** The recursive summary of evicted messages ("" when none). */
+  summary: string;
+  /** When core memory was last edited (ISO), for the memory metadata. */
+  memoryEditedAt: string | null;
+  /** Whether the pressure warning was sent since the last eviction. */
+  pressureWarned: boolean;
+  lastStopReason: string | null;
+  lastRunAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface PassageRecord {
+  id: string;
+  /** Archival passages belong to an agent; document passages to a source and file. */
+  agentId: string | null;
+  sourceId: string | null;
+  fileId: string | null;
+  text: string;
+  tags: string[];
+  metadata: Record<string, unknown>;
+  embeddingModel: string | null;
+  createdAt: string;
+}
+
+export interface SourceRecord {
+  id: string;
+  name: string;
+  description: string | null;
+  instructions: string | null;
+  embedding: string | null;
+  metadata: Record<string, unknown>;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface FileRecord {
+  id: string;
+  sourceId: string;
+  fileName: string;
+  fileType: string;
+  fileSize: number;
+  contentHash: string;
+  status: "pending" | "parsing" | "embedding" | "completed" | "error";
+  error: string | null;
+  totalChunks: number;
+  /** Full parsed text, for the open/grep file tools. */
+  text: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface RunRecord {
+  id: string;
+  agentId: string;
+  status: "running" | "completed" | "failed" | "cancelled";
+  stopReason: string | null;
+  createdAt: string;
+  completedAt: string | null;
+}
+
+export interface Usage {
+  promptTokens: number;
+  completionTokens: number;
+  totalTokens: number;
+}
+
+export interface StepRecord {
+  id: string;
+  runId: string;
+  agentId: string;
+  index: number;
+  model: string;
+  usage: Usage;
+  createdAt: string;
+}
+
+/** Everything one agent step changes, applied in one transaction by `commitStep`. */
+export interface StepCommit {
+  agentId: string;
+  step: StepRecord;
+  messages: MessageRecord[];
+  /** Embeddings for some of `messages`, by message id (only when an embedder is configured). */
+  messageEmbeddings?: Record<string, Float32Array>;
+  blockUpdates: Array<{ id: string; value: string }>;
+  passageInserts: Array<{ passage: PassageRecord; embedding?: Float32Array }>;
+  passageDeletes: string[];
+  agentPatch: Partial<
+    Pick<
+      AgentRecord,
+      "inContextMessageIds" | "summary" | "memoryEditedAt" | "pressureWarned" | "lastStopReason" | "lastRunAt"
+    >
+  >;
+  /** The run's end, when this step ends the run: written in the same transaction. */
+  runPatch?: Partial<Pick<RunRecord, "status" | "stopReason" | "completedAt">>;
+}
+
+export interface Page {
+  limit?: number;
+  /** Cursor: return items after (before) the item with this id in the given order. */
+  after?: string;
+  before?: string;
+  order?: "asc" | "desc";
+}
+
+export interface MessageQuery extends Page {
+  roles?: Role[];
+  /** ISO bounds, inclusive. */
+  start?: string;
+  end?: string;
+}
+
+export interface LexicalQuery {
+  query: string;
+  limit: number;
+  offset?: number;
+}
+
+export interface RankedId {
+  id: string;
+  score: number;
+}
+
+export interface PassageFilter {
+  agentId?: string;
+  sourceIds?: string[];
+  fileId?: string;
+  tags?: string[];
+  tagMatch?: "any" | "all";
+  start?: string;
+  end?: string;
+}
+
+export interface Store {
+  readonly kind: "sqlite" | "postgres";
+  close(): Promise<void>;
+
+  // agents
+  createAgent(agent: AgentRecord, blockIds: string[], toolIds: string[]): Promise<void>;
+  getAgent(id: string): Promise<AgentRecord | null>;
+  getAgentByName(name: string): Promise<AgentRecord | null>;
+  listAgents(q: Page & { name?: string; tags?: string[]; matchAllTags?: boolean }): Promise<AgentRecord[]>;
+  updateAgent(id: string, patch: Partial<AgentRecord>): Promise<AgentRecord>;
+  deleteAgent(id: string): Promise<void>;
+
+  // blocks (an agent has many; a block may be shared by many agents)
+  createBlock(block: BlockRecord): Promise<void>;
+  getBlock(id: string): Promise<BlockRecord | null>;
+  listBlocks(q: Page & { label?: string }): Promise<BlockRecord[]>;
+  updateBlock(id: string, patch: Partial<BlockRecord>): Promise<BlockRecord>;
+  deleteBlock(id: string): Promise<void>;
+  agentBlocks(agentId: string): Promise<BlockRecord[]>;
+  attachBlock(agentId: string, blockId: string): Promise<void>;
+  detachBlock(agentId: string, blockId: string): Promise<void>;
+  blockAgents(blockId: string): Promise<string[]>;
+
+  // tools
+  upsertTool(tool: ToolRecord): Promise<ToolRecord>;
+  getTool(id: string): Promise<ToolRecord | null>;
+  getToolByName(name: string): Promise<ToolRecord | null>;
+  listTools(q: Page & { name?: string }): Promise<ToolRecord[]>;
+  deleteTool(id: string): Promise<void>;
+  agentTools(agentId: string): Promise<ToolRecord[]>;
+  attachTool(agentId: string, toolId: string): Promise<void>;
+  detachTool(agentId: string, toolId: string): Promise<void>;
+
+  // messages (recall: every message ever)
+  getMessages(ids: string[]): Promise<MessageRecord[]>;
+  listMessages(agentId: string, q: MessageQuery): Promise<MessageRecord[]>;
+  countMessages(agentId: string): Promise<number>;
+  /** BM25 over message text, best first. */
+  searchMessagesLexical(
+    agentId: string,
+    q: LexicalQuery & Omit<MessageQuery, keyof Page>,
+  ): Promise<RankedId[]>;
+  /** Nearest messages by cosine distance (score = similarity), best first. */
+  searchMessagesVector(
+    agentId: string,
+    embedding: Float32Array,
+    q: { limit: number; roles?: MessageRecord["role"][]; start?: string; end?: string },
+  ): Promise<RankedId[]>;
+
+  // passages (archival memory and document chunks)
+  insertPassages(items: Array<{ passage: PassageRecord; embedding?: Float32Array }>): Promise<void>;
+  getPassages(ids: string[]): Promise<PassageRecord[]>;
+  listPassages(filter: PassageFilter, q: Page): Promise<PassageRecord[]>;
+  countPassages(filter: PassageFilter): Promise<number>;
+  deletePassages(ids: string[]): Promise<void>;
+  passageTags(agentId: string): Promise<string[]>;
+  searchPassagesLexical(filter: PassageFilter, q: LexicalQuery): Promise<RankedId[]>;
+  searchPassagesVector(filter: PassageFilter, embedding: Float32Array, limit: number): Promise<RankedId[]>;
+
+  // sources and files
+  createSource(source: SourceRecord): Promise<void>;
+  getSource(id: string): Promise<SourceRecord | null>;
+  getSourceByName(name: string): Promise<SourceRecord | null>;
+  listSources(q: Page & { name?: string }): Promise<SourceRecord[]>;
+  updateSource(id: string, patch: Partial<SourceRecord>): Promise<SourceRecord>;
+  deleteSource(id: string): Promise<void>;
+  attachSource(agentId: string, sourceId: string): Promise<void>;
+  detachSource(agentId: string, sourceId: string): Promise<void>;
+  agentSources(agentId: string): Promise<SourceRecord[]>;
+  sourceAgents(sourceId: string): Promise<string[]>;
+  getFile(id: string): Promise<FileRecord | null>;
+  findFile(sourceId: string, fileName: string): Promise<FileRecord | null>;
+  listFiles(sourceId: string, q: Page): Promise<FileRecord[]>;
+  /** Replaces the file (same id or same source+name) and all its passages in one transaction. */
+  replaceFile(
+    file: FileRecord,
+    passages: Array<{ passage: PassageRecord; embedding?: Float32Array }>,
+  ): Promise<void>;
+  deleteFile(id: string): Promise<void>;
+
+  // runs and steps
+  createRun(run: RunRecord): Promise<void>;
+  updateRun(id: string, patch: Partial<RunRecord>): Promise<void>;
+  getRun(id: string): Promise<RunRecord | null>;
+  listSteps(runId: string): Promise<StepRecord[]>;
+  /** Applies one step's changes atomically: all or nothing. */
+  commitStep(commit: StepCommit): Promise<void>;
+  /** Applies messages + agent patch outside a step (reset, initial messages), atomically. */
+  commitMessages(
+    agentId: string,
+    messages: MessageRecord[],
+    agentPatch: StepCommit["agentPatch"],
+  ): Promise<void>;
+
+  // compressed-memory tier (src/cr): opaque node blobs per agent
+  putMemoryNodes(
+    agentId: string,
+    tier: string,
+    nodes: Array<{ id: string; data: Uint8Array }>,
+  ): Promise<void>;
+  getMemoryNodes(agentId: string, tier: string): Promise<Array<{ id: string; data: Uint8Array }>>;
+
+  // open files (file tools): which files an agent has open, with the window of lines it sees
+  /** Opens a file for an agent at a window, or moves the window of an open file (openedAt = now). */
+  openFile(
+    agentId: string,
+    fileId: string,
+    window: { offset: number; length: number },
+    now: string,
+  ): Promise<void>;
+  /** Closes one file; false when it was not open. */
+  closeFile(agentId: string, fileId: string): Promise<boolean>;
+  /** The agent's open files, least recently opened first. */
+  listOpenFiles(agentId: string): Promise<OpenFileRecord[]>;
+  /** Closes every file the agent has open; returns how many were open. */
+  closeAllFiles(agentId: string): Promise<number>;
+}
+
+/** A file an agent has open, with the window of lines (1-based offset) shown in its context. */
+export interface OpenFileRecord {
+  agentId: string;
+  fileId: string;
+  offset: number;
+  length: number;
+  openedAt: string;
+}
