@@ -1,0 +1,28 @@
+// The context layer's public face: core memory rendering, the context compiler, pressure policy and the
+// system-alert texts the kernel writes.
+export {
+  heartbeatMessage,
+  NON_USER_MSG_PREFIX,
+  pressureWarningMessage,
+  summaryNoticeMessage,
+  systemAlertMessage,
+} from "./alerts.ts";
+export { messageText, toChatMessage, toChatMessages } from "./chat-messages.ts";
+export {
+  type CompiledContext,
+  type CompileInput,
+  type ContextTokens,
+  compileContext,
+  WindowMemo,
+} from "./compile.ts";
+export {
+  CORE_MEMORY_PLACEHOLDER,
+  compileSystemPrompt,
+  type ExtraSection,
+  type MemoryCounts,
+  renderCoreMemory,
+  renderMemoryMetadata,
+  type SystemPromptInput,
+} from "./core-memory.ts";
+export { assessPressure, planEviction, replyReserve } from "./pressure.ts";
+export { formatTime } from "./time.ts";

@@ -1,0 +1,26 @@
+// The tools layer's public face: the base tools, specs the model sees, argument parsing, result
+// packaging, the registry, and schemas of Python tools.
+export { BASE_TOOL_NAMES, baseTools } from "./base-tools.ts";
+export {
+  coreMemoryAppendTool,
+  coreMemoryReplaceTool,
+  memoryRethinkTool,
+  sendMessageTool,
+} from "./memory-tools.ts";
+export { type PythonToolSchema, pythonToolSchema, pythonTypeSchema } from "./python-schema.ts";
+export { ToolRegistry } from "./registry.ts";
+export {
+  archivalMemoryInsertTool,
+  archivalMemorySearchTool,
+  conversationSearchTool,
+} from "./search-tools.ts";
+export {
+  FUNCTION_RETURN_CHAR_LIMIT,
+  formatToolResult,
+  jsonSchemaOf,
+  type ParsedArguments,
+  parseToolArguments,
+  REQUEST_HEARTBEAT_DESCRIPTION,
+  toolSpec,
+} from "./spec.ts";
+export { type ToolContext, type ToolDefinition, ToolError } from "./types.ts";
