@@ -1,0 +1,16 @@
+// The kernel's public face: the agent loop (runAgent / AgentRunner), its inputs, events and seams.
+export type { AgentEvent, RunUsage, StopReason } from "./events.ts";
+export { replyOf } from "./messages.ts";
+export type { EvictionResult } from "./pressure.ts";
+export { KeyedQueue } from "./queue.ts";
+export { DEFAULT_MAX_STEPS, type KernelRunResult, runAgent } from "./run.ts";
+export { AgentRunner } from "./runner.ts";
+export type {
+  ContextExtension,
+  KernelDeps,
+  KernelInputMessage,
+  KernelRunOptions,
+  RunInput,
+  StepTiming,
+} from "./types.ts";
+export { type CompiledView, compileView, loadView, MessageCache, type StepView } from "./view.ts";

@@ -1,0 +1,159 @@
+// A run: the input is committed first (nothing is lost if the model then fails), then steps run until the
+// model yields, the step limit is hit, the provider fails, or the run is cancelled. Usage adds up over
+// steps. The run record in the store ends completed, failed or cancelled with its stop reason.
+import { LmosError } from "../errors.ts";
+import { newId, nowIso } from "../store/index.ts";
+import type { MessageRecord } from "../store/types.ts";
+import type { AgentEvent, RunUsage, StopReason } from "./events.ts";
+import { type MessageOrigin, textMessage } from "./messages.ts";
+import { runStep } from "./step.ts";
+import type { KernelDeps, KernelRunOptions, RunInput } from "./types.ts";
+import type { MessageCache } from "./view.ts";
+
+/** Default step limit per run (Letta's DEFAULT_MAX_STEPS). */
+export const DEFAULT_MAX_STEPS = 50;
+
+export interface KernelRunResult {
+  runId: string;
+  agentId: string;
+  stopReason: StopReason;
+  /** Every message the run stored, input first, in order. */
+  messages: MessageRecord[];
+  events: AgentEvent[];
+  usage: RunUsage;
+  /** What the user was told: send_message arguments or reply text, in order. */
+  replies: string[];
+  /** Set when the run failed (provider error after retries, or an internal error). */
+  error?: { code: string; message: string };
+}
+
+const HIDDEN = "[This is an automated system message hidden from the user] ";
+
+/** The stored messages of the run's input. System input reaches the model as a system alert. */
+function inputMessages(origin: MessageOrigin, input: RunInput): MessageRecord[] {
+  if (input.type === "wakeup") {
+    const reason = `${HIDDEN}Timed wake-up${input.reason ? `: ${input.reason}` : ""}.`;
+    const text = JSON.stringify({ type: "heartbeat", reason, time: origin.now });
+    return [textMessage(origin, "user", text, { kind: "wakeup" })];
+  }
+  return input.messages.map((m) => {
+    if (m.role === "system") {
+      const text = JSON.stringify({ type: "system_alert", message: m.content, time: origin.now });
+      return textMessage(origin, "user", text, { kind: "system_alert", name: m.name });
+    }
+    return textMessage(origin, m.role, m.content, { name: m.name });
+  });
+}
+
+function isCancellation(e: unknown, signal?: AbortSignal): boolean {
+  if (signal?.aborted) return true;
+  return e instanceof Error && (e.name === "AbortError" || (LmosError.is(e) && e.code === "cancelled"));
+}
+
+const PROVIDER_CODES = new Set(["provider_error", "provider_timeout", "no_provider"]);
+
+/** Runs an agent on one input to completion. Throws only before anything is stored (unknown agent, no provider). */
+export async function runAgent(
+  deps: KernelDeps,
+  cache: MessageCache,
+  agentId: string,
+  input: RunInput,
+  options: KernelRunOptions = {},
+): Promise<KernelRunResult> {
+  const agent = await deps.store.getAgent(agentId);
+  if (!agent) throw new LmosError("not_found", `agent ${agentId} not found`);
+  deps.providerFor(agent.model); // fail before storing anything when no provider is configured
+  const runId = options.runId ?? newId("run");
+  const maxSteps = options.maxSteps ?? agent.settings.maxSteps ?? DEFAULT_MAX_STEPS;
+  const signal = options.signal;
+  const events: AgentEvent[] = [];
+  const emit = (e: AgentEvent) => {
+    events.push(e);
+    options.onEvent?.(e);
+  };
+  const usage: RunUsage = { promptTokens: 0, completionTokens: 0, totalTokens: 0, stepCount: 0 };
+  const messages: MessageRecord[] = [];
+  const replies: string[] = [];
+  const now = deps.now?.() ?? nowIso();
+
+  await deps.store.createRun({
+    id: runId,
+    agentId,
+    status: "running",
+    stopReason: null,
+    createdAt: now,
+    completedAt: null,
+  });
+  emit({ type: "run-start", runId, agentId });
+  const inputs = inputMessages({ agentId, runId, stepId: null, now }, input);
+  await deps.store.commitMessages(agentId, inputs, {
+    inContextMessageIds: [...agent.inContextMessageIds, ...inputs.map((m) => m.id)],
+  });
+  cache.remember(agentId, inputs);
+  messages.push(...inputs);
+  for (const message of inputs) emit({ type: "message", runId, agentId, stepId: null, message });
+
+  let stopReason: StopReason = "end_turn";
+  let finished = false; // the last step committed the run's end
+  let error: KernelRunResult["error"];
+  for (let stepIndex = 0; ; stepIndex++) {
+    if (signal?.aborted) {
+      stopReason = "cancelled";
+      break;
+    }
+    if (stepIndex >= maxSteps) {
+      stopReason = "max_steps";
+      break;
+    }
+    try {
+      const outcome = await runStep({
+        deps,
+        cache,
+        agentId,
+        runId,
+        stepIndex,
+        lastAllowed: stepIndex + 1 >= maxSteps,
+        signal,
+        streamTokens: options.streamTokens ?? false,
+        emit,
+      });
+      messages.push(...outcome.messages);
+      replies.push(...outcome.replies);
+      if (outcome.messages.length > 0 || outcome.usage.totalTokens > 0) {
+        usage.stepCount++;
+        usage.promptTokens += outcome.usage.promptTokens;
+        usage.completionTokens += outcome.usage.completionTokens;
+        usage.totalTokens += outcome.usage.totalTokens;
+      }
+      if (!outcome.continue) {
+        stopReason = outcome.stopReason;
+        finished = outcome.finished;
+        break;
+      }
+    } catch (e) {
+      if (isCancellation(e, signal)) {
+        stopReason = "cancelled";
+        break;
+      }
+      const code = LmosError.is(e) ? e.code : "internal";
+      stopReason = PROVIDER_CODES.has(code) ? "llm_api_error" : "error";
+      error = { code, message: e instanceof Error ? e.message : String(e) };
+      emit({ type: "run-error", runId, agentId, ...error });
+      break;
+    }
+  }
+
+  const finishedAt = deps.now?.() ?? nowIso();
+  const status = stopReason === "cancelled" ? "cancelled" : error ? "failed" : "completed";
+  if (!finished) {
+    await deps.store.updateRun(runId, { status, stopReason, completedAt: finishedAt });
+    // A patch, not updateAgent: nothing needs the agent read back here.
+    await deps.store
+      .commitMessages(agentId, [], { lastStopReason: stopReason, lastRunAt: finishedAt })
+      .catch(() => {
+        // the agent was deleted during the run: nothing left to update
+      });
+  }
+  emit({ type: "run-finish", runId, agentId, stopReason, usage });
+  return { runId, agentId, stopReason, messages, events, usage, replies, ...(error ? { error } : {}) };
+}

@@ -1,0 +1,92 @@
+// Executing one step's tool calls in order. Every failure — unknown tool, unparsable or wrong-typed
+// arguments, a ToolError, any other exception — becomes a Failed tool result the model sees; only
+// cancellation escapes, so the step is dropped whole.
+import type { Embedder } from "../embed/types.ts";
+import { formatToolResult, parseToolArguments } from "../tools/index.ts";
+import type { AgentRecord, BlockRecord, StepCommit, Store, ToolCallRecord } from "../store/types.ts";
+import { ToolError } from "../tools/types.ts";
+import type { ResolvedTool } from "./tool-specs.ts";
+
+/** Outcome of one tool call. */
+export interface ToolOutcome {
+  call: ToolCallRecord;
+  status: "OK" | "Failed";
+  /** The tool result text as stored (already wrapped by formatToolResult). */
+  content: string;
+  requestHeartbeat: boolean;
+  /** Labels of the blocks this call changed. */
+  editedLabels: string[];
+}
+
+// Search results are what the model asked for; Letta does not truncate them either.
+const UNTRUNCATED = new Set(["conversation_search", "archival_memory_search"]);
+
+export interface DispatchInput {
+  agent: AgentRecord;
+  blocks: BlockRecord[];
+  tools: Map<string, ResolvedTool>;
+  store: Store;
+  embedder: Embedder | null;
+  pending: Pick<StepCommit, "blockUpdates" | "passageInserts" | "passageDeletes">;
+  now: string;
+  signal?: AbortSignal;
+}
+
+function errorText(e: unknown): string {
+  if (e instanceof ToolError) return e.message;
+  const msg = e instanceof Error ? e.message : String(e);
+  return `Error: ${msg}`;
+}
+
+/** Runs one tool call; never throws except on cancellation. */
+export async function dispatchToolCall(call: ToolCallRecord, input: DispatchInput): Promise<ToolOutcome> {
+  const heartbeats = input.agent.settings.heartbeats;
+  const fail = (msg: string, requestHeartbeat = false): ToolOutcome => ({
+    call,
+    status: "Failed",
+    content: formatToolResult("Failed", msg, input.now),
+    requestHeartbeat,
+    editedLabels: [],
+  });
+  const tool = input.tools.get(call.name);
+  if (!tool) {
+    const names = [...input.tools.keys()].join(", ");
+    return fail(`Error: there is no tool named "${call.name}". Available tools: ${names}.`);
+  }
+  if (!tool.def) {
+    return fail(`Error: the tool "${call.name}" has no implementation this server can run.`);
+  }
+  const parsed = parseToolArguments(tool.def, call.arguments, { heartbeats });
+  if (!parsed.ok) return fail(parsed.error);
+  const before = input.pending.blockUpdates.length;
+  try {
+    const text = await tool.def.run(parsed.args, {
+      agent: input.agent,
+      blocks: input.blocks,
+      store: input.store,
+      embedder: input.embedder,
+      pending: input.pending,
+      now: input.now,
+      signal: input.signal,
+    });
+    input.signal?.throwIfAborted();
+    const edited = input.pending.blockUpdates.slice(before).map((u) => {
+      return input.blocks.find((b) => b.id === u.id)?.label ?? u.id;
+    });
+    return {
+      call,
+      status: "OK",
+      content: formatToolResult(
+        "OK",
+        text,
+        input.now,
+        UNTRUNCATED.has(call.name) ? 0 : tool.record.returnCharLimit,
+      ),
+      requestHeartbeat: parsed.requestHeartbeat,
+      editedLabels: [...new Set(edited)],
+    };
+  } catch (e) {
+    if (input.signal?.aborted) throw input.signal.reason ?? e;
+    return fail(errorText(e), parsed.requestHeartbeat);
+  }
+}

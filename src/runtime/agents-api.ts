@@ -1,0 +1,133 @@
+// lmos.agents: create (with default blocks, prompt and base tools), get by id or name, list, update, delete.
+import { LmosError } from "../errors.ts";
+import { parseHandle } from "../llm/index.ts";
+import { newAgentRecord, newId, nowIso } from "../store/index.ts";
+import type { AgentRecord, BlockRecord } from "../store/types.ts";
+import {
+  DEFAULT_BLOCK_DESCRIPTIONS,
+  DEFAULT_BLOCK_LIMIT,
+  DEFAULT_BLOCKS,
+  DEFAULT_SETTINGS,
+} from "./agent-defaults.ts";
+import { agentHandle, checkBlockLimit } from "./agent-handle.ts";
+import { FALLBACK_MODEL } from "./config.ts";
+import { agentView, type RuntimeCore, resolveAgent } from "./core.ts";
+import { defaultSystemPrompt } from "./default-system-prompt.ts";
+import type { BlockInput, Lmos } from "./types.ts";
+import { createAgentSchema, updateAgentSchema, validate } from "./validate.ts";
+
+/** A block record from an input, with Letta's default description for persona/human. */
+export function blockFromInput(input: BlockInput, now = nowIso()): BlockRecord {
+  const limit = input.limit ?? DEFAULT_BLOCK_LIMIT;
+  checkBlockLimit(input.label, input.value, limit);
+  return {
+    id: newId("block"),
+    label: input.label,
+    value: input.value,
+    description: input.description ?? DEFAULT_BLOCK_DESCRIPTIONS[input.label] ?? null,
+    limit,
+    readOnly: input.readOnly ?? false,
+    metadata: input.metadata ?? {},
+    tags: input.tags ?? [],
+    createdAt: now,
+    updatedAt: now,
+  };
+}
+
+function embeddingOf(value: string | null | undefined, fallback: string | null): string | null {
+  if (value === undefined) return fallback;
+  return value === null || value.toLowerCase() === "none" ? null : value;
+}
+
+/** Base tools an agent with these settings gets (no send_message when replies are plain text). */
+export type BaseToolIds = (replyMode: "send_message" | "text") => Promise<string[]>;
+
+/** Builds lmos.agents. */
+export function agentsApi(core: RuntimeCore, baseToolIds: BaseToolIds): Lmos["agents"] {
+  const { store } = core;
+
+  async function assertNameFree(name: string, self?: string) {
+    const other = await store.getAgentByName(name);
+    if (other && other.id !== self)
+      throw new LmosError("conflict", `an agent named "${name}" already exists`);
+  }
+
+  return {
+    async create(raw) {
+      const input = validate(createAgentSchema, raw ?? {}, "agent");
+      const now = nowIso();
+      const id = newId("agent");
+      const name = input.name ?? `agent-${id.slice(-8)}`;
+      await assertNameFree(name);
+      const model = input.model ?? core.config.defaultModel ?? FALLBACK_MODEL;
+      parseHandle(model);
+      const settings = { ...DEFAULT_SETTINGS, ...input.settings };
+      const labels = new Set<string>();
+      const blocks = (input.memoryBlocks ?? (input.blockIds?.length ? [] : DEFAULT_BLOCKS)).map((b) => {
+        if (labels.has(b.label))
+          throw new LmosError("invalid_argument", `agent.memoryBlocks: label "${b.label}" given twice`);
+        labels.add(b.label);
+        return blockFromInput(b, now);
+      });
+      for (const blockId of input.blockIds ?? []) {
+        const b = await store.getBlock(blockId);
+        if (!b) throw new LmosError("not_found", `block ${blockId} not found`);
+        if (labels.has(b.label))
+          throw new LmosError("invalid_argument", `agent: two blocks labelled "${b.label}"`);
+        labels.add(b.label);
+      }
+      const toolIds = input.includeBaseTools === false ? [] : await baseToolIds(settings.replyMode);
+      for (const t of input.tools ?? []) {
+        const tool = (await store.getTool(t)) ?? (await store.getToolByName(t));
+        if (!tool) throw new LmosError("not_found", `tool "${t}" not found`);
+        if (!toolIds.includes(tool.id)) toolIds.push(tool.id);
+      }
+      for (const s of input.sourceIds ?? []) {
+        if (!(await store.getSource(s))) throw new LmosError("not_found", `source ${s} not found`);
+      }
+      const record = newAgentRecord({
+        id,
+        name,
+        description: input.description ?? null,
+        agentType: input.agentType ?? (settings.heartbeats ? "memgpt_agent" : "letta_v1_agent"),
+        system: input.system ?? defaultSystemPrompt(settings),
+        model,
+        embedding: embeddingOf(input.embedding, core.config.defaultEmbedding),
+        contextWindow: input.contextWindow ?? null,
+        tags: input.tags ?? [],
+        metadata: input.metadata ?? {},
+        settings,
+        createdAt: now,
+      });
+      for (const b of blocks) await store.createBlock(b);
+      await store.createAgent(record, [...blocks.map((b) => b.id), ...(input.blockIds ?? [])], toolIds);
+      for (const s of input.sourceIds ?? []) await store.attachSource(id, s);
+      return agentHandle(core, id);
+    },
+    async get(idOrName) {
+      return agentHandle(core, (await resolveAgent(core, idOrName)).id);
+    },
+    async list(query = {}) {
+      const records = await store.listAgents(query);
+      return Promise.all(records.map((r) => agentView(core, r)));
+    },
+    async update(idOrName, raw) {
+      const patch = validate(updateAgentSchema, raw ?? {}, "patch");
+      const current = await resolveAgent(core, idOrName);
+      if (patch.name !== undefined) await assertNameFree(patch.name, current.id);
+      if (patch.model !== undefined) parseHandle(patch.model);
+      const { settings, embedding, ...rest } = patch;
+      const next: Partial<AgentRecord> = { ...rest, updatedAt: nowIso() };
+      if (settings) next.settings = { ...current.settings, ...settings };
+      if (embedding !== undefined) next.embedding = embeddingOf(embedding, null);
+      const updated = await store.updateAgent(current.id, next);
+      return agentView(core, updated);
+    },
+    async delete(idOrName) {
+      const agent = await resolveAgent(core, idOrName);
+      core.runner.cancel(agent.id);
+      await core.runner.exclusive(agent.id, () => store.deleteAgent(agent.id));
+      core.runner.forget(agent.id);
+    },
+  };
+}

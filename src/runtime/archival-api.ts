@@ -1,0 +1,44 @@
+// agent.archival: the agent's archival memory (insert, hybrid search, list, delete) through the memory layer.
+import { LmosError } from "../errors.ts";
+import { insertArchival, searchArchival } from "../memory/index.ts";
+import { nowIso } from "../store/index.ts";
+import type { RuntimeCore } from "./core.ts";
+import { resolveAgent } from "./core.ts";
+import type { AgentHandle } from "./types.ts";
+import { archivalSearchSchema, validate } from "./validate.ts";
+
+/** Builds agent.archival for one agent. */
+export function archivalApi(core: RuntimeCore, agentId: string): AgentHandle["archival"] {
+  const { store } = core;
+  const embedder = async () => core.runner.deps.embedderFor((await resolveAgent(core, agentId)).embedding);
+  return {
+    async insert(text, tags = []) {
+      if (typeof text !== "string" || !text.trim())
+        throw new LmosError("invalid_argument", "text: the passage is empty");
+      return insertArchival(store, await embedder(), { agentId, text, tags, now: nowIso() });
+    },
+    async search(query, options) {
+      const opts = validate(archivalSearchSchema, options, "options") ?? {};
+      return searchArchival(store, await embedder(), { agentId, query, ...opts });
+    },
+    async list(query = {}) {
+      const { search, ...page } = query;
+      if (!search) return store.listPassages({ agentId }, page);
+      const hits = await searchArchival(store, await embedder(), {
+        agentId,
+        query: search,
+        limit: page.limit ?? 50,
+      });
+      return hits.map((h) => h.passage);
+    },
+    async delete(passageId) {
+      const [p] = await store.getPassages([passageId]);
+      if (!p || p.agentId !== agentId)
+        throw new LmosError(
+          "not_found",
+          `passage ${passageId} not found in agent ${agentId}'s archival memory`,
+        );
+      await store.deletePassages([passageId]);
+    },
+  };
+}

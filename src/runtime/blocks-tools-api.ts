@@ -1,0 +1,100 @@
+// lmos.blocks (standalone blocks, shareable by agents) and lmos.tools (custom tools from source).
+import { found, LmosError } from "../errors.ts";
+import { newId, nowIso } from "../store/index.ts";
+import type { ToolRecord } from "../store/types.ts";
+import { pythonToolSchema } from "../tools/index.ts";
+import { checkBlockLimit } from "./agent-handle.ts";
+import { blockFromInput } from "./agents-api.ts";
+import type { RuntimeCore } from "./core.ts";
+import type { Lmos } from "./types.ts";
+import { blockInputSchema, blockPatchSchema, toolUpsertSchema, validate } from "./validate.ts";
+
+/** Builds lmos.blocks. */
+export function blocksApi(core: RuntimeCore): Lmos["blocks"] {
+  const { store } = core;
+  return {
+    async create(raw) {
+      const block = blockFromInput(validate(blockInputSchema, raw, "block"));
+      await store.createBlock(block);
+      return block;
+    },
+    async get(id) {
+      return found(await store.getBlock(id), `block ${id}`);
+    },
+    list: (query = {}) => store.listBlocks(query),
+    async update(id, raw) {
+      const patch = validate(blockPatchSchema, raw ?? {}, "patch");
+      const current = found(await store.getBlock(id), `block ${id}`);
+      checkBlockLimit(
+        patch.label ?? current.label,
+        patch.value ?? current.value,
+        patch.limit ?? current.limit,
+      );
+      const updated = await store.updateBlock(id, { ...patch, updatedAt: nowIso() });
+      if (patch.value !== undefined) {
+        for (const agentId of await store.blockAgents(id))
+          await store.updateAgent(agentId, { memoryEditedAt: nowIso() });
+      }
+      return updated;
+    },
+    async delete(id) {
+      found(await store.getBlock(id), `block ${id}`);
+      await store.deleteBlock(id);
+    },
+    agents: (id) => store.blockAgents(id),
+  };
+}
+
+const RETURN_CHAR_LIMIT = 50_000;
+
+/** Builds lmos.tools. */
+export function toolsApi(core: RuntimeCore): Lmos["tools"] {
+  const { store } = core;
+  return {
+    async upsert(raw) {
+      const input = validate(toolUpsertSchema, raw, "tool");
+      const sourceType = input.sourceType ?? "python";
+      let schema = input.jsonSchema as Record<string, unknown> | undefined;
+      if (!schema) {
+        if (sourceType !== "python") {
+          throw new LmosError(
+            "invalid_argument",
+            "tool.jsonSchema: required for tools whose source is not Python",
+          );
+        }
+        schema = { ...pythonToolSchema(input.sourceCode) };
+      }
+      const name = typeof schema?.name === "string" ? schema.name : "";
+      if (!name) throw new LmosError("invalid_argument", "tool.jsonSchema.name: the tool needs a name");
+      const existing = await store.getToolByName(name);
+      if (existing && existing.toolType !== "custom") {
+        throw new LmosError("conflict", `"${name}" is a built-in tool; give your tool another name`);
+      }
+      const now = nowIso();
+      const record: ToolRecord = {
+        id: existing?.id ?? newId("tool"),
+        name,
+        description: input.description ?? (typeof schema?.description === "string" ? schema.description : ""),
+        jsonSchema: schema as Record<string, unknown>,
+        sourceCode: input.sourceCode,
+        sourceType,
+        toolType: "custom",
+        tags: input.tags ?? existing?.tags ?? [],
+        returnCharLimit: existing?.returnCharLimit ?? RETURN_CHAR_LIMIT,
+        createdAt: existing?.createdAt ?? now,
+        updatedAt: now,
+      };
+      return store.upsertTool(record);
+    },
+    async get(id) {
+      return found((await store.getTool(id)) ?? (await store.getToolByName(id)), `tool ${id}`);
+    },
+    list: (query = {}) => store.listTools(query),
+    async delete(id) {
+      const tool = found((await store.getTool(id)) ?? (await store.getToolByName(id)), `tool ${id}`);
+      if (tool.toolType !== "custom")
+        throw new LmosError("conflict", `"${tool.name}" is a built-in tool and cannot be deleted`);
+      await store.deleteTool(tool.id);
+    },
+  };
+}

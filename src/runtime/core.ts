@@ -1,0 +1,31 @@
+// What the runtime's API objects share: the store, the kernel runner and the resolved configuration, plus
+// the lookups every API member needs (agent by id or name, the view of an agent).
+import { found } from "../errors.ts";
+import type { AgentRunner } from "../kernel/index.ts";
+import type { ModelInfo } from "../llm/types.ts";
+import type { AgentRecord, Store } from "../store/types.ts";
+import type { ResolvedConfig } from "./config.ts";
+import type { AgentView } from "./types.ts";
+
+export interface RuntimeCore {
+  store: Store;
+  runner: AgentRunner;
+  config: ResolvedConfig;
+  modelFor(agent: AgentRecord): ModelInfo;
+}
+
+/** An agent by id or name; throws LmosError("not_found"). */
+export async function resolveAgent(core: RuntimeCore, idOrName: string): Promise<AgentRecord> {
+  const byId = idOrName.startsWith("agent-") ? await core.store.getAgent(idOrName) : null;
+  return found(byId ?? (await core.store.getAgentByName(idOrName)), `agent "${idOrName}"`);
+}
+
+/** An agent with its blocks, tools, sources and model facts. */
+export async function agentView(core: RuntimeCore, record: AgentRecord): Promise<AgentView> {
+  const [blocks, tools, sources] = await Promise.all([
+    core.store.agentBlocks(record.id),
+    core.store.agentTools(record.id),
+    core.store.agentSources(record.id),
+  ]);
+  return { record, blocks, tools, sources, model: core.modelFor(record) };
+}

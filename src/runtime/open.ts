@@ -1,0 +1,91 @@
+// openLmos: the composition root — the only place that picks implementations. Reads configuration, opens
+// the store, and builds providers and embedders lazily per handle (so lmos opens with no provider
+// configured; sending then fails with a no_provider error that says what to set).
+import { mkdirSync } from "node:fs";
+import { createEmbedder } from "../embed/index.ts";
+import type { Embedder } from "../embed/types.ts";
+import { AgentRunner, type KernelDeps } from "../kernel/index.ts";
+import { createProvider, modelInfo, parseHandle } from "../llm/index.ts";
+import type { ModelInfo, Provider } from "../llm/types.ts";
+import { createFilesContextExtension } from "../sources/index.ts";
+import { openSqliteStore } from "../store/index.ts";
+import type { AgentRecord } from "../store/types.ts";
+import { agentsApi } from "./agents-api.ts";
+import { blocksApi, toolsApi } from "./blocks-tools-api.ts";
+import { resolveConfig } from "./config.ts";
+import { type RuntimeCore, resolveAgent } from "./core.ts";
+import { knownEmbeddingModels, knownModels } from "./model-lists.ts";
+import { createSourcesApi } from "./sources-api.ts";
+import { installBuiltinTools } from "./builtin-tools.ts";
+import type { Lmos, LmosOptions } from "./types.ts";
+
+/** Opens lmos: the store in $LMOS_HOME (default ~/.lmos), the kernel, and the public API over them. */
+export async function openLmos(options: LmosOptions = {}): Promise<Lmos> {
+  const config = resolveConfig(options);
+  mkdirSync(config.home, { recursive: true });
+  const store = await openSqliteStore(config.databasePath);
+  const { env } = config;
+
+  const providers = new Map<string, Provider>();
+  const providerFor = (handle: string): Provider => {
+    const own = options.provider?.(handle);
+    if (own) return own;
+    const { provider } = parseHandle(handle);
+    let p = providers.get(provider);
+    if (!p) {
+      p = createProvider(provider, env, handle);
+      providers.set(provider, p);
+    }
+    return p;
+  };
+  const embedders = new Map<string, Embedder | null>();
+  const embedderFor = (handle: string | null): Embedder | null => {
+    if (!handle) return null;
+    if (!embedders.has(handle)) embedders.set(handle, createEmbedder(handle, env));
+    return embedders.get(handle) ?? null;
+  };
+  const modelFor = (agent: AgentRecord): ModelInfo => {
+    const info = modelInfo(agent.model, env);
+    return agent.contextWindow ? { ...info, contextWindow: agent.contextWindow } : info;
+  };
+
+  const builtins = await installBuiltinTools(store);
+  const deps: KernelDeps = {
+    store,
+    providerFor,
+    modelFor,
+    embedderFor,
+    toolFor: (record) => builtins.definition(record),
+    extensions: [createFilesContextExtension(store)],
+    onStepTiming: options.onStepTiming,
+  };
+  const runner = new AgentRunner(deps);
+  const core: RuntimeCore = { store, runner, config, modelFor };
+  let closed = false;
+
+  return {
+    store,
+    config: {
+      home: config.home,
+      databasePath: config.databasePath,
+      defaultModel: config.defaultModel,
+      defaultEmbedding: config.defaultEmbedding,
+    },
+    agents: agentsApi(core, builtins.baseToolIds),
+    blocks: blocksApi(core),
+    tools: toolsApi(core),
+    sources: createSourcesApi({
+      store,
+      embedderFor,
+      resolveAgentId: async (idOrName) => (await resolveAgent(core, idOrName)).id,
+    }),
+    models: () => knownModels(config),
+    embeddingModels: () => knownEmbeddingModels(config),
+    async close() {
+      if (closed) return;
+      closed = true;
+      await runner.drain();
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,285 @@
+// The public library API that runtime builds (openLmos) and that server, CLI and users call.
+// Server and CLI depend on these shapes only.
+import type { AgentEvent, RunUsage, StopReason } from "../kernel/events.ts";
+import type { StepTiming } from "../kernel/types.ts";
+import type { ModelInfo, Provider } from "../llm/types.ts";
+import type {
+  AgentRecord,
+  AgentSettings,
+  BlockRecord,
+  MessageQuery,
+  MessageRecord,
+  Page,
+  PassageRecord,
+  SourceRecord,
+  Store,
+  ToolRecord,
+  FileRecord,
+} from "../store/types.ts";
+
+export interface LmosOptions {
+  /** Folder for lmos.db and other state; default $LMOS_HOME or ~/.lmos. */
+  home?: string;
+  /** postgres://… selects Postgres (later); default is the SQLite file in home. */
+  databaseUrl?: string;
+  /** Default model handle for new agents; default $LMOS_MODEL. */
+  model?: string;
+  /** Default embedding handle or "none"; default $LMOS_EMBEDDING or "none". */
+  embedding?: string;
+  /** Environment to read configuration from (tests pass their own); default process.env. */
+  env?: Record<string, string | undefined>;
+  /** A provider of your own for some handles (e.g. an in-process model); return undefined to use the configured ones. */
+  provider?: (handle: string) => Provider | undefined;
+  /** Called after every committed step with where its time went (benchmarks, tracing). */
+  onStepTiming?: (timing: StepTiming) => void;
+}
+
+export interface BlockInput {
+  label: string;
+  value: string;
+  description?: string;
+  limit?: number;
+  readOnly?: boolean;
+  metadata?: Record<string, unknown>;
+  tags?: string[];
+}
+
+export interface CreateAgentInput {
+  name?: string;
+  description?: string;
+  system?: string;
+  agentType?: string;
+  model?: string;
+  embedding?: string | null;
+  contextWindow?: number;
+  memoryBlocks?: BlockInput[];
+  blockIds?: string[];
+  /** Tool names or ids to attach besides the base tools. */
+  tools?: string[];
+  includeBaseTools?: boolean;
+  sourceIds?: string[];
+  tags?: string[];
+  metadata?: Record<string, unknown>;
+  settings?: Partial<AgentSettings>;
+}
+
+export type UpdateAgentInput = Partial<
+  Pick<
+    CreateAgentInput,
+    | "name"
+    | "description"
+    | "system"
+    | "model"
+    | "embedding"
+    | "contextWindow"
+    | "tags"
+    | "metadata"
+    | "settings"
+  >
+>;
+
+/** An agent with its relations, as API and CLI show it. */
+export interface AgentView {
+  record: AgentRecord;
+  blocks: BlockRecord[];
+  tools: ToolRecord[];
+  sources: SourceRecord[];
+  model: ModelInfo;
+}
+
+export type InputMessage = { role: "user" | "system" | "assistant"; content: string; name?: string };
+
+export interface RunOptions {
+  maxSteps?: number;
+  signal?: AbortSignal;
+  /** Ask the provider for token-level deltas (stream only; send ignores it). */
+  streamTokens?: boolean;
+}
+
+export interface RunResult {
+  runId: string;
+  stopReason: StopReason;
+  /** Every message the run stored, input first, in order. */
+  messages: MessageRecord[];
+  events: AgentEvent[];
+  usage: RunUsage;
+  agent: AgentView;
+  /** What the user was told in this run (send_message arguments or reply text), joined by blank lines. */
+  reply: string;
+  /** Set when the run failed: provider error after retries (stopReason llm_api_error) or an internal error. */
+  error?: { code: string; message: string };
+}
+
+export interface ContextBreakdown {
+  contextWindow: number;
+  total: number;
+  system: number;
+  coreMemory: number;
+  summary: number;
+  messages: number;
+  tools: number;
+  inContextMessages: number;
+  recallMessages: number;
+  archivalPassages: number;
+  /** The compiled system prompt, exactly as the model sees it. */
+  systemPrompt: string;
+}
+
+export interface ArchivalSearchOptions {
+  tags?: string[];
+  tagMatch?: "any" | "all";
+  limit?: number;
+  offset?: number;
+  start?: string;
+  end?: string;
+}
+
+export interface ScoredPassage {
+  passage: PassageRecord;
+  score: number;
+}
+
+export interface AgentHandle {
+  readonly id: string;
+  state(): Promise<AgentView>;
+  /** Runs the agent on the input to completion (queued behind any run in progress). */
+  send(input: string | InputMessage[], options?: RunOptions): Promise<RunResult>;
+  /** The same run as an async iterable of events; ends after `run-finish`. */
+  stream(input: string | InputMessage[], options?: RunOptions): AsyncIterable<AgentEvent>;
+  /** Cancels the run in progress (or the given run); state stays consistent. */
+  cancel(runId?: string): Promise<boolean>;
+  messages(query?: MessageQuery): Promise<MessageRecord[]>;
+  /** Empties the context window; messages stay in recall. */
+  reset(): Promise<void>;
+  /** Evicts into the summary now. */
+  compact(): Promise<void>;
+  context(): Promise<ContextBreakdown>;
+  memory: {
+    list(): Promise<BlockRecord[]>;
+    get(label: string): Promise<BlockRecord>;
+    update(
+      label: string,
+      patch: Partial<Omit<BlockInput, "label">> & { label?: string },
+    ): Promise<BlockRecord>;
+    attach(blockId: string): Promise<void>;
+    detach(blockId: string): Promise<void>;
+  };
+  archival: {
+    insert(text: string, tags?: string[]): Promise<PassageRecord[]>;
+    search(query: string, options?: ArchivalSearchOptions): Promise<ScoredPassage[]>;
+    list(query?: Page & { search?: string }): Promise<PassageRecord[]>;
+    delete(passageId: string): Promise<void>;
+  };
+  tools: {
+    list(): Promise<ToolRecord[]>;
+    attach(toolId: string): Promise<void>;
+    detach(toolId: string): Promise<void>;
+  };
+}
+
+export interface Lmos {
+  readonly store: Store;
+  readonly config: {
+    home: string;
+    databasePath: string | null;
+    defaultModel: string | null;
+    defaultEmbedding: string | null;
+  };
+  agents: {
+    create(input: CreateAgentInput): Promise<AgentHandle>;
+    /** By id or by name; throws LmosError("not_found"). */
+    get(idOrName: string): Promise<AgentHandle>;
+    list(query?: Page & { name?: string; tags?: string[]; matchAllTags?: boolean }): Promise<AgentView[]>;
+    update(idOrName: string, patch: UpdateAgentInput): Promise<AgentView>;
+    delete(idOrName: string): Promise<void>;
+  };
+  blocks: {
+    create(input: BlockInput): Promise<BlockRecord>;
+    get(id: string): Promise<BlockRecord>;
+    list(query?: Page & { label?: string }): Promise<BlockRecord[]>;
+    update(id: string, patch: Partial<BlockInput>): Promise<BlockRecord>;
+    delete(id: string): Promise<void>;
+    agents(id: string): Promise<string[]>;
+  };
+  tools: {
+    /** Creates or updates a custom tool from source (JSON schema given or derived). */
+    upsert(input: {
+      sourceCode: string;
+      sourceType?: string;
+      jsonSchema?: Record<string, unknown>;
+      description?: string;
+      tags?: string[];
+    }): Promise<ToolRecord>;
+    get(id: string): Promise<ToolRecord>;
+    list(query?: Page & { name?: string }): Promise<ToolRecord[]>;
+    delete(id: string): Promise<void>;
+  };
+  sources: SourcesApi;
+  /** Models the configuration can reach (for GET /v1/models). */
+  models(): ModelInfo[];
+  embeddingModels(): Array<{ handle: string; dimensions: number | null }>;
+  close(): Promise<void>;
+}
+
+export interface IngestProgress {
+  file: string;
+  phase: "parsing" | "chunking" | "embedding" | "storing" | "done" | "skipped" | "error";
+  bytes: number;
+  totalBytes: number;
+  chunks?: number;
+  error?: string;
+}
+
+export interface IngestReport {
+  files: Array<{
+    path: string;
+    file: FileRecord | null;
+    status: "ingested" | "unchanged" | "error";
+    error?: string;
+  }>;
+  ok: number;
+  unchanged: number;
+  failed: number;
+}
+
+export interface SourceSearchHit {
+  passage: PassageRecord;
+  file: Pick<FileRecord, "id" | "fileName">;
+  score: number;
+}
+
+/** Documents: sources (Letta "folders"), their files and passages. Sources are addressed by id or name. */
+export interface SourcesApi {
+  create(input: {
+    name: string;
+    description?: string;
+    instructions?: string;
+    embedding?: string | null;
+  }): Promise<SourceRecord>;
+  get(idOrName: string): Promise<SourceRecord>;
+  list(query?: Page & { name?: string }): Promise<SourceRecord[]>;
+  update(
+    idOrName: string,
+    patch: { name?: string; description?: string; instructions?: string },
+  ): Promise<SourceRecord>;
+  delete(idOrName: string): Promise<void>;
+  attach(sourceIdOrName: string, agentIdOrName: string): Promise<void>;
+  detach(sourceIdOrName: string, agentIdOrName: string): Promise<void>;
+  agents(sourceIdOrName: string): Promise<string[]>;
+  /** Ingests one file given as bytes or a path on disk; a bad file gives a FileRecord with status "error". */
+  upload(
+    sourceIdOrName: string,
+    file: { name: string; path?: string; data?: Uint8Array },
+    options?: { onProgress?: (p: IngestProgress) => void; signal?: AbortSignal },
+  ): Promise<FileRecord>;
+  /** Ingests files, globs and directories; one failed file never stops the others. */
+  ingest(
+    sourceIdOrName: string,
+    paths: string[],
+    options?: { onProgress?: (p: IngestProgress) => void; signal?: AbortSignal },
+  ): Promise<IngestReport>;
+  files(sourceIdOrName: string, query?: Page): Promise<FileRecord[]>;
+  getFile(sourceIdOrName: string, fileId: string): Promise<FileRecord>;
+  deleteFile(sourceIdOrName: string, fileId: string): Promise<void>;
+  search(sourceIdOrName: string, query: string, options?: { limit?: number }): Promise<SourceSearchHit[]>;
+}

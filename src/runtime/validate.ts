@@ -1,0 +1,114 @@
+// zod schemas of the public API's inputs; a bad input becomes LmosError("invalid_argument") naming the field.
+import { z } from "zod";
+import { LmosError } from "../errors.ts";
+
+const handle = z
+  .string()
+  .regex(/^[^/\s]+\/\S+$/, "must be a handle like provider/model, e.g. openai/gpt-4o-mini");
+const label = z
+  .string()
+  .min(1)
+  .max(100)
+  .regex(/^[A-Za-z0-9_.-]+$/, "use letters, digits, _ . -");
+const name = z.string().min(1).max(200);
+
+export const blockInputSchema = z.object({
+  label,
+  value: z.string(),
+  description: z.string().optional(),
+  limit: z.number().int().positive().optional(),
+  readOnly: z.boolean().optional(),
+  metadata: z.record(z.string(), z.unknown()).optional(),
+  tags: z.array(z.string()).optional(),
+});
+
+export const blockPatchSchema = blockInputSchema.partial();
+
+export const settingsSchema = z
+  .object({
+    heartbeats: z.boolean(),
+    replyMode: z.enum(["send_message", "text"]),
+    warnFraction: z.number().gt(0).lt(1),
+    evictFraction: z.number().gt(0).lt(1),
+    maxSteps: z.number().int().min(1).max(1000),
+  })
+  .partial();
+
+export const createAgentSchema = z.object({
+  name: name.optional(),
+  description: z.string().optional(),
+  system: z.string().min(1).optional(),
+  agentType: z.string().min(1).optional(),
+  model: handle.optional(),
+  embedding: z.union([handle, z.literal("none"), z.null()]).optional(),
+  contextWindow: z.number().int().min(256).optional(),
+  memoryBlocks: z.array(blockInputSchema).optional(),
+  blockIds: z.array(z.string().min(1)).optional(),
+  tools: z.array(z.string().min(1)).optional(),
+  includeBaseTools: z.boolean().optional(),
+  sourceIds: z.array(z.string().min(1)).optional(),
+  tags: z.array(z.string()).optional(),
+  metadata: z.record(z.string(), z.unknown()).optional(),
+  settings: settingsSchema.optional(),
+});
+
+export const updateAgentSchema = createAgentSchema.pick({
+  name: true,
+  description: true,
+  system: true,
+  model: true,
+  embedding: true,
+  contextWindow: true,
+  tags: true,
+  metadata: true,
+  settings: true,
+});
+
+export const inputSchema = z.union([
+  z.string().min(1, "the message is empty"),
+  z
+    .array(
+      z.object({
+        role: z.enum(["user", "system", "assistant"]),
+        content: z.string(),
+        name: z.string().optional(),
+      }),
+    )
+    .min(1, "give at least one message"),
+]);
+
+export const runOptionsSchema = z
+  .object({
+    maxSteps: z.number().int().min(1).max(1000).optional(),
+    signal: z.instanceof(AbortSignal).optional(),
+    streamTokens: z.boolean().optional(),
+  })
+  .optional();
+
+export const archivalSearchSchema = z
+  .object({
+    tags: z.array(z.string()).optional(),
+    tagMatch: z.enum(["any", "all"]).optional(),
+    limit: z.number().int().min(1).max(1000).optional(),
+    offset: z.number().int().min(0).optional(),
+    start: z.string().optional(),
+    end: z.string().optional(),
+  })
+  .optional();
+
+export const toolUpsertSchema = z.object({
+  sourceCode: z.string().min(1),
+  sourceType: z.string().optional(),
+  jsonSchema: z.record(z.string(), z.unknown()).optional(),
+  description: z.string().optional(),
+  tags: z.array(z.string()).optional(),
+});
+
+/** Parses `value` with `schema` or throws LmosError("invalid_argument") naming the first bad field. */
+export function validate<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+  const r = schema.safeParse(value);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0];
+  const path = issue.path.length ? `${what}.${issue.path.join(".")}` : what;
+  throw new LmosError("invalid_argument", `${path}: ${issue.message}`);
+}
