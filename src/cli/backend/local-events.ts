@@ -1,0 +1,89 @@
+// The kernel's run events → what a chat shows. Token deltas of send_message's `message` argument are
+// decoded as they arrive, so MemGPT-style replies stream like plain text replies do.
+import type { AgentEvent } from "../../kernel/index.ts";
+import type { MessageRecord } from "../../store/types.ts";
+import { partialStringField } from "../chat/partial-json.ts";
+import type { ChatEvent } from "./types.ts";
+import { messageText, sendMessageText } from "./letta-messages.ts";
+
+/** The `message` of a Letta tool result envelope ({status, message, time}), or the text itself. */
+export function toolResultText(text: string): { ok: boolean; text: string } {
+  try {
+    const r = JSON.parse(text) as { status?: unknown; message?: unknown };
+    if (r && typeof r === "object" && "status" in r) {
+      const msg = typeof r.message === "string" ? r.message : JSON.stringify(r.message ?? null);
+      return { ok: r.status !== "Failed", text: msg };
+    }
+  } catch {
+    // not the envelope
+  }
+  return { ok: true, text };
+}
+
+function assistantEvents(m: MessageRecord, replyMode: "send_message" | "text"): ChatEvent[] {
+  const out: ChatEvent[] = [];
+  const reasoning = m.content
+    .filter((p) => p.type === "reasoning")
+    .map((p) => (p as { text: string }).text)
+    .join("");
+  if (reasoning) out.push({ type: "reasoning", key: `${m.id}:reasoning`, text: reasoning, delta: false });
+  const text = messageText(m);
+  if (text) {
+    const isReply = replyMode === "text" || m.toolCalls.length === 0;
+    out.push({ type: isReply ? "reply" : "reasoning", key: `${m.id}:text`, text, delta: false });
+  }
+  m.toolCalls.forEach((call, i) => {
+    const said = call.name === "send_message" ? sendMessageText(call.arguments) : null;
+    if (said !== null) out.push({ type: "reply", key: `${m.id}:${i}`, text: said, delta: false });
+    else out.push({ type: "tool-call", name: call.name, arguments: call.arguments });
+  });
+  return out;
+}
+
+/** A stateful translator of one run's events (it remembers partial tool-call arguments). */
+export function chatEventTranslator(replyMode: "send_message" | "text"): (e: AgentEvent) => ChatEvent[] {
+  const calls = new Map<string, { name: string; args: string; shown: number }>();
+  return (e) => {
+    switch (e.type) {
+      case "reasoning-delta":
+        return [{ type: "reasoning", key: `${e.messageId}:reasoning`, text: e.delta, delta: true }];
+      case "text-delta":
+        // With send_message replies, text is inner monologue until the message shows otherwise.
+        return replyMode === "text"
+          ? [{ type: "reply", key: `${e.messageId}:text`, text: e.delta, delta: true }]
+          : [];
+      case "tool-call-delta": {
+        const key = `${e.messageId}:${e.index}`;
+        const call = calls.get(key) ?? { name: "", args: "", shown: 0 };
+        if (e.name) call.name = e.name;
+        call.args += e.argumentsDelta;
+        calls.set(key, call);
+        if (call.name !== "send_message") return [];
+        const said = partialStringField(call.args, "message");
+        if (said === null || said.length <= call.shown) return [];
+        const delta = said.slice(call.shown);
+        call.shown = said.length;
+        return [{ type: "reply", key, text: delta, delta: true }];
+      }
+      case "message": {
+        const m = e.message;
+        if (m.role === "assistant") return assistantEvents(m, replyMode);
+        if (m.role === "tool")
+          return [{ type: "tool-return", name: m.name, ...toolResultText(messageText(m)) }];
+        return [];
+      }
+      case "memory-edit":
+        return [{ type: "memory-edit", label: e.label, tool: e.tool }];
+      case "context-pressure":
+        return [
+          { type: "pressure", action: e.action, ...(e.evicted !== undefined ? { evicted: e.evicted } : {}) },
+        ];
+      case "run-error":
+        return [{ type: "error", code: e.code, message: e.message }];
+      case "run-finish":
+        return [{ type: "finish", stopReason: e.stopReason, usage: { ...e.usage } }];
+      default:
+        return [];
+    }
+  };
+}

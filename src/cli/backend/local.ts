@@ -1,0 +1,150 @@
+// The CLI over the library: lmos opened on $LMOS_HOME (or --home) in this process.
+import type { AgentView, Lmos } from "../../runtime/index.ts";
+import { openLmos } from "../../runtime/index.ts";
+import type { BlockRecord, PassageRecord } from "../../store/types.ts";
+import { toLettaMessages } from "./letta-messages.ts";
+import { chatEventTranslator } from "./local-events.ts";
+import type { Backend, CliAgent, CliBlock, CliPassage } from "./types.ts";
+
+function block(b: BlockRecord): CliBlock {
+  return { id: b.id, label: b.label, value: b.value, limit: b.limit, description: b.description };
+}
+
+function passage(p: PassageRecord, score?: number): CliPassage {
+  return {
+    id: p.id,
+    text: p.text,
+    tags: p.tags,
+    createdAt: p.createdAt,
+    ...(score !== undefined ? { score } : {}),
+  };
+}
+
+function agent(v: AgentView): CliAgent {
+  const a = v.record;
+  return {
+    id: a.id,
+    name: a.name,
+    description: a.description,
+    model: a.model,
+    embedding: a.embedding,
+    contextWindow: v.model.contextWindow,
+    blocks: v.blocks.map(block),
+    tools: v.tools.map((t) => t.name),
+    sources: v.sources.map((s) => s.name),
+    tags: a.tags,
+    createdAt: a.createdAt,
+  };
+}
+
+/** Opens lmos in this process and wraps it as a Backend. */
+export async function openLocalBackend(options: {
+  home?: string;
+  model?: string;
+  env?: Record<string, string | undefined>;
+}): Promise<Backend> {
+  const lmos: Lmos = await openLmos({ home: options.home, model: options.model, env: options.env });
+  const handle = (idOrName: string) => lmos.agents.get(idOrName);
+
+  return {
+    where: "local",
+    async listAgents() {
+      const views: AgentView[] = [];
+      for (let after: string | undefined; ; ) {
+        const page = await lmos.agents.list({ limit: 200, order: "asc", ...(after ? { after } : {}) });
+        views.push(...page);
+        if (page.length < 200) break;
+        after = page.at(-1)?.record.id;
+      }
+      return views.map(agent);
+    },
+    async createAgent(o) {
+      const h = await lmos.agents.create({
+        name: o.name,
+        ...(o.model ? { model: o.model } : {}),
+        ...(o.embedding ? { embedding: o.embedding } : {}),
+      });
+      // Set persona/human on top of the defaults, so giving one keeps the default of the other.
+      if (o.persona !== undefined) await h.memory.update("persona", { value: o.persona });
+      if (o.human !== undefined) await h.memory.update("human", { value: o.human });
+      return agent(await h.state());
+    },
+    async getAgent(idOrName) {
+      return agent(await (await handle(idOrName)).state());
+    },
+    async findAgent(idOrName) {
+      try {
+        return agent(await (await handle(idOrName)).state());
+      } catch (e) {
+        if ((e as { code?: string }).code === "not_found") return null;
+        throw e;
+      }
+    },
+    async deleteAgent(idOrName) {
+      await lmos.agents.delete(idOrName);
+    },
+    async blocks(a) {
+      return (await (await handle(a)).memory.list()).map(block);
+    },
+    async block(a, label) {
+      return block(await (await handle(a)).memory.get(label));
+    },
+    async setBlock(a, label, value) {
+      return block(await (await handle(a)).memory.update(label, { value }));
+    },
+    async archivalInsert(a, text, tags) {
+      return (await (await handle(a)).archival.insert(text, tags)).map((p) => passage(p));
+    },
+    async archivalSearch(a, query, o) {
+      const hits = await (await handle(a)).archival.search(query, {
+        ...(o.tags?.length ? { tags: o.tags } : {}),
+        ...(o.limit ? { limit: o.limit } : {}),
+      });
+      return hits.map((h) => passage(h.passage, h.score));
+    },
+    async send(a, message, o = {}) {
+      const h = await handle(a);
+      const r = await h.send(message, { ...(o.maxSteps ? { maxSteps: o.maxSteps } : {}), signal: o.signal });
+      const replyMode = r.agent.record.settings.replyMode;
+      return {
+        agentId: h.id,
+        runId: r.runId,
+        reply: r.reply,
+        stopReason: r.stopReason,
+        usage: { ...r.usage },
+        // Like Letta, the input is not echoed: these are the messages the agent produced.
+        messages: r.messages.filter((m) => m.stepId !== null).flatMap((m) => toLettaMessages(m, replyMode)),
+        ...(r.error ? { error: r.error } : {}),
+      };
+    },
+    async *stream(a, message, o = {}) {
+      const h = await handle(a);
+      const translate = chatEventTranslator((await h.state()).record.settings.replyMode);
+      const events = h.stream(message, {
+        streamTokens: true,
+        ...(o.maxSteps ? { maxSteps: o.maxSteps } : {}),
+        ...(o.signal ? { signal: o.signal } : {}),
+      });
+      for await (const e of events) yield* translate(e);
+    },
+    async context(a) {
+      const c = await (await handle(a)).context();
+      return {
+        contextWindow: c.contextWindow,
+        total: c.total,
+        system: c.system,
+        coreMemory: c.coreMemory,
+        summary: c.summary,
+        messages: c.messages,
+        tools: c.tools,
+        inContextMessages: c.inContextMessages,
+        recallMessages: c.recallMessages,
+        archivalPassages: c.archivalPassages,
+      };
+    },
+    async reset(a) {
+      await (await handle(a)).reset();
+    },
+    close: () => lmos.close(),
+  };
+}

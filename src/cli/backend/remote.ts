@@ -1,0 +1,199 @@
+// The CLI over a running server (`--url`), speaking the Letta-compatible REST API that `lmos serve` offers.
+import { LmosError } from "../../errors.ts";
+import { RemoteHttp, readSse } from "./remote-http.ts";
+import {
+  agentFromLetta,
+  assistantText,
+  blockFromLetta,
+  contextFromLetta,
+  lettaChatTranslator,
+  passageFromLetta,
+  searchResultFromLetta,
+  usageFromLetta,
+} from "./remote-letta.ts";
+import type { Backend, ChatEvent, CliAgent } from "./types.ts";
+
+type Json = Record<string, any>;
+const FAILED_STOPS = new Set(["error", "llm_api_error", "invalid_llm_response"]);
+
+/** A Backend for the server at `url`. */
+export function openRemoteBackend(options: { url: string; apiKey?: string; model?: string }): Backend {
+  const http = new RemoteHttp(options.url, options.apiKey);
+  const enc = encodeURIComponent;
+
+  async function find(idOrName: string): Promise<Json | null> {
+    if (idOrName.startsWith("agent-")) {
+      try {
+        return await http.json<Json>("GET", `v1/agents/${enc(idOrName)}`);
+      } catch (e) {
+        if (!(LmosError.is(e) && e.code === "not_found")) throw e;
+      }
+    }
+    const list = await http.json<Json[]>("GET", "v1/agents/", { query: { name: idOrName, limit: 2 } });
+    return list.find((a) => a.name === idOrName) ?? null;
+  }
+  async function resolve(idOrName: string): Promise<Json> {
+    const a = await find(idOrName);
+    if (!a) throw new LmosError("not_found", `agent "${idOrName}" not found at ${options.url}`);
+    return a;
+  }
+  const id = async (idOrName: string) => String((await resolve(idOrName)).id);
+  const userMessage = (text: string) => [{ role: "user", content: text }];
+
+  return {
+    where: options.url,
+    async listAgents() {
+      const out: CliAgent[] = [];
+      for (let after: string | undefined, pages = 0; pages < 1000; pages++) {
+        const page = await http.json<Json[]>("GET", "v1/agents/", {
+          query: { limit: 100, order: "asc", after },
+        });
+        out.push(...page.map(agentFromLetta));
+        if (page.length < 100) break;
+        after = String(page.at(-1)?.id);
+      }
+      return out;
+    },
+    async createAgent(o) {
+      const model = o.model ?? options.model;
+      const created = await http.json<Json>("POST", "v1/agents/", {
+        body: {
+          name: o.name,
+          ...(model ? { model } : {}),
+          ...(o.embedding ? { embedding: o.embedding } : {}),
+        },
+      });
+      for (const [label, value] of [
+        ["persona", o.persona],
+        ["human", o.human],
+      ] as const) {
+        if (value === undefined) continue;
+        await http.json("PATCH", `v1/agents/${enc(created.id)}/core-memory/blocks/${enc(label)}`, {
+          body: { value },
+        });
+      }
+      return agentFromLetta(await http.json<Json>("GET", `v1/agents/${enc(created.id)}`));
+    },
+    getAgent: async (idOrName) => agentFromLetta(await resolve(idOrName)),
+    async findAgent(idOrName) {
+      const a = await find(idOrName);
+      return a ? agentFromLetta(a) : null;
+    },
+    async deleteAgent(idOrName) {
+      await http.json("DELETE", `v1/agents/${enc(await id(idOrName))}`);
+    },
+    async blocks(a) {
+      const list = await http.json<Json[]>("GET", `v1/agents/${enc(await id(a))}/core-memory/blocks`);
+      return list.map(blockFromLetta);
+    },
+    async block(a, label) {
+      return blockFromLetta(
+        await http.json<Json>("GET", `v1/agents/${enc(await id(a))}/core-memory/blocks/${enc(label)}`),
+      );
+    },
+    async setBlock(a, label, value) {
+      const path = `v1/agents/${enc(await id(a))}/core-memory/blocks/${enc(label)}`;
+      return blockFromLetta(await http.json<Json>("PATCH", path, { body: { value } }));
+    },
+    async archivalInsert(a, text, tags) {
+      const body = { text, ...(tags.length ? { tags } : {}) };
+      const out = await http.json<Json[] | Json>("POST", `v1/agents/${enc(await id(a))}/archival-memory`, {
+        body,
+      });
+      return (Array.isArray(out) ? out : [out]).map(passageFromLetta);
+    },
+    async archivalSearch(a, query, o) {
+      const res = await http.json<Json>("GET", `v1/agents/${enc(await id(a))}/archival-memory/search`, {
+        query: { query, tags: o.tags?.length ? o.tags : undefined, top_k: o.limit },
+      });
+      return ((res?.results ?? []) as Json[]).map(searchResultFromLetta);
+    },
+    async send(a, message, o = {}) {
+      const agentId = await id(a);
+      const res = await http.json<Json>("POST", `v1/agents/${enc(agentId)}/messages`, {
+        body: { messages: userMessage(message), ...(o.maxSteps ? { max_steps: o.maxSteps } : {}) },
+      });
+      const messages = (res.messages ?? []) as Json[];
+      const stopReason = String(res.stop_reason?.stop_reason ?? "end_turn");
+      const reply = messages
+        .filter((m) => m.message_type === "assistant_message")
+        .map(assistantText)
+        .join("\n\n");
+      return {
+        agentId,
+        runId:
+          (res.usage?.run_ids?.[0] as string | undefined) ??
+          (messages[0]?.run_id as string | undefined) ??
+          null,
+        reply,
+        stopReason,
+        usage: usageFromLetta(res.usage),
+        messages,
+        ...(FAILED_STOPS.has(stopReason)
+          ? { error: { code: stopReason, message: `the run stopped: ${stopReason}` } }
+          : {}),
+      };
+    },
+    async *stream(a, message, o = {}): AsyncIterable<ChatEvent> {
+      const agentId = await id(a);
+      const res = await http.fetch("POST", `v1/agents/${enc(agentId)}/messages/stream`, {
+        body: {
+          messages: userMessage(message),
+          stream_tokens: true,
+          ...(o.maxSteps ? { max_steps: o.maxSteps } : {}),
+        },
+        signal: o.signal,
+      });
+      if (!res.body) return;
+      const translate = lettaChatTranslator();
+      let stopReason = "end_turn";
+      let finished = false;
+      for await (const sse of readSse(res.body)) {
+        if (sse.data === "[DONE]") break;
+        let m: Json;
+        try {
+          m = JSON.parse(sse.data) as Json;
+        } catch {
+          continue;
+        }
+        if (sse.event === "error") m = { ...m, message_type: "error_message" };
+        yield* translate(m);
+        if (m.message_type === "stop_reason") stopReason = String(m.stop_reason);
+        else if (m.message_type === "usage_statistics") {
+          finished = true;
+          yield { type: "finish", stopReason, usage: usageFromLetta(m) };
+        }
+      }
+      if (!finished) yield { type: "finish", stopReason, usage: usageFromLetta(null) };
+    },
+    async context(a) {
+      const agent = await resolve(a);
+      try {
+        return contextFromLetta(await http.json<Json>("GET", `v1/agents/${enc(agent.id)}/context`));
+      } catch (e) {
+        if (!(LmosError.is(e) && e.code === "not_found")) throw e;
+        // A server without the context overview: what the agent state tells.
+        const info = agentFromLetta(agent);
+        const ids = Array.isArray(agent.message_ids) ? agent.message_ids.length : null;
+        return {
+          contextWindow: info.contextWindow,
+          total: null,
+          system: null,
+          coreMemory: null,
+          summary: null,
+          messages: null,
+          tools: null,
+          inContextMessages: ids,
+          recallMessages: null,
+          archivalPassages: null,
+        };
+      }
+    },
+    async reset(a) {
+      await http.json("PATCH", `v1/agents/${enc(await id(a))}/reset-messages`, {
+        body: { add_default_initial_messages: false },
+      });
+    },
+    close: async () => {},
+  };
+}

@@ -1,0 +1,99 @@
+// `lmos agents list|create|show|delete`.
+import type { Command } from "commander";
+import type { Cli } from "../cli-context.ts";
+import { checkHandle } from "../cli-context.ts";
+import { agentsTable, agentText } from "../format.ts";
+
+/** Registers `lmos agents`. */
+export function register(program: Command, cli: Cli): void {
+  const agents = program
+    .command("agents")
+    .description("list, create, show and delete agents")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ lmos agents create --name ada --persona "I am Ada's tutor." --json
+  $ lmos agents list
+  $ lmos agents show ada
+  $ lmos agents delete ada`,
+    );
+
+  agents
+    .command("list")
+    .description("list agents")
+    .option("--json", "print the agents as JSON")
+    .action((opts: { json?: boolean }, cmd: Command) =>
+      cli.with(cmd, async (b) => {
+        const list = await b.listAgents();
+        cli.print(opts.json ? JSON.stringify(list, null, 2) : agentsTable(list));
+      }),
+    );
+
+  agents
+    .command("create")
+    .description("create an agent with persona and human memory blocks and the base memory tools")
+    .requiredOption("--name <name>", "the agent's name (unique)")
+    .option("--model <handle>", "model handle provider/model (default: --model / LMOS_MODEL)")
+    .option("--embedding <handle>", 'embedding handle provider/model, or "none" for lexical search only')
+    .option("--persona <text>", "the persona block: who the agent is")
+    .option("--human <text>", "the human block: what it knows about the user")
+    .option("--json", "print the agent as JSON (with its id)")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ lmos agents create --name ada
+  $ id=$(lmos agents create --name bob --model ollama/llama3.1 --json | jq -r .id)`,
+    )
+    .action(
+      (
+        opts: {
+          name: string;
+          model?: string;
+          embedding?: string;
+          persona?: string;
+          human?: string;
+          json?: boolean;
+        },
+        cmd: Command,
+      ) => {
+        const model = checkHandle(opts.model, "--model");
+        if (opts.embedding !== undefined && opts.embedding.toLowerCase() !== "none") {
+          checkHandle(opts.embedding, "--embedding");
+        }
+        return cli.with(cmd, async (b) => {
+          const agent = await b.createAgent({ ...opts, ...(model ? { model } : {}) });
+          cli.print(
+            opts.json
+              ? JSON.stringify(agent, null, 2)
+              : `created agent ${agent.name} (${agent.id}) on ${agent.model}`,
+          );
+        });
+      },
+    );
+
+  agents
+    .command("show")
+    .description("show an agent: model, tools and core memory")
+    .argument("<agent>", "agent id or name")
+    .option("--json", "print the agent as JSON")
+    .action((ref: string, opts: { json?: boolean }, cmd: Command) =>
+      cli.with(cmd, async (b) => {
+        const agent = await b.getAgent(ref);
+        cli.print(opts.json ? JSON.stringify(agent, null, 2) : agentText(agent));
+      }),
+    );
+
+  agents
+    .command("delete")
+    .description("delete an agent with its memory and messages")
+    .argument("<agent>", "agent id or name")
+    .action((ref: string, _opts: unknown, cmd: Command) =>
+      cli.with(cmd, async (b) => {
+        const agent = await b.getAgent(ref);
+        await b.deleteAgent(agent.id);
+        cli.print(`deleted agent ${agent.name} (${agent.id})`);
+      }),
+    );
+}

@@ -1,0 +1,74 @@
+// `lmos serve`: the Letta-compatible HTTP server on the embedded store, until SIGINT/SIGTERM.
+import type { Command } from "commander";
+import { InvalidArgumentError } from "commander";
+import type { Cli } from "../cli-context.ts";
+import { globalsOf } from "../cli-context.ts";
+import { UsageError } from "../errors.ts";
+
+const DEFAULT_PORT = 8283;
+
+function port(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError("expected a port 0–65535.");
+  return n;
+}
+
+/** Registers `lmos serve`. */
+export function register(program: Command, cli: Cli): void {
+  program
+    .command("serve")
+    .description("run the HTTP API (Letta-compatible, under /v1) on the embedded store")
+    .option("-p, --port <n>", `port (default: LMOS_PORT or ${DEFAULT_PORT}; 0 picks a free one)`, port)
+    .option("--host <host>", "address to listen on (default 127.0.0.1; 0.0.0.0 for every interface)")
+    .addHelpText(
+      "after",
+      `
+Requests need "Authorization: Bearer <key>" when --api-key or LMOS_API_KEY is set (all but /v1/health).
+
+Examples:
+  $ lmos serve
+  $ LMOS_API_KEY=secret lmos serve --port 9000 --host 0.0.0.0
+  $ lmos agents list --url http://127.0.0.1:8283`,
+    )
+    .action(async (opts: { port?: number; host?: string }, cmd: Command) => {
+      const g = globalsOf(cmd, cli.io.env);
+      if (g.url) throw new UsageError("serve runs a server on this machine; it takes no --url");
+      const envPort = cli.io.env.LMOS_PORT;
+      let listenPort = opts.port;
+      if (listenPort === undefined && envPort) {
+        try {
+          listenPort = port(envPort);
+        } catch {
+          throw new UsageError(`LMOS_PORT "${envPort}" is not a port number 0–65535`);
+        }
+      }
+      const lmos = await cli.openLmos(cmd);
+      const { startServer } = await import("../../server/index.ts");
+      let server: Awaited<ReturnType<typeof startServer>>;
+      try {
+        server = await startServer({
+          lmos,
+          port: listenPort ?? DEFAULT_PORT,
+          host: opts.host ?? "127.0.0.1",
+          ...(g.apiKey ? { apiKey: g.apiKey } : {}),
+        });
+      } catch (e) {
+        await lmos.close();
+        throw e;
+      }
+      cli.print(`lmos server listening on ${server.url}`);
+      cli.print(`  data in ${lmos.config.home}${g.apiKey ? " · API key required" : ""} · Ctrl-C to stop`);
+      await new Promise<void>((resolve) => {
+        const stop = () => {
+          process.off("SIGINT", stop);
+          process.off("SIGTERM", stop);
+          resolve();
+        };
+        process.on("SIGINT", stop);
+        process.on("SIGTERM", stop);
+      });
+      cli.io.stderr.write("shutting down…\n");
+      await server.close();
+      await lmos.close();
+    });
+}

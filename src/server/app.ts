@@ -1,0 +1,89 @@
+// The HTTP app: auth, the Letta-compatible routes under /v1, /openapi.json, and JSON errors.
+import { timingSafeEqual } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { Hono } from "hono";
+import { LmosError } from "../errors.ts";
+import type { Lmos } from "../runtime/types.ts";
+import { errorResponse } from "./http-error.ts";
+import { openApiDocument } from "./openapi.ts";
+import { RouteTable } from "./route-table.ts";
+import { agentRoutes } from "./routes/agents.ts";
+import { folderRoutes } from "./routes/folders.ts";
+import { memoryRoutes } from "./routes/memory.ts";
+import { messageRoutes } from "./routes/messages.ts";
+import { PING_MS } from "./routes/send.ts";
+import { systemRoutes } from "./routes/system.ts";
+import { toolRoutes } from "./routes/tools.ts";
+
+export interface AppOptions {
+  /** When set, every route but /v1/health needs `Authorization: Bearer <apiKey>`. */
+  apiKey?: string;
+  /** Keepalive ping interval of SSE streams that ask for pings (default 30 000 ms, as Letta). */
+  pingMs?: number;
+}
+
+const VERSION = (() => {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
+      version?: string;
+    };
+    return pkg.version ?? "0.0.0";
+  } catch {
+    return "0.0.0";
+  }
+})();
+
+function sameSecret(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+const isHealth = (path: string) => path === "/v1/health" || path === "/v1/health/";
+
+/** Builds the Hono app serving `lmos`. */
+export function createApp(lmos: Lmos, options: AppOptions = {}): Hono {
+  // strict: false — the client sends some paths with a trailing slash and some without (letta-api.md §1).
+  const app = new Hono({ strict: false });
+  app.onError((err, c) => errorResponse(c, err));
+  app.notFound((c) =>
+    errorResponse(c, new LmosError("not_found", `no route for ${c.req.method} ${c.req.path}`)),
+  );
+
+  const { apiKey } = options;
+  if (apiKey) {
+    app.use("*", async (c, next) => {
+      if (isHealth(c.req.path)) return next();
+      const header = c.req.header("authorization") ?? "";
+      const match = /^Bearer\s+(.+)$/i.exec(header.trim());
+      if (!match || !sameSecret(match[1], apiKey)) {
+        const res = errorResponse(
+          c,
+          new LmosError(
+            "unauthorized",
+            "missing or wrong API key: send `Authorization: Bearer <LMOS_API_KEY>`",
+          ),
+        );
+        res.headers.set("www-authenticate", "Bearer");
+        return res;
+      }
+      return next();
+    });
+  }
+
+  const table = new RouteTable(app);
+  const ctx = { lmos, table, pingMs: options.pingMs ?? PING_MS };
+  systemRoutes(ctx, VERSION);
+  agentRoutes(ctx);
+  messageRoutes(ctx);
+  memoryRoutes(ctx);
+  toolRoutes(ctx);
+  folderRoutes(ctx);
+
+  let doc: unknown = null;
+  app.get("/openapi.json", (c) => {
+    doc ??= openApiDocument(table.routes, VERSION);
+    return c.json(doc);
+  });
+  return app;
+}

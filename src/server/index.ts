@@ -1,0 +1,50 @@
+// The server's public face: the Hono app over a Lmos instance, and a helper that serves it on a port.
+import type { AddressInfo } from "node:net";
+import type { Server } from "node:http";
+import { serve } from "@hono/node-server";
+import type { Lmos } from "../runtime/types.ts";
+import { createApp } from "./app.ts";
+
+export { type AppOptions, createApp } from "./app.ts";
+
+export interface ServerOptions {
+  lmos: Lmos;
+  /** Default $LMOS_PORT or 8283; 0 picks a free port. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Bearer key every route but /v1/health requires (default $LMOS_API_KEY; "" for none). */
+  apiKey?: string;
+  /** Keepalive ping interval of SSE streams (default 30 000 ms). */
+  pingMs?: number;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  /** Stops accepting requests and closes open connections (the caller still owns `lmos`). */
+  close(): Promise<void>;
+}
+
+/** Serves the Letta-compatible API for `lmos` over HTTP. */
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const host = options.host ?? "127.0.0.1";
+  const port = options.port ?? Number(process.env.LMOS_PORT || 8283);
+  const apiKey = options.apiKey ?? process.env.LMOS_API_KEY ?? "";
+  const app = createApp(options.lmos, { apiKey: apiKey || undefined, pingMs: options.pingMs });
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = serve({ fetch: app.fetch, port, hostname: host }, () => resolve(s as Server)) as Server;
+    s.once("error", reject);
+  });
+  const actual = (server.address() as AddressInfo).port;
+  const shownHost = host.includes(":") ? `[${host}]` : host;
+  return {
+    url: `http://${shownHost}:${actual}`,
+    port: actual,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,55 @@
+// AgentView → Letta's AgentState. Relations (blocks, tools, sources, tags) are always included: a superset
+// of what Letta sends 1.x clients without `include=`, which the client does not mind.
+import type { AgentView } from "../../runtime/types.ts";
+import { blockToLetta, embeddingConfig, folderToLetta, llmConfig, toolToLetta } from "./records.ts";
+
+/** AgentState as the Letta client reads it. */
+export function agentToLetta(view: AgentView): Record<string, unknown> {
+  const { record: a, model } = view;
+  const blocks = view.blocks.map(blockToLetta);
+  return {
+    id: a.id,
+    name: a.name,
+    description: a.description,
+    agent_type: a.agentType,
+    system: a.system,
+    model: a.model,
+    embedding: a.embedding,
+    llm_config: llmConfig(model, a.settings.heartbeats),
+    embedding_config: embeddingConfig(a.embedding),
+    model_settings: null,
+    context_window_limit: a.contextWindow ?? model.contextWindow,
+    memory: { agent_type: a.agentType, blocks, file_blocks: [], prompt_template: null },
+    blocks,
+    tools: view.tools.map(toolToLetta),
+    sources: view.sources.map(folderToLetta),
+    tags: a.tags,
+    metadata: a.metadata,
+    message_ids: a.inContextMessageIds,
+    tool_rules: [],
+    timezone: "UTC",
+    message_buffer_autoclear: false,
+    enable_sleeptime: false,
+    last_stop_reason: a.lastStopReason,
+    last_run_completion: a.lastRunAt,
+    last_run_duration_ms: null,
+    identities: [],
+    identity_ids: [],
+    secrets: [],
+    tool_exec_environment_variables: [],
+    multi_agent_group: null,
+    managed_group: null,
+    pending_approval: null,
+    project_id: null,
+    template_id: null,
+    base_template_id: null,
+    deployment_id: null,
+    entity_id: null,
+    hidden: null,
+    response_format: null,
+    created_by_id: null,
+    last_updated_by_id: null,
+    created_at: a.createdAt,
+    updated_at: a.updatedAt,
+  };
+}

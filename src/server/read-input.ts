@@ -1,0 +1,74 @@
+// Reading and validating what a request carries: path params, query strings (repeated keys become arrays),
+// JSON bodies with a size limit (413), malformed JSON (400) and schema failures (422).
+import type { Context } from "hono";
+import { z } from "zod";
+import { LmosError } from "../errors.ts";
+import { zodMessage } from "./http-error.ts";
+
+/** Largest JSON body accepted (10 MiB). */
+export const MAX_JSON_BYTES = 10 * 1024 * 1024;
+
+/** Reads the raw body, refusing more than `limit` bytes whether or not content-length says so. */
+export async function readBodyBytes(c: Context, limit: number): Promise<Uint8Array> {
+  const declared = Number(c.req.header("content-length") ?? "0");
+  if (declared > limit) throw tooLarge(limit);
+  const body = c.req.raw.body;
+  if (!body) return new Uint8Array(0);
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => {});
+      throw tooLarge(limit);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks);
+}
+
+function tooLarge(limit: number): LmosError {
+  return new LmosError("payload_too_large", `request body is over the limit of ${limit} bytes`);
+}
+
+/** Parses `value` with `schema`, or throws a 422 naming the field (`where` is body, query or path). */
+export function check<T>(schema: z.ZodType<T>, value: unknown, where: string): T {
+  const r = schema.safeParse(value);
+  if (r.success) return r.data;
+  throw new LmosError("invalid_argument", zodMessage(r.error, where));
+}
+
+/** The JSON body validated by `schema`; an empty body counts as `{}`. */
+export async function jsonBody<T>(c: Context, schema: z.ZodType<T>, limit = MAX_JSON_BYTES): Promise<T> {
+  const bytes = await readBodyBytes(c, limit);
+  const text = Buffer.from(bytes).toString("utf8").trim();
+  let value: unknown = {};
+  if (text) {
+    try {
+      value = JSON.parse(text);
+    } catch (e) {
+      throw new LmosError("bad_request", `request body is not valid JSON: ${(e as Error).message}`);
+    }
+  }
+  return check(schema, value, "body");
+}
+
+/** The query string as an object: a key given once is a string, a repeated key an array. */
+export function rawQuery(c: Context): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [k, values] of Object.entries(c.req.queries())) {
+    out[k] = values.length === 1 ? values[0] : values;
+  }
+  return out;
+}
+
+// Query-string field types: everything arrives as text.
+/** An integer query parameter. */
+export const qInt = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+/** A boolean query parameter ("true"/"false"/"1"/"0"). */
+export const qBool = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
+/** A repeatable query parameter (`?tags=a&tags=b`); one value becomes a one-element array. */
+export const qList = z.preprocess((v) => (typeof v === "string" ? [v] : v), z.array(z.string()));

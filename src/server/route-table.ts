@@ -1,0 +1,59 @@
+// Routes declared once, with their zod schemas: the table registers each on the Hono app (validating path,
+// query and body before the handler runs) and keeps the declarations for /openapi.json.
+import type { Context, Hono } from "hono";
+import type { z } from "zod";
+import { check, jsonBody, rawQuery } from "./read-input.ts";
+
+export type Method = "get" | "post" | "put" | "patch" | "delete";
+
+/** One route: where it lives, what it takes, what it answers. */
+export interface RouteDef<P = unknown, Q = unknown, B = unknown> {
+  method: Method;
+  /** OpenAPI-style path, e.g. "/v1/agents/{agent_id}" (trailing slash optional on the wire). */
+  path: string;
+  summary: string;
+  tag: string;
+  params?: z.ZodType<P>;
+  query?: z.ZodType<Q>;
+  body?: z.ZodType<B>;
+  /** Multipart upload instead of JSON: the part name (documented; the handler reads the form). */
+  multipart?: string;
+  /** Schema of a JSON answer (documented only; answers are built by the mappers). */
+  response?: z.ZodType;
+  /** The answer is an SSE stream (when the body asks for it, for `maybe`). */
+  sse?: "always" | "maybe";
+}
+
+/** What a handler receives: validated inputs and the Hono context. */
+export interface RouteInput<P, Q, B> {
+  c: Context;
+  params: P;
+  query: Q;
+  body: B;
+}
+
+type Handler<P, Q, B> = (input: RouteInput<P, Q, B>) => Promise<unknown> | unknown;
+
+/** Registers routes on an app and remembers them for the OpenAPI document. */
+export class RouteTable {
+  readonly routes: RouteDef[] = [];
+  constructor(private readonly app: Hono) {}
+
+  /** Adds a route; a handler's plain return value is sent as JSON, a Response as is. */
+  add<P = Record<string, never>, Q = Record<string, never>, B = undefined>(
+    def: RouteDef<P, Q, B>,
+    handler: Handler<P, Q, B>,
+  ): void {
+    this.routes.push(def as RouteDef);
+    // Registered without the trailing slash: with `strict: false` Hono then matches both spellings.
+    const honoPath = def.path.replace(/\{(\w+)\}/g, ":$1").replace(/(.)\/$/, "$1");
+    this.app.on(def.method.toUpperCase(), honoPath, async (c) => {
+      const params = (def.params ? check(def.params, c.req.param(), "path") : {}) as P;
+      const query = (def.query ? check(def.query, rawQuery(c), "query") : {}) as Q;
+      const body = (def.body ? await jsonBody(c, def.body) : undefined) as B;
+      const out = await handler({ c, params, query, body });
+      if (out instanceof Response) return out;
+      return c.json(out ?? null);
+    });
+  }
+}

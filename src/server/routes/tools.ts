@@ -1,0 +1,172 @@
+// /v1/tools (custom tools from source: create, upsert, list, retrieve, modify, delete) and an agent's tools.
+import { z } from "zod";
+import { LmosError } from "../../errors.ts";
+import type { Lmos } from "../../runtime/types.ts";
+import { toolToLetta } from "../letta/records.ts";
+import { agentPath, agentStateSchema, deletedSchema, toolPath, toolSchema } from "../schemas/common.ts";
+import { agentToolPath, listToolsQuery, toolBody, updateToolBody } from "../schemas/tools-folders.ts";
+import { agentState, deleted, type RouteContext } from "./context.ts";
+
+type ToolBody = z.infer<typeof toolBody>;
+
+function upsertInput(body: ToolBody): Parameters<Lmos["tools"]["upsert"]>[0] {
+  return {
+    sourceCode: body.source_code,
+    ...(body.source_type ? { sourceType: body.source_type } : {}),
+    ...(body.json_schema ? { jsonSchema: body.json_schema } : {}),
+    ...(body.description ? { description: body.description } : {}),
+    ...(body.tags ? { tags: body.tags } : {}),
+  };
+}
+
+/** Registers the tool routes. */
+export function toolRoutes({ lmos, table }: RouteContext): void {
+  const tag = "tools";
+
+  table.add(
+    {
+      method: "post",
+      path: "/v1/tools/",
+      tag,
+      summary: "Create a tool from source",
+      body: toolBody,
+      response: toolSchema,
+    },
+    async ({ body }) => {
+      const name = body.json_schema?.name;
+      if (typeof name === "string" && (await lmos.tools.list({ name })).some((t) => t.name === name)) {
+        throw new LmosError(
+          "conflict",
+          `a tool named "${name}" already exists; use PUT /v1/tools/ to update it`,
+        );
+      }
+      return toolToLetta(await lmos.tools.upsert(upsertInput(body)));
+    },
+  );
+  table.add(
+    {
+      method: "put",
+      path: "/v1/tools/",
+      tag,
+      summary: "Create or update a tool by name",
+      body: toolBody,
+      response: toolSchema,
+    },
+    async ({ body }) => toolToLetta(await lmos.tools.upsert(upsertInput(body))),
+  );
+  table.add(
+    {
+      method: "get",
+      path: "/v1/tools/",
+      tag,
+      summary: "List tools",
+      query: listToolsQuery,
+      response: z.array(toolSchema),
+    },
+    async ({ query }) => {
+      const list = await lmos.tools.list({
+        name: query.name,
+        limit: query.limit,
+        after: query.after,
+        before: query.before,
+        order: query.order,
+      });
+      const names = query.names ? new Set(query.names) : null;
+      const search = query.search?.toLowerCase();
+      return list
+        .filter((t) => !names || names.has(t.name))
+        .filter(
+          (t) =>
+            !search || t.name.toLowerCase().includes(search) || t.description.toLowerCase().includes(search),
+        )
+        .map(toolToLetta);
+    },
+  );
+  table.add(
+    {
+      method: "get",
+      path: "/v1/tools/{tool_id}",
+      tag,
+      summary: "Retrieve a tool",
+      params: toolPath,
+      response: toolSchema,
+    },
+    async ({ params }) => toolToLetta(await lmos.tools.get(params.tool_id)),
+  );
+  table.add(
+    {
+      method: "patch",
+      path: "/v1/tools/{tool_id}",
+      tag,
+      summary: "Modify a custom tool",
+      params: toolPath,
+      body: updateToolBody,
+      response: toolSchema,
+    },
+    async ({ params, body }) => {
+      const current = await lmos.tools.get(params.tool_id);
+      if (current.toolType !== "custom") {
+        throw new LmosError("conflict", `"${current.name}" is a built-in tool and cannot be modified`);
+      }
+      const sourceChanged = body.source_code != null && body.source_code !== current.sourceCode;
+      const jsonSchema = body.json_schema ?? (sourceChanged ? undefined : current.jsonSchema);
+      const updated = await lmos.tools.upsert({
+        sourceCode: body.source_code ?? current.sourceCode ?? "",
+        sourceType: body.source_type ?? current.sourceType ?? undefined,
+        ...(jsonSchema ? { jsonSchema } : {}),
+        description: body.description ?? current.description,
+        tags: body.tags ?? current.tags,
+      });
+      if (updated.id !== current.id) {
+        throw new LmosError(
+          "invalid_argument",
+          "body.source_code: renaming a tool is not supported; create a new tool",
+        );
+      }
+      return toolToLetta(updated);
+    },
+  );
+  table.add(
+    {
+      method: "delete",
+      path: "/v1/tools/{tool_id}",
+      tag,
+      summary: "Delete a custom tool",
+      params: toolPath,
+      response: deletedSchema,
+    },
+    async ({ params }) => {
+      await lmos.tools.delete(params.tool_id);
+      return deleted("Tool", params.tool_id);
+    },
+  );
+
+  table.add(
+    {
+      method: "get",
+      path: "/v1/agents/{agent_id}/tools",
+      tag,
+      summary: "List an agent's tools",
+      params: agentPath,
+      response: z.array(toolSchema),
+    },
+    async ({ params }) => (await (await lmos.agents.get(params.agent_id)).tools.list()).map(toolToLetta),
+  );
+  for (const action of ["attach", "detach"] as const) {
+    table.add(
+      {
+        method: "patch",
+        path: `/v1/agents/{agent_id}/tools/${action}/{tool_id}`,
+        tag,
+        summary: `${action === "attach" ? "Attach" : "Detach"} a tool`,
+        params: agentToolPath,
+        response: agentStateSchema,
+      },
+      async ({ params }) => {
+        const handle = await lmos.agents.get(params.agent_id);
+        await handle.tools[action](params.tool_id);
+        return agentState(lmos, handle.id);
+      },
+    );
+  }
+}
