@@ -1,0 +1,56 @@
+// Answering a query from retrieved memory: mode "embed" prepends the retrieved level-1 vectors (each
+// scaled by its soft top-C weight) to the query embeddings and runs base + LoRA; the raw mode gives the
+// retrieved chunks' tokens to the base model (eval-raw.ts).
+import { passLayout } from "./compressor.ts";
+import type { ModelConfig } from "./config.ts";
+import { labelArgmax } from "./eval-raw.ts";
+import { causalMask } from "./mask.ts";
+import { fast, lend } from "./fast.ts";
+import { type AdapterParams, type BaseParams, embedTokens } from "./model.ts";
+import { jx, read } from "./tensor/backend.ts";
+
+/** One query with the memory vectors to prepend (all items of a call must have equal counts). */
+export interface EmbedItem {
+  memory: Float32Array[];
+  query: number[];
+}
+
+/** Predicted label token per item (batched forward). */
+export async function answerWithMemory(
+  cfg: ModelConfig,
+  p: BaseParams,
+  ad: AdapterParams,
+  items: EmbedItem[],
+): Promise<number[]> {
+  const np = jx().numpy;
+  const N = items.length;
+  if (N === 0) return [];
+  const m = (items[0] as EmbedItem).memory.length;
+  const q = (items[0] as EmbedItem).query.length;
+  const T = m + q;
+  const mem = new Float32Array(N * m * cfg.d);
+  items.forEach((it, i) => {
+    if (it.memory.length !== m || it.query.length !== q)
+      throw new Error("answerWithMemory: items differ in shape");
+    it.memory.forEach((v, j) => {
+      mem.set(v, (i * m + j) * cfg.d);
+    });
+  });
+  const ids = np.array(Int32Array.from(items.flatMap((it) => it.query)), { dtype: np.int32 }).reshape([N, q]);
+  const parts = [embedTokens(cfg, p, ids)];
+  if (m > 0) parts.unshift(np.array(mem).reshape([N, m, cfg.d]));
+  const x = parts.length > 1 ? np.concatenate(parts, 1) : (parts[0] as ReturnType<typeof embedTokens>);
+  const lay = passLayout(
+    cfg,
+    N,
+    Array.from({ length: T }, (_, i) => i),
+    causalMask(T),
+  );
+  const lg = await read(fast(cfg).logits(lend(p), lend(ad.lora), x, lay.rope.cos, lay.rope.sin, lay.mask));
+  return items.map((_, i) => labelArgmax(lg, i * T + T - 1, cfg.vocab));
+}
+
+/** Scales a vector (soft top-C weight). */
+export function scaled(v: Float32Array, w: number): Float32Array {
+  return v.map((x) => x * w);
+}

@@ -1,0 +1,54 @@
+// The shipped model file: base weights ("p.*") and stage-B adapters ("ad.*") in one safetensors file,
+// with the config, LoRA rank/sites and retrieval settings in the metadata.
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { z } from "zod";
+import { LORA_SITES, type LoraSite, type ModelConfig, ModelConfigSchema } from "./config.ts";
+import type { AdapterParams, BaseParams } from "./model.ts";
+import { initAdapters, initBase } from "./params.ts";
+import { treeFromHost, treeToHost } from "./tree-io.ts";
+import { loadSafetensors, saveSafetensors } from "./weights.ts";
+
+/** Default location of the trained checkpoint shipped in the repo. */
+export const DEFAULT_MODEL_PATH = fileURLToPath(new URL("./weights/cr-small.safetensors", import.meta.url));
+
+/** A loaded model: config, frozen base, adapters. */
+export interface CrModel {
+  cfg: ModelConfig;
+  base: BaseParams;
+  ad: AdapterParams;
+  rank: number;
+  sites: LoraSite[];
+  meta: Record<string, string>;
+}
+
+const SitesSchema = z.array(z.enum(LORA_SITES));
+
+/** Writes base + adapters to `path`. */
+export async function saveModel(
+  path: string,
+  m: Omit<CrModel, "meta">,
+  meta: Record<string, string> = {},
+): Promise<void> {
+  const t = await treeToHost(m.base, "p");
+  await treeToHost(m.ad, "ad", t);
+  saveSafetensors(path, t, {
+    ...meta,
+    config: JSON.stringify(m.cfg),
+    rank: String(m.rank),
+    sites: m.sites.join(","),
+  });
+}
+
+/** Reads a model written by saveModel; throws a message naming the fix when the file is missing. */
+export function loadModel(path = DEFAULT_MODEL_PATH): CrModel {
+  if (!existsSync(path))
+    throw new Error(`no compressor-retriever checkpoint at ${path}: run \`lmos cr train\` first`);
+  const { tensors, meta } = loadSafetensors(path);
+  const cfg = ModelConfigSchema.parse(JSON.parse(meta.config ?? "null"));
+  const rank = Number(meta.rank ?? 8);
+  const sites = SitesSchema.parse((meta.sites ?? LORA_SITES.join(",")).split(","));
+  const base = treeFromHost(initBase(cfg), tensors, "p");
+  const ad = treeFromHost(initAdapters(cfg, rank, sites), tensors, "ad");
+  return { cfg, base, ad, rank, sites, meta };
+}

@@ -1,0 +1,12 @@
+// Public face of src/cr: the compressor-retriever (tensors, model, hierarchy, retrieval, training, eval).
+export { DEFAULT_MODEL_PATH, loadModel, saveModel, type CrModel } from "./checkpoint.ts";
+export { CONFIGS, LORA_SITES, type ModelConfig, VOCAB, tokenName } from "./config.ts";
+export { evalSettingA, type SettingAResult } from "./eval-a.ts";
+export { evalSettingB, type SettingBResult } from "./eval-b.ts";
+export { buildForest } from "./forest.ts";
+export { inspectEpisode } from "./inspect.ts";
+export { MemoryDb, type MemoryNode } from "./memory-db.ts";
+export { DEFAULT_SHAPE, trainPipeline, type TrainPlan } from "./pipeline.ts";
+export { retrieve, type Retrieval } from "./retriever.ts";
+export { makeEpisode, makeLifelong } from "./task.ts";
+export { initTensors } from "./tensor/backend.ts";

@@ -1,0 +1,114 @@
+// EXPERIMENTAL: the compressed hierarchy as an agent memory tier. Text written in the synthetic task's
+// notation ("T3 K7 = A T3 K1 = C ...") is compressed in 16-token chunks into a per-agent forest that is
+// persisted through the Store's memory-node records (so it survives a restart); a query is answered
+// by top-down retrieval, and the retrieved raw segments are rendered as a context section. The model
+// only knows the synthetic vocabulary, so this tier is a research preview, off unless a flag enables it.
+import type { CrModel } from "./checkpoint.ts";
+import { VOCAB, tokenName } from "./config.ts";
+import { buildForest } from "./forest.ts";
+import { MemoryDb } from "./memory-db.ts";
+import { type Retrieval, retrieve } from "./retriever.ts";
+
+/** The part of the Store contract the tier uses (structural: cr imports no other layer). */
+export interface MemoryNodeStore {
+  putMemoryNodes(
+    agentId: string,
+    tier: string,
+    nodes: Array<{ id: string; data: Uint8Array }>,
+  ): Promise<void>;
+  getMemoryNodes(agentId: string, tier: string): Promise<Array<{ id: string; data: Uint8Array }>>;
+}
+
+/** Structurally the kernel's ContextExtension. */
+export interface CompressedMemoryExtension {
+  name: string;
+  render(agentId: string): Promise<string | null>;
+}
+
+/** Store tier name of the compressed forest. */
+export const CR_TIER = "cr-hierarchy";
+/** Environment flag that turns the experimental tier on. */
+export const CR_TIER_FLAG = "LMOS_EXPERIMENTAL_CR";
+
+const NAMES = new Map<string, number>();
+for (let id = 0; id < VOCAB.CALL_RET + 1; id++) NAMES.set(tokenName(id), id);
+
+/** Text in the task notation → token ids (unknown words are skipped). */
+export function encodeNotation(text: string): number[] {
+  return text
+    .split(/\s+/)
+    .map((w) => NAMES.get(w))
+    .filter((x): x is number => x !== undefined && x !== VOCAB.PAD);
+}
+
+/** Token ids → notation text. */
+export function decodeNotation(ids: number[]): string {
+  return ids.map(tokenName).join(" ");
+}
+
+/** The experimental retriever tier over one model and one store. */
+export class CompressedMemory {
+  readonly #dbs = new Map<string, MemoryDb>();
+  constructor(
+    private readonly model: CrModel,
+    private readonly store: MemoryNodeStore,
+    private readonly opts: { C: number; nR: number } = { C: 2, nR: 2 },
+  ) {}
+
+  /** The agent's forest, from the cache or the store. */
+  async load(agentId: string): Promise<MemoryDb> {
+    const hit = this.#dbs.get(agentId);
+    if (hit) return hit;
+    const db = MemoryDb.fromRecords(await this.store.getMemoryNodes(agentId, CR_TIER));
+    this.#dbs.set(agentId, db);
+    return db;
+  }
+
+  /** Compresses texts (e.g. evicted messages) into the agent's forest; returns the chunks added. */
+  async compress(agentId: string, texts: string[]): Promise<number> {
+    const old = await this.load(agentId);
+    const chunks = (old.levels[2] ?? []).map((id) => old.get(id).tokens);
+    const before = chunks.length;
+    for (const t of texts) {
+      const ids = encodeNotation(t);
+      for (let i = 0; i + 16 <= ids.length; i += 16) chunks.push(ids.slice(i, i + 16));
+    }
+    if (chunks.length === before) return 0;
+    const { cfg, base, ad } = this.model;
+    // append-only: existing ids keep their meaning, so an upsert of all nodes is a consistent save
+    const db = await buildForest(cfg, base, ad, chunks, { upper: true });
+    await this.store.putMemoryNodes(agentId, CR_TIER, db.toRecords());
+    this.#dbs.set(agentId, db);
+    return chunks.length - before;
+  }
+
+  /** Top-down retrieval for a query in notation ("T3 K7 ="); null when the agent has no memory. */
+  async retrieve(
+    agentId: string,
+    query: string,
+  ): Promise<{ segments: string[]; retrieval: Retrieval } | null> {
+    const db = await this.load(agentId);
+    if (db.topLevel < 2) return null;
+    const { cfg, base, ad } = this.model;
+    const r = await retrieve(cfg, base, ad, db, encodeNotation(query), {
+      ...this.opts,
+      targetLevel: 2,
+      tau: 0.1,
+    });
+    return { segments: r.nodes.map((id) => decodeNotation(db.get(id).tokens)), retrieval: r };
+  }
+
+  /** A context section with the segments retrieved for the agent's current query. */
+  extension(queryFor: (agentId: string) => Promise<string | null>): CompressedMemoryExtension {
+    return {
+      name: "compressed_memory",
+      render: async (agentId) => {
+        const q = await queryFor(agentId);
+        if (!q) return null;
+        const r = await this.retrieve(agentId, q);
+        if (!r) return null;
+        return `Compressed memory (experimental), retrieved for "${q}":\n${r.segments.map((s) => `- ${s}`).join("\n")}`;
+      },
+    };
+  }
+}

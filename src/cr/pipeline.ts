@@ -1,0 +1,67 @@
+// `lmos cr train`: stage A (base LM) then stage B (adapters), each resumable from its checkpoint in
+// `dir`; the result is written as one model file.
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { saveModel } from "./checkpoint.ts";
+import { CONFIGS, type LoraSite } from "./config.ts";
+import type { CrShape } from "./cr-step.ts";
+import { trainStageA } from "./train-a.ts";
+import { trainStageB } from "./train-b.ts";
+
+export interface TrainPlan {
+  config: keyof typeof CONFIGS;
+  stepsA: number;
+  stepsB: number;
+  batchA: number;
+  lrA: number;
+  lrB: number;
+  rank: number;
+  sites: LoraSite[];
+  shape: CrShape;
+  dir: string;
+  out: string;
+  log?: (line: string) => void;
+}
+
+/** Default stage-B shape: 8 episodes × 4 queries, 6 demos, C = 2, 2 RET vectors, k = 4. */
+export const DEFAULT_SHAPE: CrShape = { E: 8, Q: 4, nDemos: 6, C: 2, nR: 2, k: 4, tau: 0.1, auxWeight: 1 };
+
+/** Runs both stages and writes the model file. */
+export async function trainPipeline(plan: TrainPlan): Promise<void> {
+  mkdirSync(plan.dir, { recursive: true });
+  const cfg = CONFIGS[plan.config];
+  const base = await trainStageA({
+    cfg,
+    steps: plan.stepsA,
+    batch: plan.batchA,
+    lr: plan.lrA,
+    warmup: Math.min(100, Math.ceil(plan.stepsA / 10)),
+    ckpt: join(plan.dir, "stage-a.safetensors"),
+    every: 50,
+    evalEvery: 100,
+    curriculum: Math.round(plan.stepsA / 4),
+    log: plan.log,
+  });
+  const ad = await trainStageB({
+    cfg,
+    base,
+    shape: plan.shape,
+    rank: plan.rank,
+    sites: plan.sites,
+    steps: plan.stepsB,
+    lr: plan.lrB,
+    warmup: Math.min(20, Math.ceil(plan.stepsB / 10)),
+    ckpt: join(plan.dir, "stage-b.safetensors"),
+    every: 25,
+    log: plan.log,
+  });
+  await saveModel(
+    plan.out,
+    { cfg, base, ad, rank: plan.rank, sites: plan.sites },
+    {
+      steps_a: String(plan.stepsA),
+      steps_b: String(plan.stepsB),
+      shape: JSON.stringify(plan.shape),
+    },
+  );
+}

@@ -1,0 +1,37 @@
+// Retrieval scoring (spec §3): one pass over [candidates ; retrieval vectors]; the score of a candidate
+// is the last layer's attention of the retrieval rows to it, mean over heads, mean over rows. The
+// probabilities stay in the graph, so the answer loss reaches them through the soft top-C weights.
+import type { ModelConfig } from "./config.ts";
+import { passLayout } from "./compressor.ts";
+import { scoringMask } from "./mask.ts";
+import { type AdapterParams, type BaseParams, forward } from "./model.ts";
+import { type Arr, jx } from "./tensor/backend.ts";
+
+/** cand [N,c,D], r [N,nR,D] → scores [N,c] (each row sums to ≤ 1). Consumes cand and r. */
+export function scoreCandidates(cfg: ModelConfig, p: BaseParams, ad: AdapterParams, cand: Arr, r: Arr): Arr {
+  const np = jx().numpy;
+  const [N, c] = cand.shape as [number, number];
+  const nR = r.shape[1] as number;
+  // candidates share position 0 and see only themselves: scores do not depend on candidate order
+  const pos = [...Array.from({ length: c }, () => 0), ...Array.from({ length: nR }, (_, i) => i + 1)];
+  const lay = passLayout(cfg, N, pos, scoringMask(c, nR));
+  const last = cfg.layers - 1;
+  const { hidden, attn } = forward(cfg, p, ad.lora, np.concatenate([cand, r], 1), lay.rope, lay.mask, [last]);
+  hidden.dispose();
+  lay.rope.cos.dispose();
+  lay.rope.sin.dispose();
+  const a = attn[0] as Arr; // [N,H,c+nR,c+nR]
+  const rows = a.slice([], [], [c, c + nR], [0, c]); // [N,H,nR,c]
+  return np.mean(rows, [1, 2]).reshape([N, c]);
+}
+
+/** Soft top-C mix weights: softmax over the selected scores / tau, times C (so they average 1). */
+export function softTopC(scores: Arr, sel: Arr, tau: number): Arr {
+  const { numpy: np, nn } = jx();
+  const C = sel.shape[1] as number;
+  // sel [N,C,c] one-hot rows of the picked candidates
+  const [N, c] = scores.shape as [number, number];
+  // (einsum needs iterator helpers that Node 20 lacks: use batched matmul)
+  const picked = np.matmul(sel, scores.reshape([N, c, 1])).reshape([N, C]);
+  return nn.softmax(picked.mul(1 / tau), -1).mul(C);
+}
