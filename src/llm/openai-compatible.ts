@@ -5,6 +5,7 @@ import type {
   ChatCompletionMessageParam,
   ChatCompletionTool,
 } from "openai/resources/chat/completions";
+import { nodeFetch } from "./node-fetch.ts";
 import { type CallContext, toProviderError } from "./provider-error.ts";
 import type {
   ChatMessage,
@@ -93,6 +94,7 @@ export function createOpenAICompatibleProvider(config: DriverConfig): Provider {
     baseURL: config.baseURL,
     maxRetries: config.maxRetries,
     timeout: config.timeoutMs,
+    fetch: nodeFetch,
   });
 
   function params(request: ChatRequest): ChatCompletionCreateParamsBase {

@@ -1,0 +1,66 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { gzipSync } from "node:zlib";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { nodeFetch } from "./node-fetch.ts";
+
+let server: Server;
+let base: string;
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      if (req.url === "/gzip") {
+        res.writeHead(200, { "content-type": "application/json", "content-encoding": "gzip" });
+        res.end(gzipSync(JSON.stringify({ ok: true })));
+      } else if (req.url === "/echo") {
+        res.writeHead(201, { "content-type": "application/json", "x-seen": req.headers["x-test"] ?? "" });
+        res.end(JSON.stringify({ method: req.method, body: Buffer.concat(chunks).toString() }));
+      } else if (req.url === "/sse") {
+        res.writeHead(200, { "content-type": "text/event-stream" });
+        res.write("data: one\n\n");
+        setTimeout(() => res.end("data: two\n\n"), 20);
+      } else if (req.url === "/slow") {
+        setTimeout(() => res.end("late"), 5_000).unref();
+      }
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((r) => server.close(r));
+});
+
+describe("nodeFetch", () => {
+  it("sends method, headers and body, and returns status, headers and JSON", async () => {
+    const res = await nodeFetch(`${base}/echo`, {
+      method: "POST",
+      headers: { "x-test": "yes", "content-type": "application/json" },
+      body: '{"a":1}',
+    });
+    expect(res.status).toBe(201);
+    expect(res.headers.get("x-seen")).toBe("yes");
+    expect(await res.json()).toEqual({ method: "POST", body: '{"a":1}' });
+  });
+
+  it("decodes a gzip body", async () => {
+    expect(await (await nodeFetch(`${base}/gzip`)).json()).toEqual({ ok: true });
+  });
+
+  it("streams an event stream as it arrives", async () => {
+    const res = await nodeFetch(`${base}/sse`);
+    expect(await res.text()).toBe("data: one\n\ndata: two\n\n");
+  });
+
+  it("rejects with an AbortError when the signal fires", async () => {
+    const controller = new AbortController();
+    const pending = nodeFetch(`${base}/slow`, { signal: controller.signal });
+    setTimeout(() => controller.abort(), 30);
+    await expect(pending).rejects.toMatchObject({ name: "AbortError" });
+  });
+});

@@ -1,0 +1,92 @@
+// A `fetch` for the provider SDKs over node:http/https with keep-alive sockets. Measured on the server
+// bench: Node's built-in fetch (undici) cost 1.27 ms of CPU per chat completion call, this 0.77 ms, on
+// the same 2-core machine and payload; the model call is on every agent step, so undici was the
+// bottleneck of the driver. Only what the SDKs use is implemented: method, headers, a string or byte
+// body, an AbortSignal, buffered JSON replies and streamed (SSE) replies.
+import { Agent as HttpAgent, type IncomingMessage, request as httpRequest } from "node:http";
+import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
+import { Readable } from "node:stream";
+import { createBrotliDecompress, createGunzip, createInflate } from "node:zlib";
+
+const httpAgent = new HttpAgent({ keepAlive: true, maxSockets: 256 });
+const httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: 256 });
+
+function abortError(signal: AbortSignal): Error {
+  const reason = signal.reason;
+  return reason instanceof Error && reason.name === "AbortError"
+    ? reason
+    : new DOMException("This operation was aborted", "AbortError");
+}
+
+/** The body stream, decompressed when the server chose an encoding. */
+function decoded(res: IncomingMessage): Readable {
+  switch ((res.headers["content-encoding"] ?? "").toLowerCase()) {
+    case "gzip":
+    case "x-gzip":
+      return res.pipe(createGunzip());
+    case "deflate":
+      return res.pipe(createInflate());
+    case "br":
+      return res.pipe(createBrotliDecompress());
+    default:
+      return res;
+  }
+}
+
+function responseHeaders(res: IncomingMessage): Headers {
+  const h = new Headers();
+  for (const [k, v] of Object.entries(res.headers)) {
+    if (v === undefined || k === "content-encoding" || k === "content-length") continue;
+    h.set(k, Array.isArray(v) ? v.join(", ") : v);
+  }
+  return h;
+}
+
+function toResponse(res: IncomingMessage, body: Readable | Buffer | null): Response {
+  const status = res.statusCode ?? 500;
+  const noBody = status === 204 || status === 205 || status === 304;
+  const init = { status, statusText: res.statusMessage ?? "", headers: responseHeaders(res) };
+  if (noBody || body === null) return new Response(null, init);
+  if (Buffer.isBuffer(body)) return new Response(body, init);
+  return new Response(Readable.toWeb(body) as ReadableStream, init);
+}
+
+/** A fetch-compatible function for SDK clients (`new OpenAI({ fetch: nodeFetch })`). */
+export async function nodeFetch(input: string | URL | Request, init: RequestInit = {}): Promise<Response> {
+  const url = new URL(typeof input === "string" || input instanceof URL ? input : input.url);
+  const signal = init.signal ?? undefined;
+  if (signal?.aborted) throw abortError(signal);
+  const headers: Record<string, string> = {};
+  new Headers(init.headers).forEach((v, k) => {
+    headers[k] = v;
+  });
+  const body = init.body;
+  if (body != null && typeof body !== "string" && !(body instanceof Uint8Array)) {
+    throw new TypeError("nodeFetch sends only string or byte bodies");
+  }
+  const https = url.protocol === "https:";
+  const send = https ? httpsRequest : httpRequest;
+  return new Promise<Response>((resolve, reject) => {
+    const req = send(
+      url,
+      { method: init.method ?? "GET", headers, agent: https ? httpsAgent : httpAgent },
+      (res) => {
+        const stream = decoded(res);
+        const streaming = (res.headers["content-type"] ?? "").includes("text/event-stream");
+        if (streaming) {
+          resolve(toResponse(res, stream));
+          return;
+        }
+        const chunks: Buffer[] = [];
+        stream.on("data", (c: Buffer) => chunks.push(c));
+        stream.on("end", () => resolve(toResponse(res, Buffer.concat(chunks))));
+        stream.on("error", reject);
+      },
+    );
+    const onAbort = () => req.destroy(abortError(signal as AbortSignal));
+    signal?.addEventListener("abort", onAbort, { once: true });
+    req.on("close", () => signal?.removeEventListener("abort", onAbort));
+    req.on("error", reject);
+    req.end(body ?? undefined);
+  });
+}
