@@ -76,19 +76,23 @@ export async function runAgent(
   const replies: string[] = [];
   const now = deps.now?.() ?? nowIso();
 
-  await deps.store.createRun({
+  // The run and its input commit in one transaction: one write instead of two on every send.
+  const run = {
     id: runId,
     agentId,
     status: "running",
     stopReason: null,
     createdAt: now,
     completedAt: null,
-  });
-  emit({ type: "run-start", runId, agentId });
+  } as const;
   const inputs = inputMessages({ agentId, runId, stepId: null, now }, input);
-  await deps.store.commitMessages(agentId, inputs, {
-    inContextMessageIds: [...agent.inContextMessageIds, ...inputs.map((m) => m.id)],
-  });
+  await deps.store.commitMessages(
+    agentId,
+    inputs,
+    { inContextMessageIds: [...agent.inContextMessageIds, ...inputs.map((m) => m.id)] },
+    run,
+  );
+  emit({ type: "run-start", runId, agentId });
   cache.remember(agentId, inputs);
   messages.push(...inputs);
   for (const message of inputs) emit({ type: "message", runId, agentId, stepId: null, message });

@@ -318,11 +318,13 @@ export interface Store {
   listSteps(runId: string): Promise<StepRecord[]>;
   /** Applies one step's changes atomically: all or nothing. */
   commitStep(commit: StepCommit): Promise<void>;
-  /** Applies messages + agent patch outside a step (reset, initial messages), atomically. */
+  /** Applies messages + agent patch outside a step (reset, initial messages), atomically; with `run`, also
+   * creates that run in the same transaction (a run's start and its input commit together). */
   commitMessages(
     agentId: string,
     messages: MessageRecord[],
     agentPatch: StepCommit["agentPatch"],
+    run?: RunRecord,
   ): Promise<void>;
 
   // compressed-memory tier (src/cr): opaque node blobs per agent

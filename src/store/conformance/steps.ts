@@ -117,6 +117,20 @@ export function stepSuite(open: () => Promise<Store>): void {
       await expect(store().commitMessages(a.id, [m, { ...m }], {})).rejects.toThrow();
       expect(await store().countMessages(a.id)).toBe(0);
     });
+
+    it("starts a run together with its input: both or neither", async () => {
+      const { a } = await setup();
+      const started = run(a.id);
+      const input = message(a.id, "hello", { runId: started.id });
+      await store().commitMessages(a.id, [input], { inContextMessageIds: [input.id] }, started);
+      expect(await store().getRun(started.id)).toEqual(started);
+      expect((await store().getAgent(a.id))?.inContextMessageIds).toEqual([input.id]);
+      const failed = run(a.id);
+      const dup = message(a.id, "twice", { runId: failed.id });
+      await expect(store().commitMessages(a.id, [dup, { ...dup }], {}, failed)).rejects.toThrow();
+      expect(await store().getRun(failed.id)).toBeNull();
+      expect(await store().countMessages(a.id)).toBe(1);
+    });
   });
 
   describe("deleteAgent", () => {

@@ -1,7 +1,7 @@
 // Runs, steps, the one-transaction step commit, and the opaque memory-node tier.
 import { LmosError } from "../../errors.ts";
 import { nowIso } from "../ids.ts";
-import type { MessageRecord, StepCommit, StepRecord } from "../types.ts";
+import type { MessageRecord, RunRecord, StepCommit, StepRecord } from "../types.ts";
 import { decode, selectList } from "./codec.ts";
 import { patchAgent } from "./agents.ts";
 import { runCodec, stepCodec } from "./codecs.ts";
@@ -56,15 +56,18 @@ export function commitStep(sql: Sql, commit: StepCommit, prev: PrevContext): str
   return updatedAt;
 }
 
-/** Applies messages and an agent patch outside a step, atomically; returns the agent's updatedAt. */
+/** Applies messages and an agent patch outside a step (creating `run` first when given), atomically;
+ * returns the agent's updatedAt. */
 export function commitMessages(
   sql: Sql,
   agentId: string,
   messages: MessageRecord[],
   agentPatch: StepCommit["agentPatch"],
   prev: PrevContext,
+  run?: RunRecord,
 ): string {
   const { seqs, updatedAt } = sql.tx(() => {
+    if (run) insertRecord(sql, runCodec, run);
     const updatedAt = patchAgent(sql, agentId, agentPatch, prev);
     return { seqs: insertMessages(sql, messages), updatedAt };
   });

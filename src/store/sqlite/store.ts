@@ -272,9 +272,14 @@ export class SqliteStore implements Store {
       this.cache.messagesAdded(commit.messages.map((m) => m.agentId));
     });
   }
-  commitMessages(agentId: string, items: MessageRecord[], agentPatch: StepCommit["agentPatch"]) {
+  commitMessages(
+    agentId: string,
+    items: MessageRecord[],
+    agentPatch: StepCommit["agentPatch"],
+    run?: RunRecord,
+  ) {
     return this.do(() => {
-      const updatedAt = runs.commitMessages(this.sql, agentId, items, agentPatch, this.prev);
+      const updatedAt = runs.commitMessages(this.sql, agentId, items, agentPatch, this.prev, run);
       this.cache.patched(agentId, { ...agentPatch, updatedAt });
       this.cache.messagesAdded(items.map((m) => m.agentId));
     });
