@@ -1,28 +1,16 @@
 // Picks the embedder for a handle from environment variables; "none" (lexical only) is the default.
+import {
+  DEFAULT_LLM_TIMEOUT_MS,
+  DEFAULT_MAX_RETRIES,
+  type Env,
+  intFromEnv,
+  LOCAL_OPENAI_SERVERS as localServers,
+} from "../env.ts";
 import { LmosError } from "../errors.ts";
 import { createOpenAIEmbedder } from "./openai-embedder.ts";
 import type { Embedder } from "./types.ts";
 
-/** Environment variables, as in `process.env`. */
-export type Env = Record<string, string | undefined>;
-
-// Local OpenAI-compatible servers: base-URL variable and usual default address (as in the llm layer).
-const localServers: Record<string, { env: string; url: string }> = {
-  ollama: { env: "OLLAMA_BASE_URL", url: "http://localhost:11434/v1" },
-  vllm: { env: "VLLM_BASE_URL", url: "http://localhost:8000/v1" },
-  lmstudio: { env: "LMSTUDIO_BASE_URL", url: "http://localhost:1234/v1" },
-  llamacpp: { env: "LLAMACPP_BASE_URL", url: "http://localhost:8080/v1" },
-};
-
-function intFromEnv(env: Env, name: string, fallback: number, min: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === "") return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min) {
-    throw new LmosError("invalid_argument", `${name} must be an integer ≥ ${min}, got "${raw}"`);
-  }
-  return n;
-}
+export type { Env } from "../env.ts";
 
 /** The embedder for a handle ("openai/text-embedding-3-small", "ollama/nomic-embed-text"), or null for none. */
 export function createEmbedder(handle: string | null | undefined, env: Env = process.env): Embedder | null {
@@ -39,8 +27,8 @@ export function createEmbedder(handle: string | null | undefined, env: Env = pro
   const common = {
     handle,
     model,
-    maxRetries: intFromEnv(env, "LMOS_MAX_RETRIES", 2, 0),
-    timeoutMs: intFromEnv(env, "LMOS_LLM_TIMEOUT_MS", 120_000, 1),
+    maxRetries: intFromEnv(env, "LMOS_MAX_RETRIES", DEFAULT_MAX_RETRIES, 0),
+    timeoutMs: intFromEnv(env, "LMOS_LLM_TIMEOUT_MS", DEFAULT_LLM_TIMEOUT_MS, 1),
   };
   if (provider === "openai") {
     if (!env.OPENAI_API_KEY && !env.OPENAI_BASE_URL) {

@@ -1,38 +1,23 @@
 // Picks and configures a driver for a provider name from environment variables.
+import {
+  DEFAULT_LLM_TIMEOUT_MS,
+  DEFAULT_MAX_RETRIES,
+  intFromEnv,
+  LOCAL_OPENAI_SERVERS as localServers,
+} from "../env.ts";
 import { LmosError } from "../errors.ts";
 import { createAnthropicProvider } from "./anthropic.ts";
 import { type Env, parseHandle } from "./handle.ts";
 import { createOpenAICompatibleProvider, type DriverConfig } from "./openai-compatible.ts";
 import type { Provider } from "./types.ts";
 
-/** Retries the SDKs make on 429/5xx/timeouts/connection errors when LMOS_MAX_RETRIES is unset. */
-export const DEFAULT_MAX_RETRIES = 2;
-/** Per-request timeout when LMOS_LLM_TIMEOUT_MS is unset. */
-export const DEFAULT_LLM_TIMEOUT_MS = 120_000;
+export { DEFAULT_LLM_TIMEOUT_MS, DEFAULT_MAX_RETRIES } from "../env.ts";
 
 // Local servers need no key, but the SDK insists on one.
 const PLACEHOLDER_KEY = "not-needed";
 
-/** OpenAI-compatible local servers: their base-URL variable and the server's usual default address. */
-const localServers: Record<string, { env: string; keyEnv: string; url: string }> = {
-  ollama: { env: "OLLAMA_BASE_URL", keyEnv: "OLLAMA_API_KEY", url: "http://localhost:11434/v1" },
-  vllm: { env: "VLLM_BASE_URL", keyEnv: "VLLM_API_KEY", url: "http://localhost:8000/v1" },
-  lmstudio: { env: "LMSTUDIO_BASE_URL", keyEnv: "LMSTUDIO_API_KEY", url: "http://localhost:1234/v1" },
-  llamacpp: { env: "LLAMACPP_BASE_URL", keyEnv: "LLAMACPP_API_KEY", url: "http://localhost:8080/v1" },
-};
-
 /** Provider names createProvider understands. */
 export const PROVIDER_NAMES = ["openai", "anthropic", ...Object.keys(localServers)] as const;
-
-function intFromEnv(env: Env, name: string, fallback: number, min: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === "") return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min) {
-    throw new LmosError("invalid_argument", `${name} must be an integer ≥ ${min}, got "${raw}"`);
-  }
-  return n;
-}
 
 function noProvider(what: string): LmosError {
   return new LmosError(

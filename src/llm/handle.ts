@@ -1,9 +1,9 @@
 // Model handles ("provider/model") and what we know about each model's context window.
+import type { Env } from "../env.ts";
 import { LmosError } from "../errors.ts";
 import type { ModelInfo } from "./types.ts";
 
-/** Environment variables, as in `process.env`. */
-export type Env = Record<string, string | undefined>;
+export type { Env } from "../env.ts";
 
 /** Context window assumed for models not in the table (any model behind a custom base URL, say). */
 export const DEFAULT_CONTEXT_WINDOW = 32_768;

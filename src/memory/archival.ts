@@ -18,16 +18,20 @@ export interface ScoredPassage {
   score: number;
 }
 
-/** Options of the runtime's one-call form (agent-scoped filter and paging in one object). */
-export interface ArchivalSearchInput {
-  agentId: string;
-  query: string;
+/** Filter and paging of an archival search. */
+export interface ArchivalSearchOptions {
   tags?: string[];
   tagMatch?: "any" | "all";
   limit?: number;
   offset?: number;
   start?: string;
   end?: string;
+}
+
+/** Options of the runtime's one-call form (agent-scoped filter and paging in one object). */
+export interface ArchivalSearchInput extends ArchivalSearchOptions {
+  agentId: string;
+  query: string;
 }
 
 function cleanTags(tags: string[]): string[] {

@@ -2,6 +2,7 @@
 export {
   type ArchivalInsert,
   type ArchivalSearchInput,
+  type ArchivalSearchOptions,
   insertArchival,
   type ScoredPassage,
   searchArchival,

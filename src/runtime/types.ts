@@ -2,6 +2,9 @@
 // Server and CLI depend on these shapes only.
 import type { AgentEvent, RunUsage, StopReason } from "../kernel/events.ts";
 import type { StepTiming } from "../kernel/types.ts";
+import type { ContextTokens } from "../context/index.ts";
+import type { ArchivalSearchOptions, ScoredPassage } from "../memory/index.ts";
+import type { IngestProgress } from "../sources/index.ts";
 import type { ModelInfo, Provider } from "../llm/types.ts";
 import type {
   AgentRecord,
@@ -110,34 +113,15 @@ export interface RunResult {
   error?: { code: string; message: string };
 }
 
-export interface ContextBreakdown {
-  contextWindow: number;
-  total: number;
-  system: number;
-  coreMemory: number;
-  summary: number;
-  messages: number;
-  tools: number;
-  inContextMessages: number;
+/** The compiler's token breakdown plus the store's counts (what `/context` shows). */
+export interface ContextBreakdown extends ContextTokens {
   recallMessages: number;
   archivalPassages: number;
-  /** The compiled system prompt, exactly as the model sees it. */
-  systemPrompt: string;
 }
 
-export interface ArchivalSearchOptions {
-  tags?: string[];
-  tagMatch?: "any" | "all";
-  limit?: number;
-  offset?: number;
-  start?: string;
-  end?: string;
-}
+export type { ArchivalSearchOptions } from "../memory/index.ts";
 
-export interface ScoredPassage {
-  passage: PassageRecord;
-  score: number;
-}
+export type { ScoredPassage } from "../memory/index.ts";
 
 export interface AgentHandle {
   readonly id: string;
@@ -221,14 +205,7 @@ export interface Lmos {
   close(): Promise<void>;
 }
 
-export interface IngestProgress {
-  file: string;
-  phase: "parsing" | "chunking" | "embedding" | "storing" | "done" | "skipped" | "error";
-  bytes: number;
-  totalBytes: number;
-  chunks?: number;
-  error?: string;
-}
+export type { IngestProgress } from "../sources/index.ts";
 
 export interface IngestReport {
   files: Array<{
