@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openLmos } from "../src/index.ts";
 import type { ChatResponse, Provider } from "../src/llm/types.ts";
-import { newId } from "../src/store/index.ts";
+import { newId, newMessageRecord } from "../src/store/index.ts";
 import type { MessageRecord } from "../src/store/types.ts";
 
 const stub: Provider = {
@@ -33,27 +33,16 @@ function seedMessages(agentId: string, n: number): MessageRecord[] {
   const t0 = Date.now() - n * 1000;
   for (let i = 0; i < n; i++) {
     const user = i % 2 === 0;
-    out.push({
-      id: newId("message"),
-      agentId,
-      role: user ? "user" : "assistant",
-      content: [
-        {
-          type: "text",
-          text: user
-            ? `Message ${i}: here is something about my day, the garden, the weather and a book I read.`
-            : `Reply ${i}: thanks for telling me; I noted the garden and the book for later.`,
-        },
-      ],
-      toolCalls: [],
-      toolCallId: null,
-      name: null,
-      kind: null,
-      runId: null,
-      stepId: null,
-      createdAt: new Date(t0 + i * 1000).toISOString(),
-      seq: 0,
-    });
+    out.push(
+      newMessageRecord({
+        agentId,
+        role: user ? "user" : "assistant",
+        text: user
+          ? `Message ${i}: here is something about my day, the garden, the weather and a book I read.`
+          : `Reply ${i}: thanks for telling me; I noted the garden and the book for later.`,
+        createdAt: new Date(t0 + i * 1000).toISOString(),
+      }),
+    );
   }
   return out;
 }

@@ -9,27 +9,18 @@ import {
   type MessageRecord,
   newAgentRecord,
   newId,
+  newMessageRecord,
   openSqliteStore,
   type Store,
 } from "../src/store/index.ts";
 
 function msg(agentId: string, i: number, createdAt: string): MessageRecord {
-  return {
-    id: newId("message"),
+  return newMessageRecord({
     agentId,
     role: i % 2 ? "assistant" : "user",
-    content: [
-      { type: "text", text: `Message ${i}: the garden, the weather and a book I read about otters.` },
-    ],
-    toolCalls: [],
-    toolCallId: null,
-    name: null,
-    kind: null,
-    runId: null,
-    stepId: null,
+    text: `Message ${i}: the garden, the weather and a book I read about otters.`,
     createdAt,
-    seq: 0,
-  };
+  });
 }
 
 async function seed(store: Store, history: number) {

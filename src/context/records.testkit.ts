@@ -1,5 +1,5 @@
 // Record builders for this layer's tests (and memory's and tools'): plain data, no store needed.
-import { newAgentRecord } from "../store/index.ts";
+import { newAgentRecord, newMessageRecord } from "../store/index.ts";
 import type { AgentRecord, BlockRecord, MessageRecord, Role, ToolCallRecord } from "../store/types.ts";
 
 const T0 = "2026-03-01T12:00:00.000Z";
@@ -38,21 +38,15 @@ export function messageRecord(
   patch: Partial<MessageRecord> & { toolCalls?: ToolCallRecord[] } = {},
 ): MessageRecord {
   seq++;
-  return {
+  return newMessageRecord({
     id: `message-${seq}`,
     agentId: "agent-test",
     role,
-    content: text ? [{ type: "text", text }] : [],
-    toolCalls: [],
-    toolCallId: null,
-    name: null,
-    kind: null,
-    runId: null,
-    stepId: null,
+    ...(text ? { text } : {}),
     createdAt: new Date(Date.parse(T0) + seq * 1000).toISOString(),
     seq,
     ...patch,
-  };
+  });
 }
 
 /** An assistant tool call and its result, as the kernel stores them. */

@@ -1,6 +1,6 @@
 // Building the message records the kernel stores (input, assistant, tool results, alerts).
 import { messageText } from "../context/index.ts";
-import { newId } from "../store/index.ts";
+import { newMessageRecord } from "../store/index.ts";
 import type { ContentPart, MessageRecord, Role, ToolCallRecord } from "../store/types.ts";
 
 /** Where a new message belongs: its agent, run and step (null outside a step). */
@@ -18,20 +18,15 @@ export function newMessage(
   content: ContentPart[],
   extra: Partial<Pick<MessageRecord, "id" | "toolCalls" | "toolCallId" | "name" | "kind">> = {},
 ): MessageRecord {
-  return {
-    id: extra.id ?? newId("message"),
+  return newMessageRecord({
+    ...extra,
     agentId: origin.agentId,
     role,
     content,
-    toolCalls: extra.toolCalls ?? [],
-    toolCallId: extra.toolCallId ?? null,
-    name: extra.name ?? null,
-    kind: extra.kind ?? null,
     runId: origin.runId,
     stepId: origin.stepId,
     createdAt: origin.now,
-    seq: 0,
-  };
+  });
 }
 
 /** A message with one text part. */

@@ -4,13 +4,13 @@ import { afterEach, beforeEach, expect } from "vitest";
 import { LmosError } from "../../errors.ts";
 import { DEFAULT_AGENT_SETTINGS, newAgentRecord } from "../agent-record.ts";
 import { newId } from "../ids.ts";
+import { newMessageRecord } from "../message-record.ts";
 import type {
   AgentRecord,
   BlockRecord,
   FileRecord,
   MessageRecord,
   PassageRecord,
-  Role,
   RunRecord,
   SourceRecord,
   StepCommit,
@@ -82,21 +82,7 @@ export function tool(over: Partial<ToolRecord> = {}): ToolRecord {
 }
 
 export function message(agentId: string, text: string, over: Partial<MessageRecord> = {}): MessageRecord {
-  return {
-    id: newId("message"),
-    agentId,
-    role: "user" as Role,
-    content: [{ type: "text", text }],
-    toolCalls: [],
-    toolCallId: null,
-    name: null,
-    kind: null,
-    runId: null,
-    stepId: null,
-    createdAt: at(0),
-    seq: 0,
-    ...over,
-  };
+  return newMessageRecord({ agentId, role: "user", text, createdAt: at(0), ...over });
 }
 
 export function passage(text: string, over: Partial<PassageRecord> = {}): PassageRecord {

@@ -5,7 +5,7 @@ import { dirname, join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
 import { storeConformance } from "../conformance.testkit.ts";
-import { DEFAULT_AGENT_SETTINGS, newAgentRecord, openSqliteStore } from "../index.ts";
+import { DEFAULT_AGENT_SETTINGS, newAgentRecord, newMessageRecord, openSqliteStore } from "../index.ts";
 import { migrations } from "./migrations.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "lmos-store-"));
@@ -71,22 +71,7 @@ describe("sqlite read cache", () => {
       await b.updateAgent(agent.id, { name: "two", summary: "from b" });
       await b.commitMessages(
         agent.id,
-        [
-          {
-            id: "message-b",
-            agentId: agent.id,
-            role: "user",
-            content: [{ type: "text", text: "hi" }],
-            toolCalls: [],
-            toolCallId: null,
-            name: null,
-            kind: null,
-            runId: null,
-            stepId: null,
-            createdAt: now,
-            seq: 0,
-          },
-        ],
+        [newMessageRecord({ id: "message-b", agentId: agent.id, role: "user", text: "hi", createdAt: now })],
         { inContextMessageIds: ["message-b"] },
       );
       expect(await a.getAgent(agent.id)).toMatchObject({

@@ -1,0 +1,24 @@
+// A new message's record: the one place that knows every optional field's empty value.
+import { newId, nowIso } from "./ids.ts";
+import type { MessageRecord } from "./types.ts";
+
+/** A fresh MessageRecord: the given fields over no tool calls, no run or step, created now; `text` (if
+ * given) becomes the one text part. `seq` is 0 until the store assigns it. */
+export function newMessageRecord(
+  fields: Pick<MessageRecord, "agentId" | "role"> & Partial<MessageRecord> & { text?: string },
+): MessageRecord {
+  const { text, ...rest } = fields;
+  return {
+    id: newId("message"),
+    content: text === undefined ? [] : [{ type: "text", text }],
+    toolCalls: [],
+    toolCallId: null,
+    name: null,
+    kind: null,
+    runId: null,
+    stepId: null,
+    createdAt: nowIso(),
+    seq: 0,
+    ...rest,
+  };
+}
