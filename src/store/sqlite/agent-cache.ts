@@ -1,8 +1,8 @@
 // A read cache for the per-step hot path: the agent record (whose in-context id list is large and
 // costly to parse) and its message count. Own writes update it after they commit; a commit by any other
 // connection (another process on the same file) bumps PRAGMA data_version and drops the whole cache.
-import type BetterSqlite3 from "better-sqlite3";
 import type { AgentRecord } from "../types.ts";
+import { ForeignWrites } from "./foreign-writes.ts";
 import { canonicalIso, type Sql } from "./sql.ts";
 
 // Callers may mutate what they get; the cache hands out copies of everything mutable.
@@ -20,19 +20,16 @@ function copy(a: AgentRecord): AgentRecord {
 export class AgentCache {
   private readonly agents = new Map<string, AgentRecord>();
   private readonly counts = new Map<string, number>();
-  private readonly version: BetterSqlite3.Statement;
-  private seen = -1;
+  private readonly foreign: ForeignWrites;
 
   constructor(sql: Sql) {
-    this.version = sql.db.prepare("PRAGMA data_version").pluck();
+    this.foreign = new ForeignWrites(sql);
   }
 
   private fresh(): void {
-    const v = this.version.get() as number;
-    if (v !== this.seen) {
+    if (this.foreign.changed()) {
       this.agents.clear();
       this.counts.clear();
-      this.seen = v;
     }
   }
 

@@ -1,8 +1,8 @@
 // A read cache of what is linked to an agent (its blocks, tools and sources), read every step and after
 // every run. Any own write to those tables or their joins clears it (writes are rare next to reads); a
 // commit by any other connection bumps PRAGMA data_version and clears it too.
-import type BetterSqlite3 from "better-sqlite3";
 import type { BlockRecord, SourceRecord, ToolRecord } from "../types.ts";
+import { ForeignWrites } from "./foreign-writes.ts";
 import type { Sql } from "./sql.ts";
 
 function deepFreeze<T>(value: T): T {
@@ -24,19 +24,14 @@ export class LinkedCache {
   private readonly blocks = new Map<string, BlockRecord[]>();
   private readonly tools = new Map<string, ToolRecord[]>();
   private readonly sources = new Map<string, SourceRecord[]>();
-  private readonly version: BetterSqlite3.Statement;
-  private seen = -1;
+  private readonly foreign: ForeignWrites;
 
   constructor(sql: Sql) {
-    this.version = sql.db.prepare("PRAGMA data_version").pluck();
+    this.foreign = new ForeignWrites(sql);
   }
 
   private fresh(): void {
-    const v = this.version.get() as number;
-    if (v !== this.seen) {
-      this.clear();
-      this.seen = v;
-    }
+    if (this.foreign.changed()) this.clear();
   }
 
   private read<T>(map: Map<string, T[]>, agentId: string, load: () => T[], copy: (x: T) => T): T[] {
