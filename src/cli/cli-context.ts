@@ -58,10 +58,10 @@ export class Cli {
   }
 
   /** Opens the library in this process (for commands that only work locally). */
-  async openLmos(cmd: Command): Promise<Lmos> {
+  async openLmos(cmd: Command, what = `"${cmd.name()}"`): Promise<Lmos> {
     const g = globalsOf(cmd, this.io.env);
     if (g.url)
-      throw new UsageError(`"${cmd.name()}" works on the local store only; drop --url (or LMOS_URL)`);
+      throw new UsageError(`${what}: local store only, not through a server; drop --url (or LMOS_URL)`);
     const { openLmos } = await import("../runtime/index.ts");
     return openLmos({ home: g.home, model: g.model, env: this.io.env });
   }

@@ -77,7 +77,7 @@ Examples:
   send(program, cli);
   context(program, cli);
   const docs: SourcesCliContext = {
-    open: () => cli.openLmos(program),
+    open: () => cli.openLmos(program, "sources and ingest"),
     stdout: io.stdout,
     stderr: io.stderr,
   };
