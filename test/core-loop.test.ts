@@ -50,6 +50,22 @@ describe("heartbeat chains", () => {
     expect(run.usage.totalTokens).toBeGreaterThan(0);
   });
 
+  it("wakes on a timed wake-up with no user message and can act on it", async () => {
+    const agent = await fx.os.agents.create({ name: "waker" });
+    fx.model.push(
+      toolCallReply("archival_memory_insert", { content: "checked the garden", request_heartbeat: true }),
+      sendMessageReply("Good morning! The garden is watered."),
+    );
+    const run = await agent.wake("morning check-in");
+    expect(run.stopReason).toBe("end_turn");
+    expect(run.reply).toBe("Good morning! The garden is watered.");
+    const [first] = fx.model.chatRequests();
+    expect(first.lastUserText).toContain("heartbeat");
+    expect(first.lastUserText).toContain("morning check-in");
+    expect(run.messages[0]).toMatchObject({ role: "user", kind: "wakeup" });
+    await expect(agent.wake("x".repeat(3_000))).rejects.toMatchObject({ code: "invalid_argument" });
+  });
+
   it("yields after a tool call without request_heartbeat", async () => {
     const agent = await fx.os.agents.create({ name: "yield" });
     fx.model.push(toolCallReply("archival_memory_insert", { content: "x", request_heartbeat: false }));

@@ -13,7 +13,7 @@ import { archivalApi } from "./archival-api.ts";
 import { type RuntimeCore, agentView, resolveAgent } from "./core.ts";
 import { eventStream } from "./event-stream.ts";
 import type { AgentHandle, ContextBreakdown, InputMessage, RunOptions, RunResult } from "./types.ts";
-import { blockPatchSchema, inputSchema, runOptionsSchema, validate } from "./validate.ts";
+import { blockPatchSchema, inputSchema, runOptionsSchema, validate, wakeReasonSchema } from "./validate.ts";
 
 function toMessages(input: string | InputMessage[]): InputMessage[] {
   const valid = validate(inputSchema, input, "input");
@@ -70,6 +70,16 @@ export function agentHandle(core: RuntimeCore, id: string): AgentHandle {
           maxSteps: opts.maxSteps,
           signal: opts.signal,
         },
+      );
+      return result(run);
+    },
+    async wake(reason?: string, options?: RunOptions) {
+      const why = reason === undefined ? undefined : validate(wakeReasonSchema, reason, "reason");
+      const opts = validate(runOptionsSchema, options, "options") ?? {};
+      const run = await runner.run(
+        id,
+        { type: "wakeup", ...(why ? { reason: why } : {}) },
+        { maxSteps: opts.maxSteps, signal: opts.signal },
       );
       return result(run);
     },

@@ -128,6 +128,9 @@ export interface AgentHandle {
   state(): Promise<AgentView>;
   /** Runs the agent on the input to completion (queued behind any run in progress). */
   send(input: string | InputMessage[], options?: RunOptions): Promise<RunResult>;
+  /** A timed wake-up: runs the agent with no message from anyone (the model sees a heartbeat with the
+   * reason), e.g. from the application's own scheduler; queued behind any run in progress. */
+  wake(reason?: string, options?: RunOptions): Promise<RunResult>;
   /** The same run as an async iterable of events; ends after `run-finish`. */
   stream(input: string | InputMessage[], options?: RunOptions): AsyncIterable<AgentEvent>;
   /** Cancels the run in progress (or the given run); state stays consistent. */

@@ -64,6 +64,9 @@ export const updateAgentSchema = createAgentSchema.pick({
   settings: true,
 });
 
+/** Why a timed wake-up happened (shown to the model in the heartbeat). */
+export const wakeReasonSchema = z.string().max(2_000, "the reason is over 2,000 characters");
+
 export const inputSchema = z.union([
   z.string().min(1, "the message is empty"),
   z
