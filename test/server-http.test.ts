@@ -103,6 +103,26 @@ describe("bad input never becomes a 500", () => {
     expect(res.status).toBe(413);
     expect(await json(res)).toMatchObject({ code: "payload_too_large" });
   });
+
+  it("413 on a streamed (chunked) body over 10 MB, and the server keeps serving", async () => {
+    const chunk = new TextEncoder().encode(`"${"x".repeat(1024 * 1024)}`);
+    let sent = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent++ < 12) controller.enqueue(chunk);
+        else controller.close();
+      },
+    });
+    const res = await fetch(`${fx.url}/v1/blocks/`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${fx.apiKey}` },
+      body,
+      duplex: "half",
+    } as RequestInit);
+    expect(res.status).toBe(413);
+    expect(await json(res)).toMatchObject({ code: "payload_too_large" });
+    expect((await fx.call("GET", "/v1/health")).status).toBe(200);
+  });
 });
 
 describe("odd input across routes", () => {
