@@ -6,6 +6,7 @@ import { z } from "zod";
 import { LORA_SITES, type LoraSite, type ModelConfig, ModelConfigSchema } from "./config.ts";
 import type { AdapterParams, BaseParams } from "./model.ts";
 import { initAdapters, initBase } from "./params.ts";
+import type { ScoreOptions } from "./scoring.ts";
 import { treeFromHost, treeToHost } from "./tree-io.ts";
 import { loadSafetensors, saveSafetensors } from "./weights.ts";
 
@@ -20,6 +21,23 @@ export interface CrModel {
   rank: number;
   sites: LoraSite[];
   meta: Record<string, string>;
+  /** How the retriever reads scores (the stage-B shape's `score`, saved in the metadata). */
+  score: ScoreOptions;
+}
+
+const ScoreSchema = z
+  .object({
+    center: z.boolean().optional(),
+    mode: z.enum(["prob", "logit"]).optional(),
+    beta: z.number().optional(),
+    head: z.number().int().optional(),
+  })
+  .strict();
+
+/** The scoring options recorded in a model's metadata (`{}` for older files). */
+export function scoreOptionsOf(meta: Record<string, string>): ScoreOptions {
+  const shape = JSON.parse(meta.shape ?? "{}") as { score?: unknown };
+  return ScoreSchema.parse(shape.score ?? {});
 }
 
 const SitesSchema = z.array(z.enum(LORA_SITES));
@@ -27,7 +45,7 @@ const SitesSchema = z.array(z.enum(LORA_SITES));
 /** Writes base + adapters to `path`. */
 export async function saveModel(
   path: string,
-  m: Omit<CrModel, "meta">,
+  m: Omit<CrModel, "meta" | "score">,
   meta: Record<string, string> = {},
 ): Promise<void> {
   const t = await treeToHost(m.base, "p");
@@ -50,5 +68,5 @@ export function loadModel(path = DEFAULT_MODEL_PATH): CrModel {
   const sites = SitesSchema.parse((meta.sites ?? LORA_SITES.join(",")).split(","));
   const base = treeFromHost(initBase(cfg), tensors, "p");
   const ad = treeFromHost(initAdapters(cfg, rank, sites), tensors, "ad");
-  return { cfg, base, ad, rank, sites, meta };
+  return { cfg, base, ad, rank, sites, meta, score: scoreOptionsOf(meta) };
 }

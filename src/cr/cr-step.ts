@@ -6,7 +6,7 @@ import type { ModelConfig } from "./config.ts";
 import { causalMask } from "./mask.ts";
 import { Q_LEN } from "./task.ts";
 import { type AdapterParams, type BaseParams, embedTokens, forward, logits } from "./model.ts";
-import { scoreCandidates, softTopC } from "./scoring.ts";
+import { type ScoreOptions, scoreCandidates, softTopC } from "./scoring.ts";
 import { type AdamHyper, type AdamState, adamUpdate, globalNorm } from "./tensor/adam.ts";
 import { type Arr, jitted, jx } from "./tensor/backend.ts";
 
@@ -21,6 +21,10 @@ export interface CrShape {
   auxWeight: number;
   /** Weight of the answer loss (default 1). */
   ceWeight?: number;
+  /** Stage-B batches ask half the queries about the distractor tags (query-dependent retrieval signal). */
+  mixTags?: boolean;
+  /** Scoring options (centering etc.). */
+  score?: ScoreOptions;
 }
 
 /** The level-1 blocks [E*nDemos,4,D] and roots [E,nDemos,D] of a batch of demos [E*nDemos,16]. */
@@ -64,7 +68,7 @@ export function crLoss(
   const [l1, roots] = compressDemos(cfg, p, ad, demoIds, s);
   const qEmb = embedTokens(cfg, p, queryIds);
   const r = retrievalVectors(cfg, p, ad, qEmb.ref, nR);
-  const scores = scoreCandidates(cfg, p, ad, perQuery(roots, Q), r); // [N,n]
+  const scores = scoreCandidates(cfg, p, ad, perQuery(roots, Q), r, s.score); // [N,n]
   const [, idx] = lax.topK(lax.stopGradient(scores.ref), C, -1);
   const sel = nn.oneHot(idx, n); // [N,C,n]
   const w = softTopC(scores.ref, sel.ref, s.tau); // [N,C]

@@ -10,6 +10,7 @@ import type { AdapterParams, BaseParams } from "./model.ts";
 import { topC } from "./retriever.ts";
 import { rng, shuffle } from "./rng.ts";
 import { type Episode, makeEpisode, Q_LEN } from "./task.ts";
+import type { ScoreOptions } from "./scoring.ts";
 import { jx, read } from "./tensor/backend.ts";
 
 export interface SettingAResult {
@@ -38,6 +39,7 @@ export async function scoreEpisodes(
   ad: AdapterParams,
   eps: Episode[],
   nR: number,
+  so: ScoreOptions = {},
 ) {
   const np = jx().numpy;
   const n = (eps[0] as Episode).demos.length;
@@ -50,7 +52,7 @@ export async function scoreEpisodes(
   const qIds = eps.map((e) => (e.queries[0] as Episode["queries"][number]).tokens);
   const qArr = np.array(Int32Array.from(qIds.flat()), { dtype: np.int32 }).reshape([eps.length, Q_LEN]);
   const rv = f.retrieval(nR)(lend(p), lend(ad), qArr);
-  const sc = await read(f.score(lend(p), lend(ad), roots, rv));
+  const sc = await read(f.score(so)(lend(p), lend(ad), roots, rv));
   const l1h = await read(l1);
   const d = cfg.d;
   return eps.map((_, e) => ({
@@ -68,7 +70,15 @@ export async function evalSettingA(
   cfg: ModelConfig,
   p: BaseParams,
   ad: AdapterParams,
-  o: { episodes: number; seed0?: number; C?: number; nR?: number; tau?: number; batch?: number },
+  o: {
+    episodes: number;
+    seed0?: number;
+    C?: number;
+    nR?: number;
+    tau?: number;
+    batch?: number;
+    score?: ScoreOptions;
+  },
 ): Promise<SettingAResult> {
   const seed0 = o.seed0 ?? 0;
   const C = o.C ?? 2;
@@ -92,7 +102,7 @@ export async function evalSettingA(
   const weights: number[][] = [];
   const blocks: Float32Array[][][] = [];
   for (let i = 0; i < eps.length; i += bs) {
-    const res = await scoreEpisodes(cfg, p, ad, eps.slice(i, i + bs), nR);
+    const res = await scoreEpisodes(cfg, p, ad, eps.slice(i, i + bs), nR, o.score);
     for (const r of res) {
       const top = topC(r.scores, C);
       const ex = top.map((t) =>

@@ -5,7 +5,9 @@ import type { ModelConfig } from "./config.ts";
 import { rawCorrect } from "./eval-raw.ts";
 import { buildForest } from "./forest.ts";
 import type { AdapterParams, BaseParams } from "./model.ts";
-import { retrieve } from "./retriever.ts";
+import { HostScorer, hostWeights } from "./host-forward.ts";
+import { retrieveHost } from "./retriever.ts";
+import type { ScoreOptions } from "./scoring.ts";
 import { rng, shuffle } from "./rng.ts";
 import { demoHasKey, makeLifelong } from "./task.ts";
 
@@ -37,7 +39,16 @@ export async function evalSettingB(
   cfg: ModelConfig,
   p: BaseParams,
   ad: AdapterParams,
-  o: { size: number; stores: number; queries: number; C?: number; nR?: number; tau?: number; seed0?: number },
+  o: {
+    size: number;
+    stores: number;
+    queries: number;
+    C?: number;
+    nR?: number;
+    tau?: number;
+    seed0?: number;
+    score?: ScoreOptions;
+  },
 ): Promise<SettingBResult> {
   const C = o.C ?? 2;
   const ms: number[] = [];
@@ -51,6 +62,7 @@ export async function evalSettingB(
   let match = 0;
   let levels = 0;
   let sizes: number[] = [];
+  const scorer = new HostScorer(await hostWeights(cfg, p, ad));
   for (let s = 0; s < o.stores; s++) {
     const store = makeLifelong((o.seed0 ?? 0) + s, o.size, o.queries);
     const db = await buildForest(cfg, p, ad, store.demos, { upper: true });
@@ -59,11 +71,12 @@ export async function evalSettingB(
     const rr = rng(1000 + s);
     for (const q of store.queries) {
       const t0 = performance.now();
-      const res = await retrieve(cfg, p, ad, db, q.tokens, {
+      const res = await retrieveHost(scorer, db, q.tokens, {
         C,
         nR: o.nR ?? 2,
         targetLevel: 2,
         tau: o.tau ?? 0.1,
+        ...(o.score ? { score: o.score } : {}),
       });
       ms.push(performance.now() - t0);
       const demos = res.nodes.map((id) => db.get(id).chunk);

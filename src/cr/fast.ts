@@ -3,7 +3,7 @@
 import { compress, retrievalVectors } from "./compressor.ts";
 import type { ModelConfig } from "./config.ts";
 import { type AdapterParams, type BaseParams, embedTokens, forward, logits } from "./model.ts";
-import { scoreCandidates } from "./scoring.ts";
+import { type ScoreOptions, scoreCandidates } from "./scoring.ts";
 import { type Arr, jitted, jx } from "./tensor/backend.ts";
 
 type Fns = ReturnType<typeof build>;
@@ -45,13 +45,14 @@ function build(cfg: ModelConfig) {
         }),
       ),
     /** cand [N,c,D], r [N,nR,D] → scores [N,c]. */
-    score: once("s", () =>
-      jitted((p: BaseParams, ad: AdapterParams, cand: Arr, r: Arr) => {
-        const y = scoreCandidates(cfg, p, ad, cand, r);
-        drop(p, ad);
-        return y;
-      }),
-    ),
+    score: (o: ScoreOptions = {}) =>
+      once(`s${JSON.stringify(o)}`, () =>
+        jitted((p: BaseParams, ad: AdapterParams, cand: Arr, r: Arr) => {
+          const y = scoreCandidates(cfg, p, ad, cand, r, o);
+          drop(p, ad);
+          return y;
+        }),
+      ),
     /** embeddings [N,T,D] + causal layout → logits of every position [N*T,V] (lora may be empty). */
     logits: once("l", () =>
       jitted((p: BaseParams, lora: AdapterParams["lora"], x: Arr, cos: Arr, sin: Arr, mask: Arr) => {

@@ -55,6 +55,7 @@ export async function generateWithRetrieval(
       nR: o.nR ?? 2,
       targetLevel: 2,
       tau: 0.1,
+      score: m.score,
     });
     retrievals.push(r);
     ctx = [...ctx.slice(0, lastEq + 1), ...r.nodes.flatMap((id) => db.get(id).tokens), ...question];

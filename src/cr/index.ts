@@ -10,3 +10,11 @@ export { DEFAULT_SHAPE, trainPipeline, type TrainPlan } from "./pipeline.ts";
 export { retrieve, type Retrieval } from "./retriever.ts";
 export { makeEpisode, makeLifelong } from "./task.ts";
 export { initTensors } from "./tensor/backend.ts";
+export {
+  CompressedMemory,
+  type CompressedMemoryExtension,
+  CR_TIER,
+  CR_TIER_FLAG,
+  decodeNotation,
+  encodeNotation,
+} from "./memory-tier.ts";

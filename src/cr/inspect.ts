@@ -1,4 +1,5 @@
 // `lmos cr inspect`: the hierarchy built for one context and the path the retriever took through it.
+import type { ScoreOptions } from "./scoring.ts";
 import { type ModelConfig, tokenName } from "./config.ts";
 import { buildForest } from "./forest.ts";
 import type { MemoryDb } from "./memory-db.ts";
@@ -14,7 +15,7 @@ export async function inspectEpisode(
   p: BaseParams,
   ad: AdapterParams,
   ep: Episode,
-  o: { C: number; nR: number; upper: boolean; targetLevel: number },
+  o: { C: number; nR: number; upper: boolean; targetLevel: number; score?: ScoreOptions },
 ): Promise<{ lines: string[]; db: MemoryDb; retrieval: Retrieval }> {
   const db = await buildForest(cfg, p, ad, ep.demos, { upper: o.upper });
   const q = ep.queries[0];
@@ -41,6 +42,7 @@ export async function inspectEpisode(
     nR: o.nR,
     targetLevel: o.targetLevel,
     tau: 0.1,
+    ...(o.score ? { score: o.score } : {}),
   });
   lines.push(
     `query: ${words(q.tokens)}  → expected ${tokenName(q.label)}; relevant demos ${ep.relevant.join(", ")}`,

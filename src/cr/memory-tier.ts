@@ -94,6 +94,7 @@ export class CompressedMemory {
       ...this.opts,
       targetLevel: 2,
       tau: 0.1,
+      score: this.model.score,
     });
     return { segments: r.nodes.map((id) => decodeNotation(db.get(id).tokens)), retrieval: r };
   }

@@ -6,6 +6,7 @@ import { saveModel } from "./checkpoint.ts";
 import { CONFIGS, type LoraSite } from "./config.ts";
 import type { CrShape } from "./cr-step.ts";
 import { trainStageA } from "./train-a.ts";
+import { jx } from "./tensor/backend.ts";
 import { trainStageB } from "./train-b.ts";
 
 export interface TrainPlan {
@@ -23,8 +24,25 @@ export interface TrainPlan {
   log?: (line: string) => void;
 }
 
-/** Default stage-B shape: 8 episodes × 4 queries, 6 demos, C = 2, 2 RET vectors, k = 4. */
-export const DEFAULT_SHAPE: CrShape = { E: 8, Q: 4, nDemos: 6, C: 2, nR: 2, k: 4, tau: 0.1, auxWeight: 1 };
+/**
+ * Default stage-B shape: 8 episodes × 4 queries (2 on the episode's task, 2 on the distractor tasks),
+ * 6 demos, C = 2, 2 RET vectors, k = 4, candidates centered over the set before scoring.
+ */
+export const DEFAULT_SHAPE: CrShape = {
+  E: 8,
+  Q: 4,
+  nDemos: 6,
+  C: 2,
+  nR: 2,
+  k: 4,
+  tau: 0.1,
+  auxWeight: 1,
+  mixTags: true,
+  score: { center: true },
+};
+
+/** Share of stage B spent on the retrieval loss alone (curriculum), at 2 × the batch and 5/3 × the lr. */
+export const RETRIEVAL_FIRST = 5 / 7;
 
 /** Runs both stages and writes the model file. */
 export async function trainPipeline(plan: TrainPlan): Promise<void> {
@@ -42,6 +60,23 @@ export async function trainPipeline(plan: TrainPlan): Promise<void> {
     curriculum: Math.round(plan.stepsA / 4),
     log: plan.log,
   });
+  // curriculum: retrieval first (aux loss only: the answer loss's noise kept it at chance), then end to end
+  const stepsR = Math.round(plan.stepsB * RETRIEVAL_FIRST);
+  const ckptB = join(plan.dir, "stage-b.safetensors");
+  const adR = await trainStageB({
+    cfg,
+    base,
+    shape: { ...plan.shape, E: plan.shape.E * 2, ceWeight: 0 },
+    rank: plan.rank,
+    sites: plan.sites,
+    steps: stepsR,
+    lr: plan.lrB * (5 / 3),
+    warmup: Math.min(20, Math.ceil(stepsR / 10)),
+    ckpt: ckptB,
+    every: 25,
+    log: plan.log,
+  });
+  jx().tree.dispose(adR as never);
   const ad = await trainStageB({
     cfg,
     base,
@@ -51,7 +86,7 @@ export async function trainPipeline(plan: TrainPlan): Promise<void> {
     steps: plan.stepsB,
     lr: plan.lrB,
     warmup: Math.min(20, Math.ceil(plan.stepsB / 10)),
-    ckpt: join(plan.dir, "stage-b.safetensors"),
+    ckpt: ckptB,
     every: 25,
     log: plan.log,
   });

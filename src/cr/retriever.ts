@@ -4,7 +4,9 @@
 import type { ModelConfig } from "./config.ts";
 import type { MemoryDb } from "./memory-db.ts";
 import { fast, lend } from "./fast.ts";
+import { type HostScorer, hostRetrievalVectors } from "./host-forward.ts";
 import type { AdapterParams, BaseParams } from "./model.ts";
+import type { ScoreOptions } from "./scoring.ts";
 import { type Arr, jx, read } from "./tensor/backend.ts";
 
 export interface RetrieveOptions {
@@ -13,6 +15,8 @@ export interface RetrieveOptions {
   /** Level to stop at (2 = chunk roots, 1 = segments). */
   targetLevel: number;
   tau: number;
+  /** Scoring options (must match the ones the adapters were trained with). */
+  score?: ScoreOptions;
 }
 
 /** What happened at one level: the candidates, their scores and the kept ones. */
@@ -52,7 +56,7 @@ export function queryVectors(
   return fast(cfg).retrieval(nR)(lend(p), lend(ad), ids);
 }
 
-/** Walks `db` top-down for `tokens`. */
+/** Walks `db` top-down for `tokens` with the jax-js forward (jitted passes). */
 export async function retrieve(
   cfg: ModelConfig,
   p: BaseParams,
@@ -63,20 +67,45 @@ export async function retrieve(
 ): Promise<Retrieval> {
   const np = jx().numpy;
   const r = queryVectors(cfg, p, ad, tokens, o.nR);
+  try {
+    return await walk(db, o, async (cand) => {
+      const buf = new Float32Array(cand.length * cfg.d);
+      cand.forEach((v, i) => {
+        buf.set(v, i * cfg.d);
+      });
+      const s = await read(
+        fast(cfg).score(o.score)(lend(p), lend(ad), np.array(buf).reshape([1, cand.length, cfg.d]), r.ref),
+      );
+      return [...s];
+    });
+  } finally {
+    r.dispose();
+  }
+}
+
+/** The same walk with the plain-TS inference forward (per-node K/V cache; see host-forward.ts). */
+export async function retrieveHost(
+  scorer: HostScorer,
+  db: MemoryDb,
+  tokens: number[],
+  o: RetrieveOptions,
+): Promise<Retrieval> {
+  const r = hostRetrievalVectors(scorer.w, tokens, o.nR);
+  return walk(db, o, async (cand) => scorer.score(cand, r, o.score));
+}
+
+async function walk(
+  db: MemoryDb,
+  o: RetrieveOptions,
+  score: (cand: Float32Array[]) => Promise<number[]>,
+): Promise<Retrieval> {
   let cand = [...(db.levels[db.topLevel] ?? [])];
   let level = db.topLevel;
   const path: RetrievalStep[] = [];
   let scores: number[] = [];
   let keptIdx: number[] = [];
   for (;;) {
-    const buf = new Float32Array(cand.length * cfg.d);
-    cand.forEach((id, i) => {
-      buf.set(db.get(id).vec, i * cfg.d);
-    });
-    const s = await read(
-      fast(cfg).score(lend(p), lend(ad), np.array(buf).reshape([1, cand.length, cfg.d]), r.ref),
-    );
-    scores = [...s];
+    scores = await score(cand.map((id) => db.get(id).vec));
     keptIdx = topC(scores, o.C);
     const kept = keptIdx.map((i) => cand[i] as string);
     path.push({ level, candidates: cand, scores, kept });
@@ -85,7 +114,6 @@ export async function retrieve(
     level--;
     if (cand.length === 0) break;
   }
-  r.dispose();
   const picked = keptIdx.map((i) => (scores[i] as number) / o.tau);
   const mx = Math.max(...picked);
   const ex = picked.map((v) => Math.exp(v - mx));

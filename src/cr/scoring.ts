@@ -7,9 +7,42 @@ import { scoringMask } from "./mask.ts";
 import { type AdapterParams, type BaseParams, forward } from "./model.ts";
 import { type Arr, jx } from "./tensor/backend.ts";
 
-/** cand [N,c,D], r [N,nR,D] → scores [N,c] (each row sums to ≤ 1). Consumes cand and r. */
-export function scoreCandidates(cfg: ModelConfig, p: BaseParams, ad: AdapterParams, cand: Arr, r: Arr): Arr {
+/** How candidates are scored (see README "Decisions"). */
+export interface ScoreOptions {
+  /** Center the candidates over the candidate set and rescale each to RMS 1 before the pass. */
+  center?: boolean;
+  /**
+   * "prob" (default, the repo's read-out): arithmetic mean of the attention probabilities over heads
+   * and RET rows. "logit": softmax over the candidates of beta × the mean attention log-probability
+   * (= the mean attention logit up to a per-row constant), so one head's evidence is not washed out by
+   * the others' and the scale is not tied to the logit magnitude the LoRA can build.
+   */
+  mode?: "prob" | "logit";
+  /** Inverse temperature of the "logit" mode (default 4). */
+  beta?: number;
+  /** Read one head only (default: mean over heads). */
+  head?: number;
+}
+
+/** Candidates minus their mean over the set, each rescaled to RMS 1 (the shared component carries no ranking). */
+export function centerCandidates(cand: Arr): Arr {
   const np = jx().numpy;
+  const c = cand.ref.sub(np.mean(cand, 1, { keepdims: true }));
+  const rmsv = np.sqrt(np.mean(np.square(c.ref), -1, { keepdims: true }).add(1e-6));
+  return c.div(rmsv);
+}
+
+/** cand [N,c,D], r [N,nR,D] → scores [N,c] (each row sums to ≤ 1). Consumes cand and r. */
+export function scoreCandidates(
+  cfg: ModelConfig,
+  p: BaseParams,
+  ad: AdapterParams,
+  cand0: Arr,
+  r: Arr,
+  o: ScoreOptions = {},
+): Arr {
+  const np = jx().numpy;
+  const cand = o.center ? centerCandidates(cand0) : cand0;
   const [N, c] = cand.shape as [number, number];
   const nR = r.shape[1] as number;
   // candidates share position 0 and see only themselves: scores do not depend on candidate order
@@ -21,8 +54,11 @@ export function scoreCandidates(cfg: ModelConfig, p: BaseParams, ad: AdapterPara
   lay.rope.cos.dispose();
   lay.rope.sin.dispose();
   const a = attn[0] as Arr; // [N,H,c+nR,c+nR]
-  const rows = a.slice([], [], [c, c + nR], [0, c]); // [N,H,nR,c]
-  return np.mean(rows, [1, 2]).reshape([N, c]);
+  const heads: [] | [number, number] = o.head === undefined ? [] : [o.head, o.head + 1];
+  const rows = a.slice([], heads, [c, c + nR], [0, c]); // [N,H',nR,c]
+  if (o.mode !== "logit") return np.mean(rows, [1, 2]).reshape([N, c]);
+  const lg = np.mean(np.log(rows.add(1e-9)), [1, 2]).reshape([N, c]);
+  return jx().nn.softmax(lg.mul(o.beta ?? 4), -1);
 }
 
 /** Soft top-C mix weights: softmax over the selected scores / tau, times C (so they average 1). */

@@ -6,7 +6,8 @@ import { type CrShape, makeCrStep } from "./cr-step.ts";
 import type { AdapterParams, BaseParams } from "./model.ts";
 import { initAdapters } from "./params.ts";
 import { cosineLr, Progress } from "./progress.ts";
-import { makeEpisode, Q_LEN } from "./task.ts";
+import { rng, randInt } from "./rng.ts";
+import { type Episode, makeEpisode, Q_LEN } from "./task.ts";
 import { type AdamState, adamInit } from "./tensor/adam.ts";
 import { jx, read } from "./tensor/backend.ts";
 import { treeFromHost, treeToHost } from "./tree-io.ts";
@@ -26,6 +27,35 @@ export interface StageBOptions {
   log?: (line: string) => void;
 }
 
+/**
+ * Queries of episode `ep` for stage B. With `mixTags`, queries from index 2 on ask about the distractor
+ * tags (a random fact of a demo with that tag), so the same candidates must be ranked differently for
+ * different queries: the only way to lower the retrieval loss is then query-dependent matching.
+ */
+export function stageBQueries(ep: Episode, Q: number, seed: number, mixTags: boolean): StageBQuery[] {
+  const r = rng(seed);
+  const other = [...new Set(ep.demoTags.filter((t) => t !== ep.queries[0]?.tag))];
+  return ep.queries.slice(0, Q).map((q, j) => {
+    const tag = mixTags && j >= 2 && other.length ? (other[(j - 2) % other.length] as number) : q.tag;
+    const rel = ep.demoTags.flatMap((t, i) => (t === tag ? [i] : []));
+    if (tag === q.tag) return { tokens: q.tokens, label: q.label, rel };
+    const demo = ep.demos[rel[randInt(r, rel.length)] as number] as number[];
+    const slot = randInt(r, 4);
+    return {
+      tokens: [demo[slot * 4] as number, demo[slot * 4 + 1] as number],
+      label: demo[slot * 4 + 2] as number,
+      rel,
+    };
+  });
+}
+
+/** One stage-B query: tokens, label token, relevant demo indices. */
+export interface StageBQuery {
+  tokens: number[];
+  label: number;
+  rel: number[];
+}
+
 /** Host arrays of stage-B batch `step` (training seeds, disjoint from the held-out ones). */
 export function stageBBatch(step: number, s: CrShape, V: number) {
   const demoIds = new Int32Array(s.E * s.nDemos * 16);
@@ -33,15 +63,16 @@ export function stageBBatch(step: number, s: CrShape, V: number) {
   const labels = new Float32Array(s.E * s.Q * V);
   const rel = new Float32Array(s.E * s.Q * s.nDemos);
   for (let e = 0; e < s.E; e++) {
-    const ep = makeEpisode(20_000_000 + step * s.E + e, { nDemos: s.nDemos, nQueries: s.Q });
+    const seed = 20_000_000 + step * s.E + e;
+    const ep = makeEpisode(seed, { nDemos: s.nDemos, nQueries: s.Q });
     ep.demos.forEach((d, i) => {
       demoIds.set(d, (e * s.nDemos + i) * 16);
     });
-    ep.queries.forEach((q, j) => {
+    stageBQueries(ep, s.Q, seed, s.mixTags ?? false).forEach((q, j) => {
       const n = e * s.Q + j;
       queryIds.set(q.tokens, n * Q_LEN);
       labels[n * V + q.label] = 1;
-      for (const r of ep.relevant) rel[n * s.nDemos + r] = 1;
+      for (const r of q.rel) rel[n * s.nDemos + r] = 1;
     });
   }
   return { demoIds, queryIds, labels, rel };

@@ -15,6 +15,7 @@ import { blocksApi, toolsApi } from "./blocks-tools-api.ts";
 import { resolveConfig } from "./config.ts";
 import { type RuntimeCore, resolveAgent } from "./core.ts";
 import { knownEmbeddingModels, knownModels } from "./model-lists.ts";
+import { experimentalCrExtensions } from "./experimental-cr.ts";
 import { createSourcesApi } from "./sources-api.ts";
 import { installBuiltinTools } from "./builtin-tools.ts";
 import type { Lmos, LmosOptions } from "./types.ts";
@@ -56,7 +57,7 @@ export async function openLmos(options: LmosOptions = {}): Promise<Lmos> {
     modelFor,
     embedderFor,
     toolFor: (record) => builtins.definition(record),
-    extensions: [createFilesContextExtension(store)],
+    extensions: [createFilesContextExtension(store), ...(await experimentalCrExtensions(store, env))],
     onStepTiming: options.onStepTiming,
   };
   const runner = new AgentRunner(deps);

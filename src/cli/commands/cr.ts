@@ -44,7 +44,7 @@ export function register(program: Command): void {
     )
     .option("--config <name>", "model size: nano | micro | small", "small")
     .option("--steps <n>", "stage-A steps (the first quarter on short 1–3 demo contexts)", positiveInt, 600)
-    .option("--steps-b <n>", "stage-B steps", positiveInt, 300)
+    .option("--steps-b <n>", "stage-B steps (the first 5/7 on the retrieval loss alone)", positiveInt, 700)
     .option("--batch <n>", "stage-A batch (episodes)", positiveInt, 32)
     .option("--rank <n>", "LoRA rank", positiveInt, 8)
     .option(
@@ -101,6 +101,7 @@ export function register(program: Command): void {
           C: o.topC,
           nR: shape.nR,
           tau: shape.tau,
+          score: m.score,
         });
         const b = await evalSettingB(m.cfg, m.base, m.ad, {
           size: o.store,
@@ -110,6 +111,7 @@ export function register(program: Command): void {
           nR: shape.nR,
           tau: shape.tau,
           seed0: 500,
+          score: m.score,
         });
         const result = {
           ...a,
@@ -123,7 +125,7 @@ export function register(program: Command): void {
             steps_b: m.meta.steps_b,
           },
           notes:
-            "acc_cr = level-1 memory vectors of the retrieved demos injected as input embeddings (compressor-retriever proper); acc_cr_raw = the retrieved demos' raw tokens given to the base model; stage B used an auxiliary retrieval loss (attention mass on the relevant demos) beside the answer loss",
+            "acc_cr = level-1 memory vectors of the retrieved demos injected as input embeddings (compressor-retriever proper); acc_cr_raw = the retrieved demos' raw tokens given to the base model; stage B: the retrieval loss alone first (−log RET attention mass on the relevant demos; half the training queries ask about the distractor tasks; candidates centered over the set before scoring), then end to end with the answer loss",
           measured_at: new Date().toISOString(),
         };
         console.log(JSON.stringify(result, null, 2));
@@ -151,6 +153,7 @@ export function register(program: Command): void {
         nR: 2,
         upper: !!o.lifelong,
         targetLevel: 2,
+        score: m.score,
       });
       console.log(lines.join("\n"));
     });

@@ -1,0 +1,21 @@
+// Dev: writes a model file from the shipped base and a stage-B checkpoint (adapters + its shape/step).
+// Usage: npx tsx src/cr/scripts/ship.ts <stage-b.safetensors> [out] [note]
+import { loadModel, saveModel } from "../checkpoint.ts";
+import { initTensors } from "../tensor/backend.ts";
+import { loadAdapters } from "../train-b.ts";
+import { loadSafetensors } from "../weights.ts";
+
+await initTensors({ threads: 1 });
+const [ckpt, out = "src/cr/weights/cr-small.safetensors", note = ""] = process.argv.slice(2);
+if (!ckpt) throw new Error("usage: ship.ts <stage-b checkpoint> [out] [note]");
+const m = loadModel();
+const ad = loadAdapters(m.cfg, ckpt, m.rank, m.sites);
+if (!ad) throw new Error(`no checkpoint at ${ckpt}`);
+const { meta } = loadSafetensors(ckpt);
+await saveModel(
+  out,
+  { cfg: m.cfg, base: m.base, ad, rank: m.rank, sites: m.sites },
+  { steps_a: m.meta.steps_a ?? "?", steps_b: meta.step ?? "?", shape: meta.shape ?? "{}", stage_b: note },
+);
+console.log(`wrote ${out}`);
+process.exit(0);
