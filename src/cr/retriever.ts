@@ -105,7 +105,9 @@ async function walk(
   let scores: number[] = [];
   let keptIdx: number[] = [];
   for (;;) {
-    scores = await score(cand.map((id) => db.get(id).vec));
+    // C or fewer candidates are all kept: no scoring pass (their scores read as uniform)
+    scores =
+      cand.length <= o.C ? cand.map(() => 1 / cand.length) : await score(cand.map((id) => db.get(id).vec));
     keptIdx = topC(scores, o.C);
     const kept = keptIdx.map((i) => cand[i] as string);
     path.push({ level, candidates: cand, scores, kept });
