@@ -141,10 +141,10 @@ export default async function bench(args: string[]): Promise<void> {
     await retrieve(cfg, p, ad, db, q.tokens, ro);
     latJax.push(performance.now() - t0);
   }
-  // plain-TS inference forward with per-node K/V cache (host-forward.ts); cache warmed over the store
+  // plain-TS inference forward (wasm SIMD matmul) with per-node K/V cache (host-forward.ts), warmed
   const scorer = new HostScorer(await hostWeights(cfg, p, ad));
   const tw = performance.now();
-  for (const l of db.levels) for (const id of l ?? []) scorer.nodeKV(db.get(id).vec);
+  for (const l of db.levels) for (const id of l ?? []) scorer.node(db.get(id).vec, ro.score);
   const cacheMs = performance.now() - tw;
   const lat: number[] = [];
   for (const q of store.queries) {
@@ -163,9 +163,10 @@ export default async function bench(args: string[]): Promise<void> {
     train_step_b_ms: Math.round(stepBMs),
     compress_tokens_per_s: Math.round(compress_tokens_per_s),
     retrieval_ms_p50: +median(lat.slice(2)).toFixed(2),
-    retrieval_path: ro.score.center
-      ? "plain-TS forward, centered candidates (K/V per pass)"
-      : "plain-TS forward, per-node K/V cache",
+    retrieval_path:
+      ro.score.center && !ro.score.mean
+        ? "plain-TS forward + wasm SIMD matmul, set-centered candidates (K/V per pass)"
+        : `plain-TS forward + wasm SIMD matmul, per-node K/V cache${ro.score.mean ? " (fixed-mean centering)" : ""}`,
     retrieval_node_cache_ms: Math.round(cacheMs),
     retrieval_jax_ms_p50: +median(latJax.slice(2)).toFixed(2),
     retrieval_levels: db.topLevel,

@@ -3,7 +3,14 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
-import { LORA_SITES, type LoraSite, type ModelConfig, ModelConfigSchema } from "./config.ts";
+import {
+  GENERATION_MODES,
+  type GenerationMode,
+  LORA_SITES,
+  type LoraSite,
+  type ModelConfig,
+  ModelConfigSchema,
+} from "./config.ts";
 import type { AdapterParams, BaseParams } from "./model.ts";
 import { initAdapters, initBase } from "./params.ts";
 import type { ScoreOptions } from "./scoring.ts";
@@ -23,6 +30,8 @@ export interface CrModel {
   meta: Record<string, string>;
   /** How the retriever reads scores (the stage-B shape's `score`, saved in the metadata). */
   score: ScoreOptions;
+  /** The generation mode the file declares (metadata `generation`; files without it predate "raw": "embed"). */
+  generation: GenerationMode;
 }
 
 const ScoreSchema = z
@@ -31,6 +40,8 @@ const ScoreSchema = z
     mode: z.enum(["prob", "logit"]).optional(),
     beta: z.number().optional(),
     head: z.number().int().optional(),
+    mean: z.array(z.number()).optional(),
+    batchMean: z.boolean().optional(),
   })
   .strict();
 
@@ -45,7 +56,7 @@ const SitesSchema = z.array(z.enum(LORA_SITES));
 /** Writes base + adapters to `path`. */
 export async function saveModel(
   path: string,
-  m: Omit<CrModel, "meta" | "score">,
+  m: Omit<CrModel, "meta" | "score" | "generation">,
   meta: Record<string, string> = {},
 ): Promise<void> {
   const t = await treeToHost(m.base, "p");
@@ -68,5 +79,6 @@ export function loadModel(path = DEFAULT_MODEL_PATH): CrModel {
   const sites = SitesSchema.parse((meta.sites ?? LORA_SITES.join(",")).split(","));
   const base = treeFromHost(initBase(cfg), tensors, "p");
   const ad = treeFromHost(initAdapters(cfg, rank, sites), tensors, "ad");
-  return { cfg, base, ad, rank, sites, meta, score: scoreOptionsOf(meta) };
+  const generation = z.enum(GENERATION_MODES).parse(meta.generation ?? "embed");
+  return { cfg, base, ad, rank, sites, meta, score: scoreOptionsOf(meta), generation };
 }

@@ -19,6 +19,14 @@ export const CONFIGS: Record<"nano" | "micro" | "small", ModelConfig> = {
   small: { layers: 4, d: 64, heads: 4, ff: 256, vocab: 48, maxPos: 512 },
 };
 
+/**
+ * What the generator reads after retrieval (the issue allows both): "raw" = the retrieved demos' raw
+ * segments (level-0 tokens) given to the base model; "embed" = their level-1 memory vectors, scaled by
+ * the soft top-C weights, injected as input embeddings and read by base + LoRA.
+ */
+export const GENERATION_MODES = ["raw", "embed"] as const;
+export type GenerationMode = (typeof GENERATION_MODES)[number];
+
 /** Where LoRA adapters sit (any subset). */
 export const LORA_SITES = ["qkv", "o", "up", "down"] as const;
 export type LoraSite = (typeof LORA_SITES)[number];

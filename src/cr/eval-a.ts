@@ -1,10 +1,10 @@
 // Setting (a) of the miniature ICL experiment: 6 demos per query (2 relevant), held-out seeds.
-// Reports acc_none, acc_full, acc_kshot (raw), acc_cr (compressed level-1 vectors of the retrieved
-// demos: the compressor-retriever proper), acc_cr_raw (the retrieved demos' raw tokens), acc_random
-// (random demos, same injection as acc_cr), acc_random_raw and match_rate.
+// Reports acc_none, acc_full, acc_kshot (raw), both generation modes of the retrieved demos — acc_cr_raw
+// (their raw segments given to the base) and acc_cr_embed (their level-1 vectors injected) — and
+// acc_cr = the one the model declares (`generation`); the same for random retrieval; match_rate.
 import { fast, lend } from "./fast.ts";
 import { answerWithMemory, type EmbedItem, scaled } from "./answer.ts";
-import type { ModelConfig } from "./config.ts";
+import type { GenerationMode, ModelConfig } from "./config.ts";
 import { rawCorrect } from "./eval-raw.ts";
 import type { AdapterParams, BaseParams } from "./model.ts";
 import { topC } from "./retriever.ts";
@@ -17,10 +17,14 @@ export interface SettingAResult {
   acc_none: number;
   acc_full: number;
   acc_kshot: number;
+  /** Headline: the declared generation mode's accuracy (= acc_cr_raw or acc_cr_embed). */
   acc_cr: number;
   acc_cr_raw: number;
+  acc_cr_embed: number;
   acc_random: number;
   acc_random_raw: number;
+  acc_random_embed: number;
+  generation_mode: GenerationMode;
   match_rate: number;
   answer_hit: number;
   exact_set: number;
@@ -78,6 +82,7 @@ export async function evalSettingA(
     tau?: number;
     batch?: number;
     score?: ScoreOptions;
+    generation?: GenerationMode;
   },
 ): Promise<SettingAResult> {
   const seed0 = o.seed0 ?? 0;
@@ -85,6 +90,7 @@ export async function evalSettingA(
   const nR = o.nR ?? 2;
   const tau = o.tau ?? 0.1;
   const bs = o.batch ?? 100;
+  const gen = o.generation ?? "raw";
   const eps = Array.from({ length: o.episodes }, (_, i) => makeEpisode(seed0 + i));
   const q = (e: Episode) => e.queries[0] as Episode["queries"][number];
   const raw = async (sel: (e: Episode, i: number) => number[][]) =>
@@ -135,8 +141,8 @@ export async function evalSettingA(
     }
     return frac(out);
   };
-  const acc_cr = await embedAcc(picks, (i, j) => weights[i]?.[j] ?? 1);
-  const acc_random = await embedAcc(randPicks, () => 1);
+  const acc_cr_embed = await embedAcc(picks, (i, j) => weights[i]?.[j] ?? 1);
+  const acc_random_embed = await embedAcc(randPicks, () => 1);
   const acc_cr_raw = await raw((e, i) => (picks[i] as number[]).map((d) => e.demos[d] as number[]));
   const acc_random_raw = await raw((e, i) => (randPicks[i] as number[]).map((d) => e.demos[d] as number[]));
   const match = eps.map((e, i) => (picks[i] as number[]).filter((d) => e.relevant.includes(d)).length / C);
@@ -144,10 +150,13 @@ export async function evalSettingA(
     acc_none,
     acc_full,
     acc_kshot,
-    acc_cr,
+    acc_cr: gen === "raw" ? acc_cr_raw : acc_cr_embed,
     acc_cr_raw,
-    acc_random,
+    acc_cr_embed,
+    acc_random: gen === "raw" ? acc_random_raw : acc_random_embed,
     acc_random_raw,
+    acc_random_embed,
+    generation_mode: gen,
     match_rate: match.reduce((a, b) => a + b, 0) / eps.length,
     answer_hit: frac(eps.map((e, i) => (picks[i] as number[]).includes(q(e).answerDemo))),
     exact_set: frac(match.map((m) => m === 1)),

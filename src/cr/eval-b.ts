@@ -1,7 +1,7 @@
 // Setting (b), life-long: a store of `size` demos (far more than the window holds) compressed into a
 // forest with levels above the chunk roots (k = 4), searched top-down with top-C per level.
 import { answerWithMemory, type EmbedItem, scaled } from "./answer.ts";
-import type { ModelConfig } from "./config.ts";
+import type { GenerationMode, ModelConfig } from "./config.ts";
 import { rawCorrect } from "./eval-raw.ts";
 import { buildForest } from "./forest.ts";
 import type { AdapterParams, BaseParams } from "./model.ts";
@@ -15,10 +15,14 @@ export interface SettingBResult {
   store_size: number;
   levels: number;
   level_sizes: number[];
+  /** Headline: the declared generation mode's accuracy (= acc_cr_raw or acc_cr_embed). */
   acc_cr: number;
   acc_cr_raw: number;
+  acc_cr_embed: number;
   acc_random: number;
   acc_random_raw: number;
+  acc_random_embed: number;
+  generation_mode: GenerationMode;
   match_rate: number;
   answer_hit: number;
   answer_hit_random: number;
@@ -48,6 +52,7 @@ export async function evalSettingB(
     tau?: number;
     seed0?: number;
     score?: ScoreOptions;
+    generation?: GenerationMode;
   },
 ): Promise<SettingBResult> {
   const C = o.C ?? 2;
@@ -102,14 +107,22 @@ export async function evalSettingB(
   const acc = (pred: number[]) => pred.filter((l, i) => l === labels[i]).length / labels.length;
   const frac = (xs: boolean[]) => xs.filter(Boolean).length / xs.length;
   const n = labels.length;
+  const gen = o.generation ?? "raw";
+  const acc_cr_embed = acc(await answerWithMemory(cfg, p, ad, embedCr));
+  const acc_cr_raw = frac(await rawCorrect(cfg, p, rawCr));
+  const acc_random_embed = acc(await answerWithMemory(cfg, p, ad, embedRand));
+  const acc_random_raw = frac(await rawCorrect(cfg, p, rawRand));
   return {
     store_size: o.size,
     levels,
     level_sizes: sizes,
-    acc_cr: acc(await answerWithMemory(cfg, p, ad, embedCr)),
-    acc_cr_raw: frac(await rawCorrect(cfg, p, rawCr)),
-    acc_random: acc(await answerWithMemory(cfg, p, ad, embedRand)),
-    acc_random_raw: frac(await rawCorrect(cfg, p, rawRand)),
+    acc_cr: gen === "raw" ? acc_cr_raw : acc_cr_embed,
+    acc_cr_raw,
+    acc_cr_embed,
+    acc_random: gen === "raw" ? acc_random_raw : acc_random_embed,
+    acc_random_raw,
+    acc_random_embed,
+    generation_mode: gen,
     match_rate: match / n,
     answer_hit: frac(hitsCr),
     answer_hit_random: frac(hitsRand),

@@ -50,7 +50,15 @@ describe("host forward (plain-TS retrieval inference)", () => {
       flat.set(v, i * cfg.d);
     });
     const sc = new HostScorer(w);
-    for (const o of [{}, { mode: "logit" as const, beta: 4 }, { head: 1 }, { center: true }]) {
+    const mean = Array.from({ length: cfg.d }, () => gauss(r) * 0.5);
+    const opts = [
+      {},
+      { mode: "logit" as const, beta: 4 },
+      { head: 1 },
+      { center: true },
+      { center: true, mean },
+    ];
+    for (const o of opts) {
       const sJax = await read(
         scoreCandidates(
           cfg,
@@ -61,6 +69,8 @@ describe("host forward (plain-TS retrieval inference)", () => {
           o,
         ),
       );
+      expect(maxDiff(sJax, sc.score(cand, rHost, o))).toBeLessThan(1e-4);
+      // twice: the second call reads the per-node cache (fixed-mean or raw candidates)
       expect(maxDiff(sJax, sc.score(cand, rHost, o))).toBeLessThan(1e-4);
     }
   });

@@ -1,83 +1,15 @@
-// Plain-TypeScript inference forward (Float32Array, no autodiff) for retrieval: the RET-vector pass
-// and the scoring pass, same weights and same math as model.ts/scoring.ts (a test checks they agree to
-// 1e-4). Why it exists: bench/cr.bench.ts measured ~3.5 ms per jitted jax-js call for a pass of ≤ 10
-// tokens (dispatch + wasm round trip, not compute: one pass is < 1 MFLOP), so a 5-level walk cost
-// ~18 ms. Here a candidate node sees only itself at position 0, so its per-layer keys/values depend on
-// the node alone and are cached per node vector; a scoring pass then runs only the nR RET rows.
-import type { ModelConfig } from "./config.ts";
-import type { AdapterParams, BaseParams } from "./model.ts";
+// Plain-TypeScript inference forward (no autodiff) for retrieval: the RET-vector pass and the scoring
+// pass, same weights and same math as model.ts/scoring.ts (a test checks they agree to 1e-4). Why it
+// exists: a jitted jax-js call cost ~3.5 ms for a pass of ≤ 10 tokens (dispatch + wasm round trip, not
+// compute: one pass is < 1 MFLOP), so a 5-level walk cost ~18 ms. A candidate node sees only itself at
+// position 0, so with raw or fixed-mean-centred candidates its per-layer keys/values depend on the node
+// alone and are cached per node vector; a scoring pass then runs only the nR RET rows, up to the last
+// layer's attention probabilities. Matmuls run in a wasm SIMD kernel (host-wasm.ts) with LoRA merged.
 import type { ScoreOptions } from "./scoring.ts";
-import { gelu, mmAdd, rms, rope, transpose } from "./host-math.ts";
-import { type Arr, read } from "./tensor/backend.ts";
+import { gelu, rms, rope } from "./host-math.ts";
+import type { HostWeights } from "./host-weights.ts";
 
-/** A linear map with its weights TRANSPOSED ([out][in]: dot products with register accumulators ran ~2× faster than axpy loops in V8). */
-interface HostLin {
-  w: Float32Array;
-  a?: Float32Array;
-  b?: Float32Array;
-  rank: number;
-}
-interface HostLayer {
-  ln1: Float32Array;
-  qkv: HostLin;
-  o: HostLin;
-  ln2: Float32Array;
-  up: HostLin;
-  down: HostLin;
-}
-/** Host copies of the base weights and adapters. */
-export interface HostWeights {
-  cfg: ModelConfig;
-  wte: Float32Array;
-  shift: Float32Array;
-  lnf: Float32Array;
-  ret: Float32Array;
-  layers: HostLayer[];
-}
-
-const host = async (a: Arr) => (await read(a.ref)).slice();
-
-/** Copies the parameter trees to host memory (borrows them). */
-export async function hostWeights(cfg: ModelConfig, p: BaseParams, ad: AdapterParams): Promise<HostWeights> {
-  const tr = async (w: Arr) => transpose(await host(w), w.shape[0] as number, w.shape[1] as number);
-  const lin = async (w: Arr, pair: { a: Arr; b: Arr } | undefined): Promise<HostLin> => ({
-    w: await tr(w),
-    ...(pair ? { a: await tr(pair.a), b: await tr(pair.b) } : {}),
-    rank: pair ? (pair.a.shape[1] as number) : 0,
-  });
-  const layers: HostLayer[] = [];
-  for (const [i, l] of p.layers.entries()) {
-    const lo = ad.lora[i] ?? {};
-    layers.push({
-      ln1: await host(l.ln1),
-      qkv: await lin(l.wqkv, lo.qkv),
-      o: await lin(l.wo, lo.o),
-      ln2: await host(l.ln2),
-      up: await lin(l.w1, lo.up),
-      down: await lin(l.w2, lo.down),
-    });
-  }
-  return {
-    cfg,
-    wte: await host(p.wte),
-    shift: await tr(p.shift),
-    lnf: await host(p.lnf),
-    ret: await host(ad.ret),
-    layers,
-  };
-}
-
-/** y[T,O] = x[T,I]·W[I,O] (+ (x·A)·B). */
-function linear(x: Float32Array, T: number, I: number, L: HostLin, O: number): Float32Array {
-  const y = new Float32Array(T * O);
-  mmAdd(x, T, I, L.w, O, y);
-  if (L.a && L.b) {
-    const t = new Float32Array(T * L.rank);
-    mmAdd(x, T, I, L.a, L.rank, t);
-    mmAdd(t, T, L.rank, L.b, O, y);
-  }
-  return y;
-}
+export { type HostWeights, hostWeights } from "./host-weights.ts";
 
 /** Per-layer keys/values (each [D], heads concatenated) of a sequence's positions. */
 interface KV {
@@ -85,11 +17,14 @@ interface KV {
   v: Float32Array[];
 }
 
+/** Where a pass may stop early: after the last layer's K/V ("kv", node cache) or probabilities ("probs"). */
+type Stop = "kv" | "probs" | "hidden";
+
 /**
  * Runs rows [T,D] through the model. Row t attends to the cached `prefix` entries (all of them) and to
  * rows ≤ t; positions `pos`; `shiftIn[t]` is the input the token shift adds (null = none). Returns the
- * final-norm hidden states, the per-layer K/V of the rows, and the last layer's probabilities
- * [H][T][prefix + T].
+ * final-norm hidden states (stop "hidden"), the per-layer K/V of the rows, and the last layer's
+ * probabilities [H][T][prefix + T] (stop "probs" or "hidden").
  */
 function run(
   w: HostWeights,
@@ -98,23 +33,25 @@ function run(
   pos: number[],
   shiftIn: Array<Float32Array | null>,
   prefix: KV[],
-): { hidden: Float32Array; kv: KV; probs: Float32Array[][] } {
+  stop: Stop = "hidden",
+): { hidden: Float32Array | null; kv: KV; probs: Float32Array[][] } {
   const { d: D, heads: H } = w.cfg;
   const dh = D / H;
-  let h = x.slice();
+  const scale = 1 / Math.sqrt(dh);
+  const h = x.slice();
   for (let t = 0; t < T; t++) {
     const s = shiftIn[t];
     if (!s) continue;
-    const add = new Float32Array(D);
-    mmAdd(s, 1, D, w.shift, D, add);
+    const add = w.linear(s, 1, w.shift);
     for (let i = 0; i < D; i++) h[t * D + i] = (h[t * D + i] as number) + (add[i] as number);
   }
   const kv: KV = { k: [], v: [] };
   const P = prefix.length;
   let probs: Float32Array[][] = [];
-  w.layers.forEach((L, li) => {
-    const a = rms(h, T, D, L.ln1);
-    const qkv = linear(a, T, D, L.qkv, 3 * D);
+  const nL = w.layers.length;
+  for (let li = 0; li < nL; li++) {
+    const L = w.layers[li] as HostWeights["layers"][number];
+    const qkv = w.linear(rms(h, T, D, L.ln1), T, L.qkv);
     const q = new Float32Array(T * D);
     const k = new Float32Array(T * D);
     const v = new Float32Array(T * D);
@@ -129,6 +66,8 @@ function run(
     }
     kv.k.push(k);
     kv.v.push(v);
+    const last = li === nL - 1;
+    if (last && stop === "kv") return { hidden: null, kv, probs };
     const y = new Float32Array(T * D);
     const lp: Float32Array[][] = [];
     for (let hh = 0; hh < H; hh++) {
@@ -143,7 +82,7 @@ function run(
           const ko = (j < P ? 0 : (j - P) * D) + hh * dh;
           let s = 0;
           for (let e = 0; e < dh; e++) s += (q[qo + e] as number) * (kk[ko + e] as number);
-          s /= Math.sqrt(dh);
+          s *= scale;
           sc[j] = s;
           if (s > mx) mx = s;
         }
@@ -155,6 +94,7 @@ function run(
         for (let j = 0; j < n; j++) {
           const pr = (sc[j] as number) / z;
           sc[j] = pr;
+          if (last && stop === "probs") continue;
           const vv = j < P ? ((prefix[j] as KV).v[li] as Float32Array) : v;
           const vo = (j < P ? 0 : (j - P) * D) + hh * dh;
           for (let e = 0; e < dh; e++) y[qo + e] = (y[qo + e] as number) + pr * (vv[vo + e] as number);
@@ -163,14 +103,14 @@ function run(
       }
       lp.push(rowsP);
     }
-    if (li === w.layers.length - 1) probs = lp;
-    const o = linear(y, T, D, L.o, D);
-    h = h.map((val, i) => val + (o[i] as number));
-    const b = rms(h, T, D, L.ln2);
-    const f = gelu(linear(b, T, D, L.up, w.cfg.ff));
-    const dn = linear(f, T, w.cfg.ff, L.down, D);
-    h = h.map((val, i) => val + (dn[i] as number));
-  });
+    if (last) probs = lp;
+    if (last && stop === "probs") return { hidden: null, kv, probs };
+    const o = w.linear(y, T, L.o);
+    for (let i = 0; i < T * D; i++) h[i] = (h[i] as number) + (o[i] as number);
+    const f = gelu(w.linear(rms(h, T, D, L.ln2), T, L.up));
+    const dn = w.linear(f, T, L.down);
+    for (let i = 0; i < T * D; i++) h[i] = (h[i] as number) + (dn[i] as number);
+  }
   return { hidden: rms(h, T, D, w.lnf), kv, probs };
 }
 
@@ -185,37 +125,58 @@ export function hostRetrievalVectors(w: HostWeights, tokens: number[], nR: numbe
   for (let t = tokens.length; t < T; t++) x.set(w.ret, t * D);
   const shiftIn = Array.from({ length: T }, (_, t) => (t > 0 ? x.slice((t - 1) * D, t * D) : null));
   const pos = Array.from({ length: T }, (_, t) => t);
-  const { hidden } = run(w, x, T, pos, shiftIn, []);
+  const hidden = run(w, x, T, pos, shiftIn, []).hidden as Float32Array;
   return Array.from({ length: nR }, (_, j) =>
     hidden.slice((tokens.length + j) * D, (tokens.length + j + 1) * D),
   );
 }
 
-/** Candidates minus their mean, each rescaled to RMS 1 (scoring.ts centerCandidates). */
+/** v minus `mean`, rescaled to RMS 1 (scoring.ts centerCandidates). */
+function recentre(v: Float32Array, mean: ArrayLike<number>, D: number): Float32Array {
+  const c = v.map((x, i) => x - (mean[i] as number));
+  const r = Math.sqrt(c.reduce((a, x) => a + x * x, 0) / D + 1e-6);
+  return c.map((x) => x / r);
+}
+
+/** Candidates minus their set mean, each rescaled to RMS 1. */
 function centered(cand: Float32Array[], D: number): Float32Array[] {
-  const mean = new Float32Array(D);
-  for (const v of cand)
-    for (let i = 0; i < D; i++) mean[i] = (mean[i] as number) + (v[i] as number) / cand.length;
-  return cand.map((v) => {
-    const c = v.map((x, i) => x - (mean[i] as number));
-    const r = Math.sqrt(c.reduce((a, x) => a + x * x, 0) / D + 1e-6);
-    return c.map((x) => x / r);
-  });
+  const m = new Float32Array(D);
+  for (const v of cand) for (let i = 0; i < D; i++) m[i] = (m[i] as number) + (v[i] as number) / cand.length;
+  return cand.map((v) => recentre(v, m, D));
+}
+
+/** A candidate as the scoring pass sees it (after centering) and its per-layer K/V. */
+interface NodeEntry {
+  vec: Float32Array;
+  kv: KV;
 }
 
 /** Scores candidate node vectors against retrieval vectors with per-node K/V caching. */
 export class HostScorer {
-  #cache = new WeakMap<Float32Array, KV>();
+  /** One cache per centering (raw, or a fixed mean): a node's entry depends on the node alone there. */
+  #caches = new Map<string, WeakMap<Float32Array, NodeEntry>>();
   constructor(readonly w: HostWeights) {}
 
-  /** The per-layer K/V of a candidate node (it sees only itself, at position 0). */
-  nodeKV(vec: Float32Array): KV {
-    let kv = this.#cache.get(vec);
-    if (!kv) {
-      kv = run(this.w, vec, 1, [0], [null], []).kv;
-      this.#cache.set(vec, kv);
+  /** The centred vector and per-layer K/V of a candidate node (it sees only itself, at position 0). */
+  node(vec: Float32Array, o: ScoreOptions = {}): NodeEntry {
+    const key = o.center ? JSON.stringify(o.mean ?? null) : "raw";
+    let cache = this.#caches.get(key);
+    if (!cache) {
+      cache = new WeakMap();
+      this.#caches.set(key, cache);
     }
-    return kv;
+    let e = cache.get(vec);
+    if (!e) {
+      const v = o.center && o.mean ? recentre(vec, o.mean, this.w.cfg.d) : vec;
+      e = { vec: v, kv: run(this.w, v, 1, [0], [null], [], "kv").kv };
+      cache.set(vec, e);
+    }
+    return e;
+  }
+
+  /** The per-layer K/V of an uncentered candidate node. */
+  nodeKV(vec: Float32Array): KV {
+    return this.node(vec).kv;
   }
 
   /** Scores [c] of candidates `cand` for retrieval vectors `r` (same read-out as scoreCandidates). */
@@ -223,9 +184,13 @@ export class HostScorer {
     const D = this.w.cfg.d;
     const c = cand.length;
     const nR = r.length;
-    // centered candidates depend on the whole set: their K/V are computed per pass, not cached
-    const cv = o.center ? centered(cand, D) : cand;
-    const prefix = cv.map((v) => (o.center ? run(this.w, v, 1, [0], [null], []).kv : this.nodeKV(v)));
+    // set-centered candidates depend on the whole set: their K/V are computed per pass, not cached
+    const perSet = o.center && !o.mean;
+    const entries = perSet
+      ? centered(cand, D).map((v) => ({ vec: v, kv: run(this.w, v, 1, [0], [null], [], "kv").kv }))
+      : cand.map((v) => this.node(v, o));
+    const cv = entries.map((e) => e.vec);
+    const prefix = entries.map((e) => e.kv);
     const x = new Float32Array(nR * D);
     r.forEach((v, j) => {
       x.set(v, j * D);
@@ -233,7 +198,7 @@ export class HostScorer {
     // the token shift lets the first RET row see the last candidate's input (mask allows t-1)
     const shiftIn = r.map((_, j) => (j === 0 ? (cv[c - 1] ?? null) : (r[j - 1] as Float32Array)));
     const pos = r.map((_, j) => j + 1);
-    const { probs } = run(this.w, x, nR, pos, shiftIn, prefix);
+    const { probs } = run(this.w, x, nR, pos, shiftIn, prefix, "probs");
     const heads = o.head === undefined ? probs : [probs[o.head] as Float32Array[]];
     const out = new Array<number>(c).fill(0);
     const n = heads.length * nR;

@@ -3,6 +3,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { saveModel } from "./checkpoint.ts";
+import { rootMean } from "./root-mean.ts";
 import { CONFIGS, type LoraSite } from "./config.ts";
 import type { CrShape } from "./cr-step.ts";
 import { trainStageA } from "./train-a.ts";
@@ -26,7 +27,9 @@ export interface TrainPlan {
 
 /**
  * Default stage-B shape: 8 episodes × 4 queries (2 on the episode's task, 2 on the distractor tasks),
- * 6 demos, C = 2, 2 RET vectors, k = 4, candidates centered over the set before scoring.
+ * 6 demos, C = 2, 2 RET vectors, k = 4, candidates centered before scoring — in training over the batch
+ * (≈ a fixed mean); the saved model stores the mean root over training episodes as the fixed centering
+ * vector (so retrieval can cache per-node keys/values).
  */
 export const DEFAULT_SHAPE: CrShape = {
   E: 8,
@@ -38,11 +41,22 @@ export const DEFAULT_SHAPE: CrShape = {
   tau: 0.1,
   auxWeight: 1,
   mixTags: true,
-  score: { center: true },
+  score: { center: true, batchMean: true },
 };
 
 /** Share of stage B spent on the retrieval loss alone (curriculum), at 2 × the batch and 5/3 × the lr. */
 export const RETRIEVAL_FIRST = 5 / 7;
+
+/** The scoring options a model file records: batch-mean centering becomes the fixed mean root. */
+async function inferenceScore(
+  s: CrShape,
+  cfg: (typeof CONFIGS)[keyof typeof CONFIGS],
+  base: Parameters<typeof rootMean>[1],
+  ad: Parameters<typeof rootMean>[2],
+) {
+  const { batchMean, ...rest } = s.score ?? {};
+  return batchMean ? { ...rest, mean: await rootMean(cfg, base, ad) } : rest;
+}
 
 /** Runs both stages and writes the model file. */
 export async function trainPipeline(plan: TrainPlan): Promise<void> {
@@ -96,7 +110,8 @@ export async function trainPipeline(plan: TrainPlan): Promise<void> {
     {
       steps_a: String(plan.stepsA),
       steps_b: String(plan.stepsB),
-      shape: JSON.stringify(plan.shape),
+      shape: JSON.stringify({ ...plan.shape, score: await inferenceScore(plan.shape, cfg, base, ad) }),
+      generation: "raw",
     },
   );
 }

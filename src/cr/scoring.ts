@@ -22,12 +22,27 @@ export interface ScoreOptions {
   beta?: number;
   /** Read one head only (default: mean over heads). */
   head?: number;
+  /**
+   * With `center`: subtract this FIXED vector [D] (the mean root over training episodes, stored in the
+   * model file) instead of the candidate-set mean, so a centered node depends on itself only and its
+   * per-layer K/V can be cached (host-forward.ts).
+   */
+  mean?: number[];
+  /** With `center` in training: subtract the mean over the whole batch (≈ the fixed mean) instead. */
+  batchMean?: boolean;
 }
 
-/** Candidates minus their mean over the set, each rescaled to RMS 1 (the shared component carries no ranking). */
-export function centerCandidates(cand: Arr): Arr {
+/**
+ * Candidates minus their mean over the set (or a fixed `mean` [D], or the batch mean), each rescaled to
+ * RMS 1 (the shared component carries no ranking).
+ */
+export function centerCandidates(cand: Arr, o: Pick<ScoreOptions, "mean" | "batchMean"> = {}): Arr {
   const np = jx().numpy;
-  const c = cand.ref.sub(np.mean(cand, 1, { keepdims: true }));
+  const D = cand.shape[2] as number;
+  const mu = o.mean
+    ? np.array(Float32Array.from(o.mean)).reshape([1, 1, D])
+    : np.mean(cand.ref, o.batchMean ? [0, 1] : 1, { keepdims: true });
+  const c = cand.sub(mu);
   const rmsv = np.sqrt(np.mean(np.square(c.ref), -1, { keepdims: true }).add(1e-6));
   return c.div(rmsv);
 }
@@ -42,7 +57,7 @@ export function scoreCandidates(
   o: ScoreOptions = {},
 ): Arr {
   const np = jx().numpy;
-  const cand = o.center ? centerCandidates(cand0) : cand0;
+  const cand = o.center ? centerCandidates(cand0, o) : cand0;
   const [N, c] = cand.shape as [number, number];
   const nR = r.shape[1] as number;
   // candidates share position 0 and see only themselves: scores do not depend on candidate order

@@ -25,6 +25,8 @@ export interface StageBOptions {
   ckpt: string;
   every?: number;
   log?: (line: string) => void;
+  /** Added to the step when drawing batch seeds (a continued run sees fresh training episodes). */
+  seedOffset?: number;
 }
 
 /**
@@ -127,7 +129,7 @@ export async function trainStageB(o: StageBOptions): Promise<AdapterParams> {
     });
   };
   for (let k = start; k < o.steps; k++) {
-    const b = stageBBatch(k, s, V);
+    const b = stageBBatch(k + (o.seedOffset ?? 0), s, V);
     const lr = cosineLr(k, o.steps, o.lr, o.warmup) / (1 - 0.9 ** (k + 1));
     const [ce, aux, gn, ad2, st2] = step(
       ad,

@@ -102,6 +102,7 @@ export function register(program: Command): void {
           nR: shape.nR,
           tau: shape.tau,
           score: m.score,
+          generation: m.generation,
         });
         const b = await evalSettingB(m.cfg, m.base, m.ad, {
           size: o.store,
@@ -112,10 +113,12 @@ export function register(program: Command): void {
           tau: shape.tau,
           seed0: 500,
           score: m.score,
+          generation: m.generation,
         });
         const result = {
           ...a,
           acc_cr_over_full: a.acc_full > 0 ? a.acc_cr / a.acc_full : 0,
+          acc_cr_embed_over_full: a.acc_full > 0 ? a.acc_cr_embed / a.acc_full : 0,
           lifelong: b,
           model: {
             config: m.cfg,
@@ -123,9 +126,10 @@ export function register(program: Command): void {
             lora_sites: m.sites,
             steps_a: m.meta.steps_a,
             steps_b: m.meta.steps_b,
+            generation: m.generation,
+            score: m.score.mean ? { ...m.score, mean: `[${m.score.mean.length} numbers]` } : m.score,
           },
-          notes:
-            "acc_cr = level-1 memory vectors of the retrieved demos injected as input embeddings (compressor-retriever proper); acc_cr_raw = the retrieved demos' raw tokens given to the base model; stage B: the retrieval loss alone first (−log RET attention mass on the relevant demos; half the training queries ask about the distractor tasks; candidates centered over the set before scoring), then end to end with the answer loss",
+          notes: `acc_cr = the model file's declared generation mode, here "${m.generation}" (${m.generation === "raw" ? "the retrieved demos' raw segments (level 0) given to the base model" : "the retrieved demos' level-1 memory vectors injected as input embeddings"}); acc_cr_raw = raw segments; acc_cr_embed = level-1 vectors injected as embeddings (base + LoRA); acc_random* = the same with random demos. Retrieval (match_rate) is the model's own attention read-out either way. Stage B: the retrieval loss alone first (−log RET attention mass on the relevant demos; half the training queries ask about the distractor tasks; centered candidates), then end to end with the answer loss`,
           measured_at: new Date().toISOString(),
         };
         console.log(JSON.stringify(result, null, 2));

@@ -1,6 +1,9 @@
-// Dev: writes a model file from the shipped base and a stage-B checkpoint (adapters + its shape/step).
-// Usage: npx tsx src/cr/scripts/ship.ts <stage-b.safetensors> [out] [note]
+// Dev: writes a model file from the shipped base and a stage-B checkpoint (adapters + its step), with
+// the default stage-B shape; MEAN=1 stores a fixed centering mean (root-mean.ts) in the scoring options.
+// Usage: [MEAN=1] npx tsx src/cr/scripts/ship.ts <stage-b.safetensors> [out] [note]
 import { loadModel, saveModel } from "../checkpoint.ts";
+import { DEFAULT_SHAPE } from "../pipeline.ts";
+import { rootMean } from "../root-mean.ts";
 import { initTensors } from "../tensor/backend.ts";
 import { loadAdapters } from "../train-b.ts";
 import { loadSafetensors } from "../weights.ts";
@@ -12,10 +15,17 @@ const m = loadModel();
 const ad = loadAdapters(m.cfg, ckpt, m.rank, m.sites);
 if (!ad) throw new Error(`no checkpoint at ${ckpt}`);
 const { meta } = loadSafetensors(ckpt);
+const score = process.env.MEAN ? { center: true, mean: await rootMean(m.cfg, m.base, ad) } : m.score;
 await saveModel(
   out,
   { cfg: m.cfg, base: m.base, ad, rank: m.rank, sites: m.sites },
-  { steps_a: m.meta.steps_a ?? "?", steps_b: meta.step ?? "?", shape: meta.shape ?? "{}", stage_b: note },
+  {
+    steps_a: m.meta.steps_a ?? "?",
+    steps_b: process.env.STEPS_B ?? meta.step ?? "?",
+    shape: JSON.stringify({ ...DEFAULT_SHAPE, score }),
+    generation: "raw",
+    stage_b: note,
+  },
 );
 console.log(`wrote ${out}`);
 process.exit(0);
