@@ -1,0 +1,184 @@
+// The records the Store keeps: agents, blocks, messages, passages, tools, sources, files, runs and steps.
+// Field names are lmos's; the server maps them to Letta's wire shapes.
+
+export type Role = "system" | "user" | "assistant" | "tool";
+
+/** A content part of a stored message (Letta's content union, the parts lmos uses). */
+export type ContentPart =
+  | { type: "text"; text: string }
+  | { type: "reasoning"; text: string }
+  | { type: "image"; url?: string; mediaType?: string; data?: string };
+
+export interface ToolCallRecord {
+  id: string;
+  name: string;
+  /** The arguments exactly as the model produced them (may be invalid JSON). */
+  arguments: string;
+}
+
+export interface MessageRecord {
+  id: string;
+  agentId: string;
+  role: Role;
+  content: ContentPart[];
+  toolCalls: ToolCallRecord[];
+  /** For role "tool": the call this message answers. */
+  toolCallId: string | null;
+  /** For role "tool": the tool's name; for user/assistant an optional sender name. */
+  name: string | null;
+  /** Inner kind for messages the kernel writes itself (heartbeat, system_alert, summary); null otherwise. */
+  kind: string | null;
+  runId: string | null;
+  stepId: string | null;
+  /** ISO-8601 UTC. */
+  createdAt: string;
+  /** Monotonic per store; orders messages created in the same millisecond. */
+  seq: number;
+}
+
+export interface BlockRecord {
+  id: string;
+  label: string;
+  value: string;
+  description: string | null;
+  /** Character limit; edits past it fail. */
+  limit: number;
+  readOnly: boolean;
+  metadata: Record<string, unknown>;
+  tags: string[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface ToolRecord {
+  id: string;
+  name: string;
+  description: string;
+  /** OpenAI function schema: { name, description, parameters }. */
+  jsonSchema: Record<string, unknown>;
+  sourceCode: string | null;
+  sourceType: string | null;
+  /** Letta's tool_type: "letta_core", "letta_memory_core", "letta_files_core", "custom", ... */
+  toolType: string;
+  tags: string[];
+  returnCharLimit: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** Per-agent behaviour switches that are not Letta fields of their own. */
+export interface AgentSettings {
+  /** MemGPT heartbeats (true) or Letta v1 style "continue while the model calls tools" (false). */
+  heartbeats: boolean;
+  /** "send_message": replies go through the send_message tool; "text": plain assistant text is the reply. */
+  replyMode: "send_message" | "text";
+  /** Share of the context window past which the model is warned (default 0.75). */
+  warnFraction: number;
+  /** Share of in-context messages evicted when the window is full (default 0.5). */
+  evictFraction: number;
+  maxSteps: number;
+}
+
+export interface AgentRecord {
+  id: string;
+  name: string;
+  description: string | null;
+  agentType: string;
+  /** The raw system prompt (not compiled). */
+  system: string;
+  /** Model handle "provider/model". */
+  model: string;
+  /** Embedding handle, or null for lexical only. */
+  embedding: string | null;
+  /** Override of the model's context window, or null for the model's own. */
+  contextWindow: number | null;
+  tags: string[];
+  metadata: Record<string, unknown>;
+  settings: AgentSettings;
+  /** Ids of the messages in the context window, oldest first (the system prompt is compiled, not listed). */
+  inContextMessageIds: string[];
+  /** The recursive summary of evicted messages ("" when none). */
+  summary: string;
+  /** When core memory was last edited (ISO), for the memory metadata. */
+  memoryEditedAt: string | null;
+  /** Whether the pressure warning was sent since the last eviction. */
+  pressureWarned: boolean;
+  lastStopReason: string | null;
+  lastRunAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface PassageRecord {
+  id: string;
+  /** Archival passages belong to an agent; document passages to a source and file. */
+  agentId: string | null;
+  sourceId: string | null;
+  fileId: string | null;
+  text: string;
+  tags: string[];
+  metadata: Record<string, unknown>;
+  embeddingModel: string | null;
+  createdAt: string;
+}
+
+export interface SourceRecord {
+  id: string;
+  name: string;
+  description: string | null;
+  instructions: string | null;
+  embedding: string | null;
+  metadata: Record<string, unknown>;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface FileRecord {
+  id: string;
+  sourceId: string;
+  fileName: string;
+  fileType: string;
+  fileSize: number;
+  contentHash: string;
+  status: "pending" | "parsing" | "embedding" | "completed" | "error";
+  error: string | null;
+  totalChunks: number;
+  /** Full parsed text, for the open/grep file tools. */
+  text: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface RunRecord {
+  id: string;
+  agentId: string;
+  status: "running" | "completed" | "failed" | "cancelled";
+  stopReason: string | null;
+  createdAt: string;
+  completedAt: string | null;
+}
+
+export interface Usage {
+  promptTokens: number;
+  completionTokens: number;
+  totalTokens: number;
+}
+
+export interface StepRecord {
+  id: string;
+  runId: string;
+  agentId: string;
+  index: number;
+  model: string;
+  usage: Usage;
+  createdAt: string;
+}
+
+/** A file an agent has open, with the window of lines (1-based offset) shown in its context. */
+export interface OpenFileRecord {
+  agentId: string;
+  fileId: string;
+  offset: number;
+  length: number;
+  openedAt: string;
+}
