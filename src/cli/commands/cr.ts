@@ -127,9 +127,10 @@ export function register(program: Command): void {
             steps_a: m.meta.steps_a,
             steps_b: m.meta.steps_b,
             generation: m.generation,
+            stage_b_note: m.meta.stage_b,
             score: m.score.mean ? { ...m.score, mean: `[${m.score.mean.length} numbers]` } : m.score,
           },
-          notes: `acc_cr = the model file's declared generation mode, here "${m.generation}" (${m.generation === "raw" ? "the retrieved demos' raw segments (level 0) given to the base model" : "the retrieved demos' level-1 memory vectors injected as input embeddings"}); acc_cr_raw = raw segments; acc_cr_embed = level-1 vectors injected as embeddings (base + LoRA); acc_random* = the same with random demos. Retrieval (match_rate) is the model's own attention read-out either way. Stage B: the retrieval loss alone first (−log RET attention mass on the relevant demos; half the training queries ask about the distractor tasks; centered candidates), then end to end with the answer loss`,
+          notes: `acc_cr = the model file's declared generation mode, here "${m.generation}" (${m.generation === "raw" ? "the retrieved demos' raw segments (level 0) given to the base model" : "the retrieved demos' level-1 memory vectors injected as input embeddings"}); acc_cr_raw = raw segments; acc_cr_embed = level-1 vectors injected as embeddings (base + LoRA); acc_random* = the same with random demos. Retrieval (match_rate) is the model's own attention read-out either way. Stage B: the retrieval loss (−log RET attention mass on the relevant demos; half the training queries ask about the distractor tasks) first, then end to end with the answer loss; candidates centred before scoring (by the fixed mean root stored in the model file when score.mean is set). Held-out seeds: setting (a) 0..999, setting (b) stores from seed 500; training seeds ≥ 20,000,000`,
           measured_at: new Date().toISOString(),
         };
         console.log(JSON.stringify(result, null, 2));
