@@ -5,7 +5,7 @@
 import { fast, lend } from "./fast.ts";
 import { answerWithMemory, type EmbedItem, scaled } from "./answer.ts";
 import type { GenerationMode, ModelConfig } from "./config.ts";
-import { rawCorrect } from "./eval-raw.ts";
+import { accuracyFields, rawCorrect } from "./eval-raw.ts";
 import type { AdapterParams, BaseParams } from "./model.ts";
 import { topC } from "./retriever.ts";
 import { rng, shuffle } from "./rng.ts";
@@ -150,13 +150,12 @@ export async function evalSettingA(
     acc_none,
     acc_full,
     acc_kshot,
-    acc_cr: gen === "raw" ? acc_cr_raw : acc_cr_embed,
-    acc_cr_raw,
-    acc_cr_embed,
-    acc_random: gen === "raw" ? acc_random_raw : acc_random_embed,
-    acc_random_raw,
-    acc_random_embed,
-    generation_mode: gen,
+    ...accuracyFields(gen, {
+      crRaw: acc_cr_raw,
+      crEmbed: acc_cr_embed,
+      randomRaw: acc_random_raw,
+      randomEmbed: acc_random_embed,
+    }),
     match_rate: match.reduce((a, b) => a + b, 0) / eps.length,
     answer_hit: frac(eps.map((e, i) => (picks[i] as number[]).includes(q(e).answerDemo))),
     exact_set: frac(match.map((m) => m === 1)),

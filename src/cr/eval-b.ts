@@ -2,7 +2,7 @@
 // forest with levels above the chunk roots (k = 4), searched top-down with top-C per level.
 import { answerWithMemory, type EmbedItem, scaled } from "./answer.ts";
 import type { GenerationMode, ModelConfig } from "./config.ts";
-import { rawCorrect } from "./eval-raw.ts";
+import { accuracyFields, rawCorrect } from "./eval-raw.ts";
 import { buildForest } from "./forest.ts";
 import type { AdapterParams, BaseParams } from "./model.ts";
 import { HostScorer, hostWeights } from "./host-forward.ts";
@@ -116,13 +116,12 @@ export async function evalSettingB(
     store_size: o.size,
     levels,
     level_sizes: sizes,
-    acc_cr: gen === "raw" ? acc_cr_raw : acc_cr_embed,
-    acc_cr_raw,
-    acc_cr_embed,
-    acc_random: gen === "raw" ? acc_random_raw : acc_random_embed,
-    acc_random_raw,
-    acc_random_embed,
-    generation_mode: gen,
+    ...accuracyFields(gen, {
+      crRaw: acc_cr_raw,
+      crEmbed: acc_cr_embed,
+      randomRaw: acc_random_raw,
+      randomEmbed: acc_random_embed,
+    }),
     match_rate: match / n,
     answer_hit: frac(hitsCr),
     answer_hit_random: frac(hitsRand),

@@ -1,6 +1,6 @@
 // Accuracy of the base model with raw-token contexts (none / full / k-shot / given demos).
 import { packBatch, sequenceFor } from "./batch.ts";
-import { type ModelConfig, VOCAB } from "./config.ts";
+import { type GenerationMode, type ModelConfig, VOCAB } from "./config.ts";
 import { tokenLogits } from "./lm-step.ts";
 import type { BaseParams } from "./model.ts";
 import type { Query } from "./task.ts";
@@ -34,4 +34,21 @@ export async function rawCorrect(
     for (const t of b.targets) out.push(labelArgmax(lg, t.at, cfg.vocab) === t.label);
   }
   return out;
+}
+
+/** The accuracy fields of both settings: the headline acc_cr / acc_random in the model's declared
+ * generation mode, with both modes always reported beside it. */
+export function accuracyFields(
+  gen: GenerationMode,
+  a: { crRaw: number; crEmbed: number; randomRaw: number; randomEmbed: number },
+) {
+  return {
+    acc_cr: gen === "raw" ? a.crRaw : a.crEmbed,
+    acc_cr_raw: a.crRaw,
+    acc_cr_embed: a.crEmbed,
+    acc_random: gen === "raw" ? a.randomRaw : a.randomEmbed,
+    acc_random_raw: a.randomRaw,
+    acc_random_embed: a.randomEmbed,
+    generation_mode: gen,
+  };
 }
