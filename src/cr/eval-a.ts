@@ -5,7 +5,7 @@
 import { fast, lend } from "./fast.ts";
 import { answerWithMemory, type EmbedItem, scaled } from "./answer.ts";
 import type { GenerationMode, ModelConfig } from "./config.ts";
-import { accuracyFields, rawCorrect } from "./eval-raw.ts";
+import { type AccuracyFields, accuracyFields, rawCorrect } from "./eval-raw.ts";
 import type { AdapterParams, BaseParams } from "./model.ts";
 import { topC } from "./retriever.ts";
 import { rng, shuffle } from "./rng.ts";
@@ -13,18 +13,10 @@ import { type Episode, makeEpisode, Q_LEN } from "./task.ts";
 import type { ScoreOptions } from "./scoring.ts";
 import { jx, read } from "./tensor/backend.ts";
 
-export interface SettingAResult {
+export interface SettingAResult extends AccuracyFields {
   acc_none: number;
   acc_full: number;
   acc_kshot: number;
-  /** Headline: the declared generation mode's accuracy (= acc_cr_raw or acc_cr_embed). */
-  acc_cr: number;
-  acc_cr_raw: number;
-  acc_cr_embed: number;
-  acc_random: number;
-  acc_random_raw: number;
-  acc_random_embed: number;
-  generation_mode: GenerationMode;
   match_rate: number;
   answer_hit: number;
   exact_set: number;

@@ -2,7 +2,7 @@
 // forest with levels above the chunk roots (k = 4), searched top-down with top-C per level.
 import { answerWithMemory, type EmbedItem, scaled } from "./answer.ts";
 import type { GenerationMode, ModelConfig } from "./config.ts";
-import { accuracyFields, rawCorrect } from "./eval-raw.ts";
+import { type AccuracyFields, accuracyFields, rawCorrect } from "./eval-raw.ts";
 import { buildForest } from "./forest.ts";
 import type { AdapterParams, BaseParams } from "./model.ts";
 import { HostScorer, hostWeights } from "./host-forward.ts";
@@ -11,18 +11,10 @@ import type { ScoreOptions } from "./scoring.ts";
 import { rng, shuffle } from "./rng.ts";
 import { demoHasKey, makeLifelong } from "./task.ts";
 
-export interface SettingBResult {
+export interface SettingBResult extends AccuracyFields {
   store_size: number;
   levels: number;
   level_sizes: number[];
-  /** Headline: the declared generation mode's accuracy (= acc_cr_raw or acc_cr_embed). */
-  acc_cr: number;
-  acc_cr_raw: number;
-  acc_cr_embed: number;
-  acc_random: number;
-  acc_random_raw: number;
-  acc_random_embed: number;
-  generation_mode: GenerationMode;
   match_rate: number;
   answer_hit: number;
   answer_hit_random: number;

@@ -36,12 +36,24 @@ export async function rawCorrect(
   return out;
 }
 
-/** The accuracy fields of both settings: the headline acc_cr / acc_random in the model's declared
- * generation mode, with both modes always reported beside it. */
+/** The accuracy fields of both settings. */
+export interface AccuracyFields {
+  /** Headline: the declared generation mode's accuracy (= acc_cr_raw or acc_cr_embed). */
+  acc_cr: number;
+  acc_cr_raw: number;
+  acc_cr_embed: number;
+  acc_random: number;
+  acc_random_raw: number;
+  acc_random_embed: number;
+  generation_mode: GenerationMode;
+}
+
+/** The headline acc_cr / acc_random in the model's declared generation mode, with both modes always
+ * reported beside it. */
 export function accuracyFields(
   gen: GenerationMode,
   a: { crRaw: number; crEmbed: number; randomRaw: number; randomEmbed: number },
-) {
+): AccuracyFields {
   return {
     acc_cr: gen === "raw" ? a.crRaw : a.crEmbed,
     acc_cr_raw: a.crRaw,
