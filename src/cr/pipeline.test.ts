@@ -64,29 +64,10 @@ describe("training (a few steps, nano)", () => {
     const lines: string[] = [];
     const log = (l: string) => lines.push(l);
     const ckA = join(dir, "a.safetensors");
-    const base = await trainStageA({
-      cfg,
-      steps: 2,
-      batch: 2,
-      lr: 1e-3,
-      warmup: 1,
-      ckpt: ckA,
-      every: 1,
-      evalEvery: 1000,
-      log,
-    });
+    const stageA = { cfg, batch: 2, lr: 1e-3, warmup: 1, ckpt: ckA, every: 1, evalEvery: 1000, log };
+    const base = await trainStageA({ ...stageA, steps: 2 });
     expect(loadSafetensors(ckA).meta.step).toBe("2");
-    await trainStageA({
-      cfg,
-      steps: 3,
-      batch: 2,
-      lr: 1e-3,
-      warmup: 1,
-      ckpt: ckA,
-      every: 1,
-      evalEvery: 1000,
-      log,
-    });
+    await trainStageA({ ...stageA, steps: 3 });
     expect(lines.some((l) => l.startsWith("resumed stage A at step 2"))).toBe(true);
     expect(loadSafetensors(ckA).meta.step).toBe("3");
     const ckB = join(dir, "b.safetensors");

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { DEFAULT_AGENT_SETTINGS } from "../store/index.ts";
 import {
   BASE_TOOL_NAMES,
   baseTools,
@@ -8,13 +9,7 @@ import {
   toolSpec,
 } from "./index.ts";
 
-const settings = {
-  heartbeats: true,
-  replyMode: "send_message" as const,
-  warnFraction: 0.75,
-  evictFraction: 0.5,
-  maxSteps: 50,
-};
+const settings = DEFAULT_AGENT_SETTINGS;
 const byName = (name: string) => baseTools(settings).find((d) => d.name === name)!;
 
 describe("baseTools and toolSpec", () => {
