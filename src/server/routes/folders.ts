@@ -39,7 +39,7 @@ async function uploadedFile(c: Context): Promise<{ name: string; data: Uint8Arra
   const bytes = await readBodyBytes(c, MAX_UPLOAD_BYTES);
   let form: FormData;
   try {
-    form = await new Response(Buffer.from(bytes), { headers: { "content-type": type } }).formData();
+    form = await new Response(bytes, { headers: { "content-type": type } }).formData();
   } catch {
     throw new LmosError("bad_request", "upload: the multipart body could not be parsed");
   }
