@@ -5,8 +5,9 @@
 // Writes bench/results/server.json as { agents, steps_per_s, p50_ms, p99_ms, ... }.
 import type { ChildProcess } from "node:child_process";
 import { Agent, request } from "node:http";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { cpuSeconds, startChild } from "./children.ts";
+import { selfTimeByFile } from "./cpu-profile.ts";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -103,13 +104,16 @@ export default async function bench(argv: string[]): Promise<void> {
   const seconds = Number(values.seconds);
   const home = mkdtempSync(join(tmpdir(), "lmos-bench-server-"));
   const children: ChildProcess[] = [];
+  const profDir = join(root, "bench/results/server-profile");
   try {
     const model = await startChild(["--import", "tsx", "bench/server.bench.ts"], {
       LMOS_BENCH_ROLE: "model",
     });
     children.push(model.child);
-    const profDir = join(root, "bench/results/server-profile");
-    if (values.profile) mkdirSync(profDir, { recursive: true });
+    if (values.profile) {
+      rmSync(profDir, { recursive: true, force: true });
+      mkdirSync(profDir, { recursive: true });
+    }
     const server = await startChild(
       [
         ...(values.profile ? ["--cpu-prof", `--cpu-prof-dir=${profDir}`] : []),
@@ -232,6 +236,20 @@ export default async function bench(argv: string[]): Promise<void> {
     }
     rmSync(home, { recursive: true, force: true });
   }
+  // The server writes its profile as it exits, in the finally above.
+  if (values.profile) printProfile(profDir);
+}
+
+/** Self time of the server's main thread by file: the largest profile in `dir` (the loader thread of tsx
+ * writes a small one beside it). */
+function printProfile(dir: string): void {
+  const main = readdirSync(dir)
+    .filter((f) => f.endsWith(".cpuprofile"))
+    .map((f) => join(dir, f))
+    .sort((a, b) => statSync(b).size - statSync(a).size)[0];
+  if (!main) return;
+  console.log(`server self time by file (% of sampled wall time; ${main}):`);
+  console.table(selfTimeByFile(main));
 }
 
 if (process.env.LMOS_BENCH_ROLE === "model") {
