@@ -50,7 +50,7 @@ export async function profileKernels(f: () => Promise<void>): Promise<KernelProf
     routineMs: 0,
   };
   for (const e of performance.getEntriesByType("measure")) {
-    const dt = ((e as PerformanceMeasure).detail as { devtools?: Devtools } | null)?.devtools;
+    const dt = (e as unknown as { detail?: { devtools?: Devtools } }).detail?.devtools;
     if (dt?.trackGroup !== "JAX Profiler") continue;
     const props = Object.fromEntries(dt.properties ?? []);
     out.kernels++;
