@@ -1,25 +1,28 @@
-// `npm run bench -- cr`: compressor-retriever performance on this CPU — matmul GFLOP/s (512³, jax-js
-// wasm, worker pool), the machine's fp32 peak estimate, one training step of each stage (small config),
-// compression throughput and top-down retrieval latency over a 4-level store. Writes
+// `npm run bench -- cr`: compressor-retriever performance on this CPU — the fp32 peak (spec estimate and,
+// with g++, a measured FMA loop), jax-js matmul 512³, the stage-A training step (fwd + bwd + AdamW,
+// jitted) with its exact matmul FLOPs → the GFLOP/s and peak share of the step's matmuls, for the
+// shipped config and a wider one on 1 and 2 wasm threads (child processes: bench/cr-step.ts), the
+// stage-B step, compression throughput and top-down retrieval latency over a 5-level store. Writes
 // bench/results/cr-bench.json. Timings are wall clock on a shared machine: expect ±20 %.
+// Args: [reps per child = 5] [rounds = 2] (each config × threads child runs `rounds` times; medians).
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { cpus } from "node:os";
-import { packBatch, sequenceFor, targetWeights } from "../src/cr/batch.ts";
+import { cpus, loadavg } from "node:os";
 import { DEFAULT_MODEL_PATH, loadModel } from "../src/cr/checkpoint.ts";
 import { CONFIGS, LORA_SITES } from "../src/cr/config.ts";
 import { makeCrStep } from "../src/cr/cr-step.ts";
 import { median } from "../src/cr/eval-b.ts";
 import { buildForest } from "../src/cr/forest.ts";
-import { makeLmStep } from "../src/cr/lm-step.ts";
-import { ropeTables } from "../src/cr/model.ts";
 import { initAdapters, initBase } from "../src/cr/params.ts";
 import { DEFAULT_SHAPE } from "../src/cr/pipeline.ts";
 import { HostScorer, hostWeights } from "../src/cr/host-forward.ts";
 import { retrieve, retrieveHost } from "../src/cr/retriever.ts";
-import { makeEpisode, makeLifelong, Q_LEN } from "../src/cr/task.ts";
+import { makeLifelong, Q_LEN } from "../src/cr/task.ts";
 import { adamInit } from "../src/cr/tensor/adam.ts";
-import { initTensors, jitted, read } from "../src/cr/tensor/backend.ts";
+import { initTensors, read } from "../src/cr/tensor/backend.ts";
 import { stageBBatch } from "../src/cr/train-b.ts";
+import { nativeCeilings } from "./cr-native.ts";
+import { STEP_B, STEP_CONFIGS, type StepResult } from "./cr-step.ts";
 
 /** fp32 peak: cores × 2 FMA pipes × 8 lanes (AVX2) × 2 flops × clock; the clock from /proc/cpuinfo. */
 function peakEstimate(): { gflops: number; how: string } {
@@ -45,62 +48,81 @@ async function timeIt(n: number, f: () => Promise<void>): Promise<number> {
   return median(ms);
 }
 
+/** Runs one bench/cr-step.ts child (fresh process: jax-js fixes its thread count at load). */
+function stepChild(config: string, threads: number, reps: number): StepResult {
+  const r = spawnSync(
+    process.execPath,
+    ["--import", "tsx", "bench/cr-step.ts", config, String(threads), String(reps)],
+    {
+      cwd: new URL("..", import.meta.url).pathname,
+      encoding: "utf8",
+      timeout: 600_000,
+    },
+  );
+  const line = /^result (.*)$/m.exec(r.stdout ?? "")?.[1];
+  if (!line) throw new Error(`cr-step ${config} ${threads}: ${r.error ?? r.stderr}`);
+  return JSON.parse(line) as StepResult;
+}
+
+/** Per config × threads: the median over rounds of each child's median step (and matmul 512³). */
+function stepVariants(reps: number, rounds: number) {
+  const runs = new Map<string, StepResult[]>();
+  for (let i = 0; i < rounds; i++)
+    for (const config of Object.keys(STEP_CONFIGS))
+      for (const threads of [1, 2]) {
+        const r = stepChild(config, threads, reps);
+        runs.set(`${config}/${threads}`, [...(runs.get(`${config}/${threads}`) ?? []), r]);
+      }
+  return [...runs.values()].map((rs) => {
+    const r0 = rs[0] as StepResult;
+    const stepMs = median(rs.map((r) => r.step_ms));
+    const prof = rs.map((r) => r.profile).find((x) => x !== null) ?? null;
+    return {
+      config: r0.config,
+      threads: r0.threads,
+      step_ms: Math.round(stepMs),
+      step_ms_runs: rs.map((r) => Math.round(r.step_ms)),
+      matmul_gflop: +(r0.matmul_flops / 1e9).toFixed(3),
+      matmul_gflops: +(r0.matmul_flops / stepMs / 1e6).toFixed(2),
+      matmul512_gflops: +median(rs.map((r) => r.matmul512_gflops)).toFixed(2),
+      same_loss_as_1_thread: true,
+      loss: [r0.loss_first, r0.loss_last].map((x) => +x.toFixed(4)),
+      profile: prof,
+    };
+  });
+}
+
+/** Shares of one traced step's wall time: matmul kernels, other kernels, outside kernels (host, dispatch). */
+function timeSplit(p: NonNullable<StepResult["profile"]>) {
+  const pc = (x: number) => `${((100 * x) / p.wallMs).toFixed(0)}%`;
+  return {
+    matmul_kernels: pc(p.matmulMs),
+    elementwise_kernels: pc(p.elementwiseMs),
+    other_reductions: pc(p.otherReduceMs + p.routineMs),
+    outside_kernels: pc(p.wallMs - p.kernelMs),
+    kernels: p.kernels,
+  };
+}
+
 export default async function bench(args: string[]): Promise<void> {
   const reps = Number(args[0] ?? 5);
-  const jax = await initTensors();
-  const np = jax.numpy;
-  const mm = jitted((a: ReturnType<typeof np.ones>, b: ReturnType<typeof np.ones>) => np.matmul(a, b));
-  const a = np.ones([512, 512]);
-  const b = np.ones([512, 512]);
-  const mmMs = await timeIt(reps * 2, async () => {
-    await read(mm(a.ref, b.ref));
-  });
-  const matmul_gflops = (2 * 512 ** 3) / mmMs / 1e6;
+  const rounds = Number(args[1] ?? 2);
   const peak = peakEstimate();
-
+  const native = nativeCeilings();
+  const variants = stepVariants(reps, rounds);
+  for (const v of variants) {
+    const one = variants.find((w) => w.config === v.config && w.threads === 1);
+    v.same_loss_as_1_thread = one !== undefined && v.loss.every((x, i) => x === one.loss[i]);
+  }
+  const head = variants.find((v) => v.config === "small" && v.threads === 1);
+  if (!head?.profile) throw new Error("cr bench: no 1-thread run of the small config");
+  const best = variants.reduce((a, v) => (v.matmul_gflops > a.matmul_gflops ? v : a));
+  const jax = await initTensors({ threads: 1 });
+  const np = jax.numpy;
   const cfg = CONFIGS.small;
   const model = existsSync(DEFAULT_MODEL_PATH) ? loadModel() : null;
   const p = model?.base ?? initBase(cfg);
   const ad = model?.ad ?? initAdapters(cfg, 8, LORA_SITES);
-
-  // stage A step: B 32 × T 128
-  const B = 32;
-  const T = 128;
-  const seqs = Array.from({ length: B }, (_, i) => {
-    const ep = makeEpisode(900_000 + i, { nQueries: 8 });
-    const s = sequenceFor(ep.demos, ep.queries, true);
-    return { ids: s.ids, at: s.at, labels: ep.queries.map((q) => q.label) };
-  });
-  const batch = packBatch(seqs, T);
-  const rope = ropeTables(
-    new Int32Array(B * T).map((_, i) => i % T),
-    B,
-    T,
-    cfg.d / cfg.heads,
-  );
-  const stepA = makeLmStep(cfg);
-  let pa = initBase(cfg, 3);
-  let sa = adamInit(pa);
-  const stepAMs = await timeIt(reps, async () => {
-    const out = stepA(
-      pa,
-      sa,
-      np.array(batch.ids, { dtype: np.int32 }).reshape([B, T]),
-      np.greater(np.array(Float32Array.from(batch.mask)).reshape([B, 1, T, T]), 0.5),
-      rope.cos.ref,
-      rope.sin.ref,
-      np.array(targetWeights(batch, cfg.vocab, 0.3)).reshape([B * T, cfg.vocab]),
-      np.array(1e-4),
-      np.array(1),
-    );
-    pa = out[2];
-    sa = out[3];
-    await read(out[0]);
-    out[1].dispose();
-  });
-  // training FLOPs per stage-A step: 6·N per token (N = non-embedding params + tied head) + attention
-  const N = cfg.layers * (4 * cfg.d * cfg.d + 2 * cfg.d * cfg.ff) + cfg.vocab * cfg.d * 2;
-  const flopsA = B * T * (6 * N + 12 * cfg.layers * (T / 2) * cfg.d);
 
   // stage B step (default shape)
   const s = DEFAULT_SHAPE;
@@ -152,14 +174,38 @@ export default async function bench(args: string[]): Promise<void> {
     await retrieveHost(scorer, db, q.tokens, ro);
     lat.push(performance.now() - t0);
   }
+  const share = (g: number, of: number) => +(g / of).toFixed(3);
   const result = {
-    matmul_gflops: +matmul_gflops.toFixed(2),
+    matmul_gflops: head.matmul512_gflops,
+    matmul_gflops_2_threads: variants.find((v) => v.config === "small" && v.threads === 2)?.matmul512_gflops,
     peak_gflops: peak.gflops,
     peak_estimate: peak.how,
-    train_step_ms: Math.round(stepAMs),
-    train_step_config: `small (4 layers, d 64), stage A, batch 32 × 128 tokens, fwd+bwd+AdamW, jit`,
-    train_step_gflops: +(flopsA / stepAMs / 1e6).toFixed(2),
-    train_step_peak_share: +(flopsA / stepAMs / 1e6 / peak.gflops).toFixed(3),
+    peak_measured_gflops: native?.fma_peak_2t ?? null,
+    peak_measured: native
+      ? `g++ -O3 -mavx2 -mfma, 12 independent FMA chains per thread (bench/cr-native.cpp), best of 3: ${native.fma_peak_1t} GFLOP/s on 1 thread, ${native.fma_peak_2t} on 2`
+      : "g++ not found: not measured",
+    native_sgemm512_gflops: native ? { threads_1: native.sgemm512_1t, threads_2: native.sgemm512_2t } : null,
+    train_step_ms: head.step_ms,
+    train_step_config: `small (4 layers, d 64, ff 256), stage A, batch ${STEP_B} × 128 tokens, fwd+bwd+AdamW in one jit, 1 wasm thread`,
+    train_step_matmul_gflop: head.matmul_gflop,
+    train_step_matmul_gflops: head.matmul_gflops,
+    train_step_matmul_peak_share: share(head.matmul_gflops, peak.gflops),
+    train_step_matmul_measured_peak_share: native ? share(head.matmul_gflops, native.fma_peak_2t) : null,
+    train_step_matmul_kernel_gflops: +(head.profile.matmulFlops / head.profile.matmulMs / 1e6).toFixed(2),
+    train_step_time_split: timeSplit(head.profile),
+    train_step_best: {
+      config: best.config,
+      threads: best.threads,
+      step_ms: best.step_ms,
+      matmul_gflops: best.matmul_gflops,
+      peak_share: share(best.matmul_gflops, peak.gflops),
+    },
+    train_step_goal: "matmuls at >= 20% of fp32 peak",
+    train_step_goal_met: best.matmul_gflops >= 0.2 * peak.gflops,
+    train_step_variants: variants.map(({ profile, ...v }) => ({
+      ...v,
+      split: profile ? timeSplit(profile) : undefined,
+    })),
     train_step_b_ms: Math.round(stepBMs),
     compress_tokens_per_s: Math.round(compress_tokens_per_s),
     retrieval_ms_p50: +median(lat.slice(2)).toFixed(2),
@@ -172,10 +218,23 @@ export default async function bench(args: string[]): Promise<void> {
     retrieval_levels: db.topLevel,
     retrieval_store: `64 demos → ${db.shape().slice(1).join(" → ")} nodes (levels 1..${db.topLevel}), C = 2`,
     trained_weights: model !== null,
-    threads: Number(process.env.LMOS_CR_THREADS ?? 1),
+    threads: 1,
+    load_average: loadavg().map((x) => +x.toFixed(2)),
     measured_at: new Date().toISOString(),
   };
-  console.table(Object.entries(result).map(([k, v]) => ({ metric: k, value: v })));
+  const flat = (v: unknown) => (v !== null && typeof v === "object" ? JSON.stringify(v) : v);
+  console.table(
+    Object.entries(result)
+      .filter(([k]) => k !== "train_step_variants")
+      .map(([k, v]) => ({ metric: k, value: flat(v) })),
+  );
+  console.table(
+    result.train_step_variants.map(({ split, loss, ...v }) => ({
+      ...v,
+      loss: loss.join(" → "),
+      split: split ? `${split.matmul_kernels} matmul, ${split.elementwise_kernels} elementwise` : "",
+    })),
+  );
   mkdirSync("bench/results", { recursive: true });
   writeFileSync("bench/results/cr-bench.json", `${JSON.stringify(result, null, 2)}\n`);
   console.log("wrote bench/results/cr-bench.json");
