@@ -197,12 +197,15 @@ export default async function bench(argv: string[]): Promise<void> {
     const serverCpuMs = perStep(cpu0[0], cpu1[0]);
     const modelCpuMs = perStep(cpu0[1], cpu1[1]);
     const clientCpuMs = Number(((cpu1[2].user + cpu1[2].system) / 1000 / Math.max(1, r.steps)).toFixed(2));
+    // Under --profile the floor is skipped so that the profile holds the sends only (and start-up).
     const cpuF0 = cpuSeconds(server.child.pid);
-    const floorRun = await floor(3000);
+    const floorRun = values.profile ? { done: 0, perS: 0 } : await floor(3000);
     const cpuF1 = cpuSeconds(server.child.pid);
     const retrievePerS = floorRun.perS;
     const retrieveCpuMs =
-      cpuF0 === null || cpuF1 === null ? null : Number((((cpuF1 - cpuF0) * 1000) / floorRun.done).toFixed(2));
+      cpuF0 === null || cpuF1 === null || !floorRun.done
+        ? null
+        : Number((((cpuF1 - cpuF0) * 1000) / floorRun.done).toFixed(2));
     const result = {
       agents,
       concurrency,

@@ -1,13 +1,13 @@
 // lmos.sources: sources (Letta "folders"), their files and passages, on top of the Store. Paths and
 // globs are expanded here (tinyglobby; directories recursively); each file is ingested on its own,
 // so one failure is reported and the rest go on.
-import { randomUUID } from "node:crypto";
 import { stat } from "node:fs/promises";
 import { basename, resolve } from "node:path";
 import { glob, isDynamicPattern } from "tinyglobby";
 import type { Embedder } from "../embed/types.ts";
 import { LmosError, found } from "../errors.ts";
 import { fileTools, ingestDocument, searchSourcePassages } from "../sources/index.ts";
+import { newId } from "../store/index.ts";
 import type { SourceRecord, Store } from "../store/types.ts";
 import type { IngestReport, SourcesApi } from "./types.ts";
 
@@ -66,7 +66,7 @@ export function createSourcesApi(deps: SourcesApiDeps): SourcesApi {
       if (embedding) deps.embedderFor(embedding); // fails now, not at the first upload, when unconfigured
       const now = new Date().toISOString();
       const record: SourceRecord = {
-        id: `source-${randomUUID()}`,
+        id: newId("source"),
         name: input.name,
         description: input.description ?? null,
         instructions: input.instructions ?? null,

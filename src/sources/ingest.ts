@@ -1,9 +1,9 @@
 // Ingests one file into a source: read → hash → parse → chunk → embed → replace the file and its
 // passages in one transaction. An unchanged file (same sha256) is a no-op; a failure becomes a
 // FileRecord with status "error" and never throws, so one bad file cannot stop a batch.
-import { randomUUID } from "node:crypto";
 import type { Embedder } from "../embed/types.ts";
 import { LmosError } from "../errors.ts";
+import { newId } from "../store/index.ts";
 import type { FileRecord, PassageRecord, SourceRecord, Store } from "../store/types.ts";
 import { type ChunkOptions, chunkText } from "./chunk.ts";
 import { checkFileName } from "./file-type.ts";
@@ -46,7 +46,7 @@ function errorRecord(
   now: string,
 ): FileRecord {
   return {
-    id: `file-${randomUUID()}`,
+    id: newId("file"),
     sourceId: source.id,
     fileName: name,
     fileType: "",
@@ -127,7 +127,7 @@ export async function ingestDocument(
     report({ phase: "storing", bytes: size, totalBytes: size, chunks: chunks.length });
     const now = new Date().toISOString();
     const file: FileRecord = {
-      id: existing?.id ?? `file-${randomUUID()}`,
+      id: existing?.id ?? newId("file"),
       sourceId: source.id,
       fileName: name,
       fileType: parsed.fileType,
@@ -142,7 +142,7 @@ export async function ingestDocument(
     };
     const passages = chunks.map((c, i) => {
       const passage: PassageRecord = {
-        id: `passage-${randomUUID()}`,
+        id: newId("passage"),
         agentId: null,
         sourceId: source.id,
         fileId: file.id,

@@ -15,15 +15,15 @@ const columns = selectList(messageCodec, "m");
 
 /** The text recall search sees: content text and reasoning, plus tool-call arguments (where
  * send_message replies live in MemGPT mode). */
-export function messageText(m: MessageRecord): string {
+export function messageText(m: Pick<MessageRecord, "content" | "toolCalls">): string {
   const parts: string[] = [];
   for (const c of m.content) if (c.type === "text" || c.type === "reasoning") parts.push(c.text);
   for (const call of m.toolCalls) parts.push(call.arguments);
   return parts.join("\n");
 }
 
-/** Inserts messages (with FTS rows and any embeddings) inside the caller's transaction; returns the
- * seq assigned to each, in order. */
+/** Inserts messages (and any embeddings) inside the caller's transaction; returns the seq assigned to
+ * each, in order. Their full-text rows follow later (message-index.ts). */
 export function insertMessages(
   sql: Sql,
   messages: MessageRecord[],
@@ -34,7 +34,6 @@ export function insertMessages(
     const params = encode(messageCodec, m);
     delete params.seq;
     const seq = Number(sql.run(insertMessage, params).lastInsertRowid);
-    sql.run("INSERT INTO messages_fts (rowid, text) VALUES (?, ?)", seq, messageText(m));
     const e = embeddings?.[m.id];
     if (e) {
       sql.run(

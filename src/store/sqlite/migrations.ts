@@ -124,8 +124,19 @@ INSERT INTO agent_context (agent_id, position, message_id)
 ALTER TABLE agents DROP COLUMN in_context_message_ids;
 `);
 
+// Two message indexes no query uses (every read filters by agent and orders by created_at, which
+// messages_agent_created serves), and the watermark of the deferred full-text index (message-index.ts):
+// everything stored so far is indexed already.
+const v3: Migration = (db) =>
+  db.exec(`
+DROP INDEX messages_agent_seq;
+DROP INDEX messages_created;
+CREATE TABLE messages_fts_state (id INTEGER PRIMARY KEY CHECK (id = 1), indexed_seq INTEGER NOT NULL);
+INSERT INTO messages_fts_state (id, indexed_seq) SELECT 1, coalesce(max(seq), 0) FROM messages;
+`);
+
 /** Every migration in order; version N is the N-th entry. Append, never edit. */
-export const migrations: readonly Migration[] = [v1, v2];
+export const migrations: readonly Migration[] = [v1, v2, v3];
 
 /** Applies the migrations this database lacks; returns how many ran. */
 export function migrate(db: BetterSqlite3.Database): number {

@@ -1,0 +1,64 @@
+// The full-text index of recall memory is written behind the messages, not in each step's commit.
+// Indexing a few messages per commit cost FTS5 a new segment (and merge work) every transaction: about
+// 0.3 ms of a 0.7 ms step commit (tmp measurements in BENCHMARKS.md). Messages past the watermark in
+// messages_fts_state are indexed in one transaction: shortly after they commit (a timer), and always
+// before a lexical search, so a search sees every committed message. The watermark commits with the
+// index rows, so a crash only leaves rows for the next flush, by this process or any other on the file.
+import { messageText } from "./messages.ts";
+import type { Sql } from "./sql.ts";
+
+/** Milliseconds between a commit and the background flush of its messages into the index. */
+export const INDEX_DELAY_MS = 200;
+
+/** Indexes every message past the watermark, in one transaction; returns how many. */
+export function indexPendingMessages(sql: Sql): number {
+  return sql.tx(() => {
+    const from = sql.stmt("SELECT indexed_seq FROM messages_fts_state WHERE id = 1").pluck().get() as number;
+    const rows = sql.all<{ seq: number; content: string; tool_calls: string }>(
+      "SELECT seq, content, tool_calls FROM messages WHERE seq > ? ORDER BY seq",
+      from,
+    );
+    if (!rows.length) return 0;
+    const insert = sql.stmt("INSERT INTO messages_fts (rowid, text) VALUES (?, ?)");
+    for (const row of rows) {
+      const text = messageText({ content: JSON.parse(row.content), toolCalls: JSON.parse(row.tool_calls) });
+      insert.run(row.seq, text);
+    }
+    sql.run("UPDATE messages_fts_state SET indexed_seq = ? WHERE id = 1", rows[rows.length - 1].seq);
+    return rows.length;
+  });
+}
+
+/** Schedules the background flush after commits; `flush()` is the synchronous one before a search. */
+export class DeferredMessageIndex {
+  private timer: NodeJS.Timeout | null = null;
+  constructor(
+    private readonly sql: Sql,
+    private readonly delayMs = INDEX_DELAY_MS,
+  ) {}
+
+  /** Notes that messages were committed: a flush follows within delayMs. */
+  added(): void {
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      // Background work: a busy or closed database leaves the rows to the next flush (search, close, or
+      // any process that opens the file), so a failure here loses nothing.
+      try {
+        if (this.sql.db.open) indexPendingMessages(this.sql);
+      } catch {}
+    }, this.delayMs);
+    this.timer.unref();
+  }
+
+  /** Indexes what is pending now. */
+  flush(): void {
+    indexPendingMessages(this.sql);
+  }
+
+  /** Stops the timer (the store is closing; call flush first to index what is pending). */
+  stop(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+}

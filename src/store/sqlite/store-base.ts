@@ -1,0 +1,156 @@
+// The document side of the SQLite store (passages, sources, files, open files, memory nodes) and what
+// every part shares: the connection, the read caches, the deferred message index, error translation.
+// SqliteStore (store.ts) adds agents, blocks, tools, messages and runs on top.
+import type {
+  FileRecord,
+  LexicalQuery,
+  OpenFileRecord,
+  Page,
+  PassageFilter,
+  PassageRecord,
+  SourceRecord,
+} from "../types.ts";
+import { AgentCache } from "./agent-cache.ts";
+import { LinkedCache } from "./linked-cache.ts";
+import { DeferredMessageIndex } from "./message-index.ts";
+import { readContext } from "./context.ts";
+import { fileCodec, sourceCodec } from "./codecs.ts";
+import * as passages from "./passages.ts";
+import { agentSourcesJoin, attach, detach, getRecord, getRecordBy, joined, linkedAgents } from "./records.ts";
+import * as runs from "./runs.ts";
+import * as sources from "./sources.ts";
+import type { Sql } from "./sql.ts";
+import { translate } from "./translate.ts";
+
+/** The embedded SQLite implementation of Store. */
+
+/** Shared state and the document half of the Store contract. */
+export abstract class SqliteStoreBase {
+  protected readonly cache: AgentCache;
+  protected readonly linked: LinkedCache;
+  protected readonly index: DeferredMessageIndex;
+  constructor(readonly sql: Sql) {
+    this.cache = new AgentCache(sql);
+    this.linked = new LinkedCache(sql);
+    this.index = new DeferredMessageIndex(sql);
+  }
+
+  protected readonly prev = (agentId: string) =>
+    this.cache.contextIds(agentId, () => readContext(this.sql, agentId));
+
+  protected async do<T>(fn: () => T): Promise<T> {
+    try {
+      return fn();
+    } catch (e) {
+      throw translate(e);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.index.stop();
+    if (!this.sql.db.open) return;
+    try {
+      this.index.flush();
+    } catch {
+      // Left for the next flush by whoever opens the file (message-index.ts).
+    }
+    this.sql.db.close();
+  }
+
+  // passages
+  insertPassages(items: passages.PassageInsert[]) {
+    return this.do(() => this.sql.tx(() => passages.insertPassages(this.sql, items)));
+  }
+  getPassages(ids: string[]) {
+    return this.do(() => passages.getPassages(this.sql, ids));
+  }
+  listPassages(filter: PassageFilter, q: Page): Promise<PassageRecord[]> {
+    return this.do(() => passages.listPassages(this.sql, filter, q));
+  }
+  countPassages(filter: PassageFilter) {
+    return this.do(() => passages.countPassages(this.sql, filter));
+  }
+  deletePassages(ids: string[]) {
+    return this.do(() => passages.deletePassages(this.sql, ids));
+  }
+  passageTags(agentId: string) {
+    return this.do(() => passages.passageTags(this.sql, agentId));
+  }
+  searchPassagesLexical(filter: PassageFilter, q: LexicalQuery) {
+    return this.do(() => passages.searchPassagesLexical(this.sql, filter, q));
+  }
+  searchPassagesVector(filter: PassageFilter, embedding: Float32Array, limit: number) {
+    return this.do(() => passages.searchPassagesVector(this.sql, filter, embedding, limit));
+  }
+
+  // sources and files
+  createSource(source: SourceRecord) {
+    return this.do(() => sources.createSource(this.sql, source));
+  }
+  getSource(id: string) {
+    return this.do(() => getRecord(this.sql, sourceCodec, id));
+  }
+  getSourceByName(name: string) {
+    return this.do(() => getRecordBy(this.sql, sourceCodec, "name", name));
+  }
+  listSources(q: Page & { name?: string }) {
+    return this.do(() => sources.listSources(this.sql, q));
+  }
+  updateSource(id: string, patch: Partial<SourceRecord>) {
+    return this.do(() => this.linked.write(() => sources.updateSource(this.sql, id, patch)));
+  }
+  deleteSource(id: string) {
+    return this.do(() => this.linked.write(() => sources.deleteSource(this.sql, id)));
+  }
+  attachSource(agentId: string, sourceId: string) {
+    return this.do(() => this.linked.write(() => attach(this.sql, agentSourcesJoin, agentId, sourceId)));
+  }
+  detachSource(agentId: string, sourceId: string) {
+    return this.do(() => this.linked.write(() => detach(this.sql, agentSourcesJoin, agentId, sourceId)));
+  }
+  agentSources(agentId: string) {
+    return this.do(() =>
+      this.linked.agentSources(agentId, () => joined(this.sql, agentSourcesJoin, sourceCodec, agentId)),
+    );
+  }
+  sourceAgents(sourceId: string) {
+    return this.do(() => linkedAgents(this.sql, agentSourcesJoin, sourceId));
+  }
+  getFile(id: string) {
+    return this.do(() => getRecord(this.sql, fileCodec, id));
+  }
+  findFile(sourceId: string, fileName: string) {
+    return this.do(() => sources.findFile(this.sql, sourceId, fileName));
+  }
+  listFiles(sourceId: string, q: Page): Promise<FileRecord[]> {
+    return this.do(() => sources.listFiles(this.sql, sourceId, q));
+  }
+  replaceFile(file: FileRecord, items: passages.PassageInsert[]) {
+    return this.do(() => sources.replaceFile(this.sql, file, items));
+  }
+  deleteFile(id: string) {
+    return this.do(() => sources.deleteFile(this.sql, id));
+  }
+
+  // memory nodes
+  putMemoryNodes(agentId: string, tier: string, nodes: Array<{ id: string; data: Uint8Array }>) {
+    return this.do(() => runs.putMemoryNodes(this.sql, agentId, tier, nodes));
+  }
+  getMemoryNodes(agentId: string, tier: string) {
+    return this.do(() => runs.getMemoryNodes(this.sql, agentId, tier));
+  }
+
+  // open files
+  openFile(agentId: string, fileId: string, window: { offset: number; length: number }, now: string) {
+    return this.do(() => sources.openFile(this.sql, agentId, fileId, window, now));
+  }
+  closeFile(agentId: string, fileId: string) {
+    return this.do(() => sources.closeFiles(this.sql, agentId, fileId) > 0);
+  }
+  listOpenFiles(agentId: string): Promise<OpenFileRecord[]> {
+    return this.do(() => sources.listOpenFiles(this.sql, agentId));
+  }
+  closeAllFiles(agentId: string) {
+    return this.do(() => sources.closeFiles(this.sql, agentId));
+  }
+}
