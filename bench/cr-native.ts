@@ -14,7 +14,7 @@ export interface NativeCeilings {
 }
 
 /** Best of `runs` runs of the native program (the machine is shared: the best run is the ceiling). */
-export function nativeCeilings(runs = 3): NativeCeilings | null {
+export function nativeCeilings(runs = 5): NativeCeilings | null {
   const src = new URL("./cr-native.cpp", import.meta.url).pathname;
   const bin = join(mkdtempSync(join(tmpdir(), "lmos-cr-")), "cr-native");
   const cc = spawnSync("g++", ["-O3", "-mavx2", "-mfma", "-pthread", src, "-o", bin], { encoding: "utf8" });

@@ -182,7 +182,7 @@ export default async function bench(args: string[]): Promise<void> {
     peak_estimate: peak.how,
     peak_measured_gflops: native?.fma_peak_2t ?? null,
     peak_measured: native
-      ? `g++ -O3 -mavx2 -mfma, 12 independent FMA chains per thread (bench/cr-native.cpp), best of 3: ${native.fma_peak_1t} GFLOP/s on 1 thread, ${native.fma_peak_2t} on 2`
+      ? `g++ -O3 -mavx2 -mfma, 12 independent FMA chains per thread (bench/cr-native.cpp), best of 5: ${native.fma_peak_1t} GFLOP/s on 1 thread, ${native.fma_peak_2t} on 2`
       : "g++ not found: not measured",
     native_sgemm512_gflops: native ? { threads_1: native.sgemm512_1t, threads_2: native.sgemm512_2t } : null,
     train_step_ms: head.step_ms,
