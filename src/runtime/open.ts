@@ -24,7 +24,9 @@ import type { Lmos, LmosOptions } from "./types.ts";
 export async function openLmos(options: LmosOptions = {}): Promise<Lmos> {
   const config = resolveConfig(options);
   mkdirSync(config.home, { recursive: true });
-  const store = await openSqliteStore(config.databasePath);
+  const store = await openSqliteStore(config.databasePath, {
+    backgroundCheckpoint: options.backgroundCheckpoint ?? true,
+  });
   const { env } = config;
 
   const providers = new Map<string, Provider>();

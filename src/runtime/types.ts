@@ -35,6 +35,8 @@ export interface LmosOptions {
   provider?: (handle: string) => Provider | undefined;
   /** Called after every committed step with where its time went (benchmarks, tracing). */
   onStepTiming?: (timing: StepTiming) => void;
+  /** Checkpoint SQLite's WAL on a worker thread rather than inside commits; default true. */
+  backgroundCheckpoint?: boolean;
 }
 
 export interface BlockInput {

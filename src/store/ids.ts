@@ -2,7 +2,16 @@
 // is version 7 (time-ordered): ids made one after another sort together, so every index keyed by an id
 // appends at its tail instead of touching a random page per insert (a step commit wrote 27.7 WAL pages
 // with random v4 ids; see BENCHMARKS.md).
-import { v7 as uuidv7 } from "uuid";
+
+/** A UUID v7: the 48-bit millisecond time, then the random bits of Node's pooled randomUUID(). Written
+ * here because the `uuid` package's v7 draws fresh random bytes per call (randomFillSync: 1.7% of the
+ * server's time in `npm run bench -- server --profile`); ids of one millisecond are not ordered among
+ * themselves, which keeps index locality (they share the prefix) and needs no counter. */
+export function uuidv7(now = Date.now()): string {
+  const time = now.toString(16).padStart(12, "0");
+  // randomUUID() is xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx: keep from the version digit on, set it to 7.
+  return `${time.slice(0, 8)}-${time.slice(8, 12)}-7${crypto.randomUUID().slice(15)}`;
+}
 
 /** The kinds of things lmos names with a prefixed id ("call" for tool calls the kernel names itself). */
 export type IdPrefix =

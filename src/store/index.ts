@@ -3,4 +3,4 @@ export * from "./types.ts";
 export { type IdPrefix, newId, nowIso } from "./ids.ts";
 export { DEFAULT_AGENT_SETTINGS, newAgentRecord } from "./agent-record.ts";
 export { newMessageRecord } from "./message-record.ts";
-export { openSqliteStore } from "./sqlite/open.ts";
+export { openSqliteStore, type SqliteOptions } from "./sqlite/open.ts";

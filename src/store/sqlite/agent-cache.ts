@@ -63,15 +63,16 @@ export class AgentCache {
     return n;
   }
 
+  // The three below record own commits without checking data_version: a foreign commit since the last
+  // check is still unseen, so the next read drops the whole cache anyway.
+
   /** Records a committed write of the full agent. */
   stored(a: AgentRecord): void {
-    this.fresh();
     this.agents.set(a.id, copy(a));
   }
 
   /** Records a committed patch (with the updatedAt it was written with). */
   patched(id: string, patch: Partial<AgentRecord>): void {
-    this.fresh();
     const a = this.agents.get(id);
     if (!a) return;
     const next: AgentRecord = { ...a, ...patch, id };
@@ -85,7 +86,6 @@ export class AgentCache {
 
   /** Records committed messages (counts only grow this way). */
   messagesAdded(agentIds: string[]): void {
-    this.fresh();
     for (const id of agentIds) {
       const n = this.counts.get(id);
       if (n !== undefined) this.counts.set(id, n + 1);

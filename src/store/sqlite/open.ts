@@ -4,12 +4,19 @@ import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import * as sqliteVec from "sqlite-vec";
 import type { Store } from "../types.ts";
+import { BackgroundCheckpointer } from "./checkpointer.ts";
 import { migrate } from "./migrations.ts";
 import { Sql } from "./sql.ts";
 import { SqliteStore } from "./store.ts";
 
+export interface SqliteOptions {
+  /** Checkpoint the WAL on a worker thread instead of inside commits (checkpointer.ts); for long-lived
+   * processes such as `lmos serve`. Ignored for ":memory:". Default false. */
+  backgroundCheckpoint?: boolean;
+}
+
 /** Opens (creating if needed, parent folders included) the SQLite database at path, or ":memory:". */
-export async function openSqliteStore(path: string): Promise<Store> {
+export async function openSqliteStore(path: string, options: SqliteOptions = {}): Promise<Store> {
   const memory = path === ":memory:" || path === "";
   if (!memory) mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path);
@@ -25,5 +32,7 @@ export async function openSqliteStore(path: string): Promise<Store> {
     db.close();
     throw e;
   }
-  return new SqliteStore(new Sql(db));
+  const checkpointer =
+    options.backgroundCheckpoint && !memory ? BackgroundCheckpointer.start(db, path) : null;
+  return new SqliteStore(new Sql(db), checkpointer);
 }

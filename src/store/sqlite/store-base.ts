@@ -11,6 +11,7 @@ import type {
   SourceRecord,
 } from "../types.ts";
 import { AgentCache } from "./agent-cache.ts";
+import type { BackgroundCheckpointer } from "./checkpointer.ts";
 import { LinkedCache } from "./linked-cache.ts";
 import { DeferredMessageIndex } from "./message-index.ts";
 import { readContext } from "./context.ts";
@@ -29,7 +30,10 @@ export abstract class SqliteStoreBase {
   protected readonly cache: AgentCache;
   protected readonly linked: LinkedCache;
   protected readonly index: DeferredMessageIndex;
-  constructor(readonly sql: Sql) {
+  constructor(
+    readonly sql: Sql,
+    private readonly checkpointer: BackgroundCheckpointer | null = null,
+  ) {
     this.cache = new AgentCache(sql);
     this.linked = new LinkedCache(sql);
     this.index = new DeferredMessageIndex(sql);
@@ -48,6 +52,7 @@ export abstract class SqliteStoreBase {
 
   async close(): Promise<void> {
     this.index.stop();
+    await this.checkpointer?.stop();
     if (!this.sql.db.open) return;
     try {
       this.index.flush();
