@@ -4,6 +4,7 @@ import { describe } from "vitest";
 import { agentSuite } from "./conformance/agents.ts";
 import { messageSuite } from "./conformance/messages.ts";
 import { passageSuite } from "./conformance/passages.ts";
+import { runSuite } from "./conformance/runs.ts";
 import { reopenSuite, stepSuite } from "./conformance/steps.ts";
 import type { Store } from "./types.ts";
 
@@ -24,6 +25,7 @@ export function storeConformance(
     messageSuite(open);
     passageSuite(open);
     stepSuite(open);
+    runSuite(open);
     if (options.openPersistent) reopenSuite(options.openPersistent);
   });
 }

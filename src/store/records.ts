@@ -152,7 +152,8 @@ export interface FileRecord {
 export interface RunRecord {
   id: string;
   agentId: string;
-  status: "running" | "completed" | "failed" | "cancelled";
+  /** "created": accepted but not started yet (a background run queued behind another run of its agent). */
+  status: "created" | "running" | "completed" | "failed" | "cancelled";
   stopReason: string | null;
   createdAt: string;
   completedAt: string | null;

@@ -52,6 +52,21 @@ export interface MessageQuery extends Page {
   end?: string;
 }
 
+/** Filters of `listRuns`; every given filter must hold. */
+export interface RunQuery extends Page {
+  agentIds?: string[];
+  statuses?: RunRecord["status"][];
+  stopReason?: string;
+}
+
+/** The process that created a run: runs of a process that no longer exists are orphans. */
+export interface RunOwner {
+  host: string;
+  pid: number;
+  /** Random per process, so a later process that reuses the pid is told apart. */
+  token: string;
+}
+
 export interface LexicalQuery {
   query: string;
   limit: number;
@@ -158,10 +173,20 @@ export interface Store {
   updateRun(id: string, patch: Partial<RunRecord>): Promise<void>;
   getRun(id: string): Promise<RunRecord | null>;
   listSteps(runId: string): Promise<StepRecord[]>;
+  /** Runs in created order (newest first with order "desc"), filtered. */
+  listRuns(q: RunQuery): Promise<RunRecord[]>;
+  /** The messages a run stored (its input first), paged by message id. */
+  listRunMessages(runId: string, q: Page): Promise<MessageRecord[]>;
+  /** The owner this store stamps on the runs it creates (this process). */
+  readonly runOwner: RunOwner;
+  /** Marks failed (stop reason "error", completed at `completedAt`) every created or running run whose owner
+   * `isLive` says is gone (owner null: a run from before owners were recorded); returns those runs. */
+  failOrphanRuns(isLive: (owner: RunOwner | null) => boolean, completedAt: string): Promise<RunRecord[]>;
   /** Applies one step's changes atomically: all or nothing. */
   commitStep(commit: StepCommit): Promise<void>;
   /** Applies messages + agent patch outside a step (reset, initial messages), atomically; with `run`, also
-   * creates that run in the same transaction (a run's start and its input commit together). */
+   * creates that run in the same transaction (a run's start and its input commit together); a run created
+   * before (status "created") takes the new status and owner and keeps its createdAt. */
   commitMessages(
     agentId: string,
     messages: MessageRecord[],

@@ -135,8 +135,18 @@ CREATE TABLE messages_fts_state (id INTEGER PRIMARY KEY CHECK (id = 1), indexed_
 INSERT INTO messages_fts_state (id, indexed_seq) SELECT 1, coalesce(max(seq), 0) FROM messages;
 `);
 
+// Who owns a run (host, pid, per-process token), so that opening lmos can fail the runs a dead process left
+// running; the partial index finds the active runs without scanning every run ever made.
+const v4: Migration = (db) =>
+  db.exec(`
+ALTER TABLE runs ADD COLUMN owner_host TEXT;
+ALTER TABLE runs ADD COLUMN owner_pid INTEGER;
+ALTER TABLE runs ADD COLUMN owner_token TEXT;
+CREATE INDEX runs_active ON runs(status) WHERE status IN ('created', 'running');
+`);
+
 /** Every migration in order; version N is the N-th entry. Append, never edit. */
-export const migrations: readonly Migration[] = [v1, v2, v3];
+export const migrations: readonly Migration[] = [v1, v2, v3, v4];
 
 /** Applies the migrations this database lacks; returns how many ran. */
 export function migrate(db: BetterSqlite3.Database): number {

@@ -8,6 +8,7 @@ import { runCodec, stepCodec } from "./codecs.ts";
 import { insertMessages } from "./messages.ts";
 import { deletePassages, insertPassages } from "./passages.ts";
 import { applyPatch, insertRecord } from "./records.ts";
+import { insertRun } from "./run-records.ts";
 import type { Sql } from "./sql.ts";
 
 /** The steps of a run in order. */
@@ -67,7 +68,7 @@ export function commitMessages(
   run?: RunRecord,
 ): string {
   const { seqs, updatedAt } = sql.tx(() => {
-    if (run) insertRecord(sql, runCodec, run);
+    if (run) insertRun(sql, run, true);
     const updatedAt = patchAgent(sql, agentId, agentPatch, prev);
     return { seqs: insertMessages(sql, messages), updatedAt };
   });

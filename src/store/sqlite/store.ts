@@ -9,6 +9,8 @@ import type {
   Page,
   RankedId,
   Role,
+  RunOwner,
+  RunQuery,
   RunRecord,
   StepCommit,
   StepRecord,
@@ -29,6 +31,7 @@ import {
   linkedAgents,
   patchRecord,
 } from "./records.ts";
+import * as runRecords from "./run-records.ts";
 import * as runs from "./runs.ts";
 import { SqliteStoreBase } from "./store-base.ts";
 
@@ -148,7 +151,7 @@ export class SqliteStore extends SqliteStoreBase implements Store {
 
   // runs and steps
   createRun(run: RunRecord) {
-    return this.do(() => insertRecord(this.sql, runCodec, run));
+    return this.do(() => runRecords.insertRun(this.sql, run));
   }
   updateRun(id: string, patch: Partial<RunRecord>) {
     return this.do(() => void patchRecord(this.sql, runCodec, id, patch, "run"));
@@ -158,6 +161,16 @@ export class SqliteStore extends SqliteStoreBase implements Store {
   }
   listSteps(runId: string): Promise<StepRecord[]> {
     return this.do(() => runs.listSteps(this.sql, runId));
+  }
+  readonly runOwner = runRecords.PROCESS_OWNER;
+  listRuns(q: RunQuery) {
+    return this.do(() => runRecords.listRuns(this.sql, q));
+  }
+  listRunMessages(runId: string, q: Page) {
+    return this.do(() => runRecords.listRunMessages(this.sql, runId, q));
+  }
+  failOrphanRuns(isLive: (owner: RunOwner | null) => boolean, completedAt: string) {
+    return this.do(() => runRecords.failOrphanRuns(this.sql, isLive, completedAt));
   }
   commitStep(commit: StepCommit) {
     return this.do(() => {
