@@ -1,5 +1,7 @@
 // The `lmos` command: global options, every subcommand, and how a run ends (exit codes 0/1/2, one-line errors).
 import { existsSync, readFileSync } from "node:fs";
+import { extname } from "node:path";
+import { fileURLToPath } from "node:url";
 import { Command } from "commander";
 import { Cli, type CliIO } from "./cli-context.ts";
 import { register as agents } from "./commands/agents.ts";
@@ -83,7 +85,8 @@ Examples:
   };
   sources(program, docs);
   ingest(program, docs);
-  const crModule = new URL("./commands/cr.ts", import.meta.url);
+  // The lazily loaded cr command has this module's own extension: .ts from src, .js from dist.
+  const crModule = new URL(`./commands/cr${extname(fileURLToPath(import.meta.url))}`, import.meta.url);
   if (existsSync(crModule)) {
     if (commandOf(argv) === "cr") {
       const cr = (await import(crModule.href)) as { register(program: Command, ctx?: unknown): void };

@@ -1,0 +1,58 @@
+// `npm run bench -- cli [runs]`: wall time of a one-shot command (`lmos agents list` on an empty home)
+// started the way a user starts it (node bin/lmos.js), from the dist/ build and through tsx. Builds dist/
+// first when it is missing or stale. Writes bench/results/cli.json.
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = fileURLToPath(new URL("../", import.meta.url));
+
+function timeOnce(env: NodeJS.ProcessEnv): number {
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, ["bin/lmos.js", "agents", "list"], {
+    cwd: root,
+    env,
+    encoding: "utf8",
+  });
+  if (r.status !== 0) throw new Error(`lmos agents list exited ${r.status}: ${r.stderr}`);
+  return performance.now() - t0;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+export default async function cliBench(args: string[]): Promise<void> {
+  const runs = Number(args[0] ?? 7);
+  execFileSync("npm", ["run", "build", "--silent"], { cwd: root, stdio: "inherit" });
+  const home = mkdtempSync(join(tmpdir(), "lmos-bench-cli-"));
+  const env = { ...process.env, LMOS_HOME: home };
+  const built = join(root, "dist/cli/main.js");
+  try {
+    timeOnce(env); // warm the file cache and tsx's transform cache for both paths
+    const fromDist: number[] = [];
+    const throughTsx: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      fromDist.push(timeOnce(env));
+      // An old dist/ build sends bin/lmos.js down the tsx path; the build's own time is put back after.
+      const now = Date.now() / 1000;
+      utimesSync(built, now - 1e6, now - 1e6);
+      throughTsx.push(timeOnce(env));
+      utimesSync(built, now, now);
+    }
+    const result = {
+      command: "lmos agents list (empty home)",
+      runs,
+      dist_ms_median: Math.round(median(fromDist)),
+      tsx_ms_median: Math.round(median(throughTsx)),
+      speedup: Number((median(throughTsx) / median(fromDist)).toFixed(2)),
+      node: process.version,
+    };
+    console.table([result]);
+    mkdirSync(join(root, "bench/results"), { recursive: true });
+    writeFileSync(join(root, "bench/results/cli.json"), `${JSON.stringify(result, null, 2)}\n`);
+    console.log("wrote bench/results/cli.json");
+  } finally {
+    rmSync(home, { recursive: true, force: true });
+  }
+}
