@@ -7,8 +7,8 @@ import {
   loadView,
   MessageCache,
 } from "../kernel/index.ts";
-import { nowIso } from "../store/index.ts";
-import type { BlockRecord, MessageRecord } from "../store/types.ts";
+import { newId, nowIso } from "../store/index.ts";
+import type { BlockRecord, MessageRecord, RunRecord } from "../store/types.ts";
 import { archivalApi } from "./archival-api.ts";
 import { type RuntimeCore, agentView, resolveAgent } from "./core.ts";
 import { eventStream } from "./event-stream.ts";
@@ -72,6 +72,34 @@ export function agentHandle(core: RuntimeCore, id: string): AgentHandle {
         },
       );
       return result(run);
+    },
+    async start(input, options?: RunOptions) {
+      const messages = toMessages(input);
+      const opts = validate(runOptionsSchema, options, "options") ?? {};
+      runner.deps.providerFor((await record()).model); // fail now, not in the background
+      const run: RunRecord = {
+        id: newId("run"),
+        agentId: id,
+        status: "created",
+        stopReason: null,
+        createdAt: nowIso(),
+        completedAt: null,
+      };
+      await store.createRun(run);
+      runner
+        .run(
+          id,
+          { type: "messages", messages },
+          { runId: run.id, maxSteps: opts.maxSteps, signal: opts.signal },
+        )
+        // The kernel ends every run it started; this one failed before starting (e.g. agent deleted).
+        .catch(() =>
+          store.updateRun(run.id, { status: "failed", stopReason: "error", completedAt: nowIso() }),
+        )
+        .catch(() => {
+          // the run's agent is gone, and the run with it
+        });
+      return run;
     },
     async wake(reason?: string, options?: RunOptions) {
       const why = reason === undefined ? undefined : validate(wakeReasonSchema, reason, "reason");

@@ -16,6 +16,7 @@ import { resolveConfig } from "./config.ts";
 import { type RuntimeCore, resolveAgent } from "./core.ts";
 import { knownEmbeddingModels, knownModels } from "./model-lists.ts";
 import { experimentalCrExtensions } from "./experimental-cr.ts";
+import { failOrphanRuns, runsApi } from "./runs-api.ts";
 import { createSourcesApi } from "./sources-api.ts";
 import { installBuiltinTools } from "./builtin-tools.ts";
 import type { Lmos, LmosOptions } from "./types.ts";
@@ -28,6 +29,7 @@ export async function openLmos(options: LmosOptions = {}): Promise<Lmos> {
     backgroundCheckpoint: options.backgroundCheckpoint ?? true,
   });
   const { env } = config;
+  await failOrphanRuns(store);
 
   const providers = new Map<string, Provider>();
   const providerFor = (handle: string): Provider => {
@@ -82,6 +84,7 @@ export async function openLmos(options: LmosOptions = {}): Promise<Lmos> {
       embedderFor,
       resolveAgentId: async (idOrName) => (await resolveAgent(core, idOrName)).id,
     }),
+    runs: runsApi(store),
     models: () => knownModels(config),
     embeddingModels: () => knownEmbeddingModels(config),
     async close() {

@@ -14,7 +14,10 @@ import type {
   MessageRecord,
   Page,
   PassageRecord,
+  RunQuery,
+  RunRecord,
   SourceRecord,
+  StepRecord,
   Store,
   ToolRecord,
   FileRecord,
@@ -133,6 +136,9 @@ export interface AgentHandle {
   /** A timed wake-up: runs the agent with no message from anyone (the model sees a heartbeat with the
    * reason), e.g. from the application's own scheduler; queued behind any run in progress. */
   wake(reason?: string, options?: RunOptions): Promise<RunResult>;
+  /** Starts a run in the background and returns it at once (status "created" until it leaves the agent's
+   * queue); follow it with lmos.runs. Unknown agent or no provider for its model fail here. */
+  start(input: string | InputMessage[], options?: RunOptions): Promise<RunRecord>;
   /** The same run as an async iterable of events; ends after `run-finish`. */
   stream(input: string | InputMessage[], options?: RunOptions): AsyncIterable<AgentEvent>;
   /** Cancels the run in progress (or the given run); state stays consistent. */
@@ -204,6 +210,7 @@ export interface Lmos {
     delete(id: string): Promise<void>;
   };
   sources: SourcesApi;
+  runs: RunsApi;
   /** Models the configuration can reach (for GET /v1/models). */
   models(): ModelInfo[];
   embeddingModels(): Array<{ handle: string; dimensions: number | null }>;
@@ -211,6 +218,16 @@ export interface Lmos {
 }
 
 export type { IngestProgress } from "../sources/index.ts";
+
+/** Runs of every agent: what they are doing or how they ended, and what they stored. */
+export interface RunsApi {
+  /** A run by id; throws LmosError("not_found"). */
+  get(id: string): Promise<RunRecord>;
+  list(query?: RunQuery): Promise<RunRecord[]>;
+  /** The messages the run stored, its input first (in the page's order). */
+  messages(id: string, query?: Page): Promise<MessageRecord[]>;
+  steps(id: string): Promise<StepRecord[]>;
+}
 
 export interface IngestReport {
   files: Array<{

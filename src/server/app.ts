@@ -11,6 +11,7 @@ import { agentRoutes } from "./routes/agents.ts";
 import { folderRoutes } from "./routes/folders.ts";
 import { memoryRoutes } from "./routes/memory.ts";
 import { messageRoutes } from "./routes/messages.ts";
+import { runRoutes } from "./routes/runs.ts";
 import { PING_MS } from "./routes/send.ts";
 import { systemRoutes } from "./routes/system.ts";
 import { toolRoutes } from "./routes/tools.ts";
@@ -76,6 +77,7 @@ export function createApp(lmos: Lmos, options: AppOptions = {}): Hono {
   systemRoutes(ctx, VERSION);
   agentRoutes(ctx);
   messageRoutes(ctx);
+  runRoutes(ctx);
   memoryRoutes(ctx);
   toolRoutes(ctx);
   folderRoutes(ctx);

@@ -1,0 +1,47 @@
+// Runs and steps → Letta's Run and Step shapes (@letta-ai/letta-client: agents/messages.ts `Run`,
+// steps/steps.ts `Step`). Fields lmos has no notion of (callbacks, templates, conversations) are null.
+import type { RunRecord, StepRecord } from "../../store/types.ts";
+
+type Json = Record<string, unknown>;
+
+/** Letta's Run. */
+export function runToLetta(r: RunRecord): Json {
+  const ms = r.completedAt ? Date.parse(r.completedAt) - Date.parse(r.createdAt) : Number.NaN;
+  return {
+    id: r.id,
+    agent_id: r.agentId,
+    status: r.status,
+    stop_reason: r.stopReason,
+    created_at: r.createdAt,
+    completed_at: r.completedAt,
+    total_duration_ns: Number.isFinite(ms) && ms >= 0 ? Math.round(ms * 1e6) : null,
+    ttft_ns: null,
+    background: null,
+    metadata: null,
+    request_config: null,
+    conversation_id: null,
+    base_template_id: null,
+    callback_url: null,
+    callback_sent_at: null,
+    callback_status_code: null,
+    callback_error: null,
+  };
+}
+
+/** Letta's Step (without its messages: GET /v1/runs/{id}/messages has them). */
+export function stepToLetta(s: StepRecord): Json {
+  return {
+    id: s.id,
+    agent_id: s.agentId,
+    run_id: s.runId,
+    model: s.model.slice(s.model.indexOf("/") + 1),
+    model_handle: s.model,
+    prompt_tokens: s.usage.promptTokens,
+    completion_tokens: s.usage.completionTokens,
+    total_tokens: s.usage.totalTokens,
+    status: "success",
+    stop_reason: null,
+    tags: [],
+    created_at: s.createdAt,
+  };
+}
