@@ -1,6 +1,7 @@
 // `npm run bench -- store [iterations]`: the SQLite store's per-step hot path (the reads the kernel does
 // before a step, and the one-transaction commit) at 1,000 and 10,000 messages in the context window,
-// on a temp-file database. Prints p50/p99 per call in microseconds; writes bench/results/store.json.
+// on a temp-file database opened as openLmos opens it (background WAL checkpoints). Prints p50/p99 per
+// call in microseconds; writes bench/results/store.json.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -124,7 +125,8 @@ export default async function storeBench(args: string[]): Promise<void> {
   const results: Record<string, Record<string, { p50: number; p99: number }>> = {};
   for (const history of [1_000, 10_000]) {
     const dir = mkdtempSync(join(tmpdir(), "lmos-bench-store-"));
-    const store = await openSqliteStore(join(dir, "lmos.db"));
+    // As openLmos opens it: WAL checkpoints on a worker thread, not inside commits.
+    const store = await openSqliteStore(join(dir, "lmos.db"), { backgroundCheckpoint: true });
     try {
       const { agentId, blockIds, runId } = await seed(store, history);
       const times: Record<string, number[]> = {};
