@@ -25,10 +25,12 @@ export function startChild(
   });
 }
 
-/** CPU seconds (user + system) a process has used so far, from /proc (Linux); null elsewhere. */
-export function cpuSeconds(pid: number | undefined): number | null {
+/** CPU seconds (user + system) a process (or only its main thread) has used so far, from /proc (Linux);
+ * null elsewhere. */
+export function cpuSeconds(pid: number | undefined, thread?: "main"): number | null {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // A process's main thread has the process's id as its thread id.
+    const stat = readFileSync(thread ? `/proc/${pid}/task/${pid}/stat` : `/proc/${pid}/stat`, "utf8");
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
     return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in USER_HZ (100 on Linux)
   } catch {
