@@ -115,6 +115,22 @@ describe("file tools", () => {
     await expect(grepFilesTool.run({ pattern: "x", page: 9 }, ctx)).rejects.toThrow(/page/);
   });
 
+  it("grep_files stops a catastrophic pattern with a tool error while the process keeps serving", async () => {
+    await lmos.sources.upload("handbook", { name: "as.txt", data: enc(`${"a".repeat(40)}!`) });
+    let ticks = 0;
+    const ticker = setInterval(() => ticks++, 20);
+    try {
+      await expect(grepFilesTool.run({ pattern: "(a+)+$", file_name: "as.txt" }, ctx)).rejects.toThrow(
+        /ran longer than 3 s and was stopped/,
+      );
+    } finally {
+      clearInterval(ticker);
+    }
+    // On the main thread the event loop would not have run once in those 3 seconds.
+    expect(ticks).toBeGreaterThan(10);
+    expect(await grepFilesTool.run({ pattern: "a!$", file_name: "as.txt" }, ctx)).toContain(">1: aaaa");
+  });
+
   it("search_files returns passages with file and line range", async () => {
     const out = await searchFilesTool.run({ query: "returns days" }, ctx);
     expect(out).toMatch(/^\[1\] handbook\/faq\.md lines \d+-\d+\n/);

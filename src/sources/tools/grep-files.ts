@@ -1,6 +1,7 @@
 // grep_files: a regular expression over one file or every attached file, with context lines, paged.
 import { z } from "zod";
 import { ToolError, type ToolDefinition } from "../../tools/types.ts";
+import { matchingLines } from "./regex-lines.ts";
 import { type AgentFile, agentFiles, qualifiedName, resolveAgentFile } from "./resolve-file.ts";
 import { fileLines, numberedLine } from "./window.ts";
 
@@ -30,9 +31,12 @@ interface Match {
   line: number;
 }
 
-function compile(pattern: string, caseSensitive: boolean): RegExp {
+/** The flags of the search, once the pattern is known to compile (a precise error otherwise). */
+function checkedFlags(pattern: string, caseSensitive: boolean): string {
+  const flags = caseSensitive ? "" : "i";
   try {
-    return new RegExp(pattern, caseSensitive ? "" : "i");
+    new RegExp(pattern, flags);
+    return flags;
   } catch (e) {
     throw new ToolError(`Invalid regular expression ${JSON.stringify(pattern)}: ${(e as Error).message}`);
   }
@@ -47,18 +51,21 @@ export const grepFilesTool: ToolDefinition<z.infer<typeof schema>> = {
   schema,
   toolType: "letta_files_core",
   async run(args, ctx) {
-    const re = compile(args.pattern, args.case_sensitive ?? false);
+    const flags = checkedFlags(args.pattern, args.case_sensitive ?? false);
     const targets = args.file_name
       ? [await resolveAgentFile(ctx.store, ctx.agent.id, args.file_name)]
       : await agentFiles(ctx.store, ctx.agent.id);
     if (targets.length === 0) return "No files to search: no folder with files is attached to you.";
     const matches: Match[] = [];
     const linesOf = new Map<string, string[]>();
-    for (const target of targets) {
-      const lines = fileLines(target.file.text);
-      linesOf.set(target.file.id, lines);
-      for (let i = 0; i < lines.length; i++) if (re.test(lines[i])) matches.push({ target, line: i + 1 });
-    }
+    const hitsOf = new Map<string, Set<number>>();
+    const allLines = targets.map((t) => fileLines(t.file.text));
+    const hits = await matchingLines(args.pattern, flags, allLines);
+    targets.forEach((target, f) => {
+      linesOf.set(target.file.id, allLines[f]);
+      hitsOf.set(target.file.id, new Set(hits[f].map((i) => i + 1)));
+      for (const i of hits[f]) matches.push({ target, line: i + 1 });
+    });
     if (matches.length === 0) return `No matches for /${args.pattern}/ in ${targets.length} file(s).`;
     const pages = Math.ceil(matches.length / MATCHES_PER_PAGE);
     const page = args.page ?? 1;
@@ -83,7 +90,7 @@ export const grepFilesTool: ToolDefinition<z.infer<typeof schema>> = {
         lastLine = 0;
       } else if (from > lastLine + 1) out.push("--");
       for (let no = Math.max(from, lastLine + 1); no <= to; no++) {
-        const marker = no === m.line || re.test(lines[no - 1]) ? ">" : " ";
+        const marker = hitsOf.get(m.target.file.id)?.has(no) ? ">" : " ";
         out.push(`${marker}${numberedLine(no, lines[no - 1])}`);
       }
       lastFile = name;
