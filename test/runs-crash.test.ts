@@ -41,7 +41,7 @@ async function runningChild(name: string): Promise<{ child: ChildProcess; exited
   return { child, exited };
 }
 
-it("fails the run of a killed process at open, and leaves a live process's run running", async () => {
+it("fails the run of a killed process at open and while open, and leaves a live process's run running", async () => {
   model = await startScriptedModel({ fallback: () => ({ content: "never in time", delayMs: 60_000 }) });
   home = mkdtempSync(join(tmpdir(), "lmos-runs-crash-"));
 
@@ -50,7 +50,7 @@ it("fails the run of a killed process at open, and leaves a live process's run r
   await doomed.exited;
   const alive = await runningChild("alive");
 
-  const os = await openLmos({ home, env: {} });
+  const os = await openLmos({ home, env: { LMOS_RUN_SWEEP_MS: "100" } });
   let aliveRunId = "";
   try {
     const doomedId = (await os.agents.get("doomed")).id;
@@ -65,18 +65,14 @@ it("fails the run of a killed process at open, and leaves a live process's run r
     expect(live).toMatchObject({ status: "running", stopReason: null, completedAt: null });
     aliveRunId = live.id;
     expect((await os.runs.list({ statuses: ["running"] })).map((r) => r.id)).toEqual([live.id]);
+
+    // once that process is gone too, the open lmos notices by itself (its periodic sweep), no reopen
+    alive.child.kill("SIGKILL");
+    await alive.exited;
+    await eventually(async () => (await os.runs.get(aliveRunId))?.status === "failed", 10_000);
+    expect(await os.runs.get(aliveRunId)).toMatchObject({ status: "failed", stopReason: "error" });
+    expect(await os.runs.list({ statuses: ["created", "running"] })).toEqual([]);
   } finally {
     await os.close();
-  }
-
-  // once that process is gone too, the next open fails its run
-  alive.child.kill("SIGKILL");
-  await alive.exited;
-  const again = await openLmos({ home, env: {} });
-  try {
-    expect(await again.runs.get(aliveRunId)).toMatchObject({ status: "failed", stopReason: "error" });
-    expect(await again.runs.list({ statuses: ["created", "running"] })).toEqual([]);
-  } finally {
-    await again.close();
   }
 });

@@ -3,6 +3,7 @@
 // configured; sending then fails with a no_provider error that says what to set).
 import { mkdirSync } from "node:fs";
 import { createEmbedder } from "../embed/index.ts";
+import { intFromEnv } from "../env.ts";
 import type { Embedder } from "../embed/types.ts";
 import { AgentRunner, type KernelDeps } from "../kernel/index.ts";
 import { createProvider, modelInfo, parseHandle } from "../llm/index.ts";
@@ -30,6 +31,11 @@ export async function openLmos(options: LmosOptions = {}): Promise<Lmos> {
   });
   const { env } = config;
   await failOrphanRuns(store);
+  // Another process on the file (a CLI beside `lmos serve`) may die mid-run after this one opened: look
+  // again now and then, not only at open.
+  const sweepMs = intFromEnv(env, "LMOS_RUN_SWEEP_MS", 60_000, 50);
+  const sweep = setInterval(() => void failOrphanRuns(store).catch(() => {}), sweepMs);
+  sweep.unref();
 
   const providers = new Map<string, Provider>();
   const providerFor = (handle: string): Provider => {
@@ -90,6 +96,7 @@ export async function openLmos(options: LmosOptions = {}): Promise<Lmos> {
     async close() {
       if (closed) return;
       closed = true;
+      clearInterval(sweep);
       await runner.drain();
       await store.close();
     },
