@@ -13,7 +13,12 @@ export interface ServerFixture extends CoreFixture {
 
 /** Starts scripted model + lmos + server. */
 export async function openServerFixture(
-  options: ScriptedModelOptions & { apiKey?: string; pingMs?: number; env?: Record<string, string> } = {},
+  options: ScriptedModelOptions & {
+    apiKey?: string;
+    pingMs?: number;
+    corsOrigins?: string[];
+    env?: Record<string, string>;
+  } = {},
 ): Promise<ServerFixture> {
   const fx = await openFixture(options);
   const server = await startServer({
@@ -21,6 +26,7 @@ export async function openServerFixture(
     port: 0,
     apiKey: options.apiKey ?? "",
     pingMs: options.pingMs,
+    corsOrigins: options.corsOrigins ?? [],
   });
   const call = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
     fetch(server.url + path, {

@@ -2,6 +2,7 @@
 import { timingSafeEqual } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { Hono } from "hono";
+import { cors } from "hono/cors";
 import { LmosError } from "../errors.ts";
 import type { Lmos } from "../runtime/types.ts";
 import { errorResponse } from "./http-error.ts";
@@ -21,6 +22,8 @@ export interface AppOptions {
   apiKey?: string;
   /** Keepalive ping interval of SSE streams that ask for pings (default 30 000 ms, as Letta). */
   pingMs?: number;
+  /** Browser origins allowed to call the API (CORS), or ["*"]; none by default (no CORS headers). */
+  corsOrigins?: string[];
 }
 
 const VERSION = (() => {
@@ -50,6 +53,19 @@ export function createApp(lmos: Lmos, options: AppOptions = {}): Hono {
   app.notFound((c) =>
     errorResponse(c, new LmosError("not_found", `no route for ${c.req.method} ${c.req.path}`)),
   );
+
+  // Before auth: a browser's preflight carries no Authorization header and must still be answered.
+  const origins = options.corsOrigins ?? [];
+  if (origins.length) {
+    app.use(
+      "*",
+      cors({
+        origin: origins.includes("*") ? "*" : origins,
+        allowMethods: ["GET", "POST", "PATCH", "PUT", "DELETE", "OPTIONS"],
+        maxAge: 600,
+      }),
+    );
+  }
 
   const { apiKey } = options;
   if (apiKey) {

@@ -17,6 +17,8 @@ export interface ServerOptions {
   apiKey?: string;
   /** Keepalive ping interval of SSE streams (default 30 000 ms). */
   pingMs?: number;
+  /** Origins allowed by CORS, or ["*"] (default $LMOS_CORS_ORIGINS, comma-separated; none when unset). */
+  corsOrigins?: string[];
 }
 
 export interface RunningServer {
@@ -31,7 +33,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const host = options.host ?? "127.0.0.1";
   const port = options.port ?? Number(process.env.LMOS_PORT || 8283);
   const apiKey = options.apiKey ?? process.env.LMOS_API_KEY ?? "";
-  const app = createApp(options.lmos, { apiKey: apiKey || undefined, pingMs: options.pingMs });
+  const corsOrigins =
+    options.corsOrigins ??
+    (process.env.LMOS_CORS_ORIGINS ?? "")
+      .split(",")
+      .map((o) => o.trim())
+      .filter(Boolean);
+  const app = createApp(options.lmos, { apiKey: apiKey || undefined, pingMs: options.pingMs, corsOrigins });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port, hostname: host }, () => resolve(s as Server)) as Server;
     s.once("error", reject);

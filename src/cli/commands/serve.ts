@@ -20,6 +20,10 @@ export function register(program: Command, cli: Cli): void {
     .description("run the HTTP API (Letta-compatible, under /v1) on the embedded store")
     .option("-p, --port <n>", `port (default: LMOS_PORT or ${DEFAULT_PORT}; 0 picks a free one)`, port)
     .option("--host <host>", "address to listen on (default 127.0.0.1; 0.0.0.0 for every interface)")
+    .option(
+      "--cors <origins>",
+      'browser origins allowed to call the API, comma-separated, or "*" (default: LMOS_CORS_ORIGINS; none)',
+    )
     .addHelpText(
       "after",
       `
@@ -28,9 +32,10 @@ Requests need "Authorization: Bearer <key>" when --api-key or LMOS_API_KEY is se
 Examples:
   $ lmos serve
   $ LMOS_API_KEY=secret lmos serve --port 9000 --host 0.0.0.0
+  $ lmos serve --cors http://localhost:5173
   $ lmos agents list --url http://127.0.0.1:8283`,
     )
-    .action(async (opts: { port?: number; host?: string }, cmd: Command) => {
+    .action(async (opts: { port?: number; host?: string; cors?: string }, cmd: Command) => {
       const g = globalsOf(cmd, cli.io.env);
       if (g.url) throw new UsageError("serve runs a server on this machine; it takes no --url");
       const envPort = cli.io.env.LMOS_PORT;
@@ -50,6 +55,10 @@ Examples:
           lmos,
           port: listenPort ?? DEFAULT_PORT,
           host: opts.host ?? "127.0.0.1",
+          corsOrigins: (opts.cors ?? cli.io.env.LMOS_CORS_ORIGINS ?? "")
+            .split(",")
+            .map((o) => o.trim())
+            .filter(Boolean),
           ...(g.apiKey ? { apiKey: g.apiKey } : {}),
         });
       } catch (e) {
