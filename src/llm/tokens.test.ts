@@ -13,6 +13,18 @@ describe("createTokenCounter", () => {
     expect(old.count("hello world")).toBe(2);
   });
 
+  it("gives the counts of OpenAI's tiktoken (reference values from js-tiktoken 1.0.21)", () => {
+    const texts = [
+      "The garden, the weather and a book I read about otters. ".repeat(20),
+      "ünïcödé 🤖 日本語テキスト <|endoftext|>",
+      '{"message":"Remember that my cat is called Turing."}',
+    ];
+    const o200k = createTokenCounter("openai/gpt-4o");
+    const cl100k = createTokenCounter("openai/gpt-4");
+    expect(texts.map((t) => o200k.count(t))).toEqual([281, 18, 13]);
+    expect(texts.map((t) => cl100k.count(t))).toEqual([281, 22, 12]);
+  });
+
   it("estimates with cl100k_base for other providers and says so", () => {
     expect(createTokenCounter("anthropic/claude-sonnet-4")).toMatchObject({
       encoding: "cl100k_base",

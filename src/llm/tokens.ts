@@ -1,8 +1,10 @@
-// Token counting. Exact (js-tiktoken) for OpenAI models; for every other model (Anthropic, Ollama, …)
-// a documented estimate: the cl100k_base count, flagged `exact: false`. The kernel counts the whole
-// context every step, so counts are memoised per string and encoders load once per process, lazily.
+// Token counting. Exact (tiktoken's encodings, through gpt-tokenizer) for OpenAI models; for every other
+// model (Anthropic, Ollama, …) a documented estimate: the cl100k_base count, flagged `exact: false`. The
+// kernel counts the whole context every step, so counts are memoised per string and encodings load once
+// per process, lazily. gpt-tokenizer over js-tiktoken: the same counts (tokens.test.ts), but o200k_base
+// loads in 0.37 s instead of 1.45 s (every CLI send and the server's first step paid that) and encodes
+// short messages about 6× faster.
 import { createRequire } from "node:module";
-import { Tiktoken, type TiktokenBPE } from "js-tiktoken/lite";
 import { parseHandle } from "./handle.ts";
 import type { ChatMessage, ToolSpec } from "./types.ts";
 
@@ -16,18 +18,24 @@ export interface TokenCounter {
 
 type EncodingName = "o200k_base" | "cl100k_base";
 
-const require = createRequire(import.meta.url);
-const encoders = new Map<EncodingName, Tiktoken>();
+interface Encoding {
+  countTokens(text: string, options: { disallowedSpecial: Set<string> }): number;
+}
 
-function encoder(name: EncodingName): Tiktoken {
+const require = createRequire(import.meta.url);
+const encoders = new Map<EncodingName, Encoding>();
+
+function encoder(name: EncodingName): Encoding {
   let enc = encoders.get(name);
   if (!enc) {
-    const ranks: TiktokenBPE = require(`js-tiktoken/ranks/${name}`);
-    enc = new Tiktoken(ranks);
+    enc = require(`gpt-tokenizer/cjs/encoding/${name}`) as Encoding;
     encoders.set(name, enc);
   }
   return enc;
 }
+
+// No special tokens: text like "<|endoftext|>" in user content is counted as plain text.
+const PLAIN_TEXT = { disallowedSpecial: new Set<string>() };
 
 /** A bounded memo: the oldest entry goes first (Map keeps insertion order; a hit re-inserts). */
 class CountCache {
@@ -61,8 +69,7 @@ function countFn(name: EncodingName): (text: string) => number {
       if (text.length === 0) return 0;
       const hit = cache.get(text);
       if (hit !== undefined) return hit;
-      // Empty allowed/disallowed special sets: text like "<|endoftext|>" in user content is plain text.
-      const n = encoder(name).encode(text, [], []).length;
+      const n = encoder(name).countTokens(text, PLAIN_TEXT);
       if (text.length <= MAX_CACHED_LENGTH) cache.set(text, n);
       return n;
     };
