@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { newAgentRecord, newMessageRecord, openSqliteStore } from "../store/index.ts";
 import type { Store } from "../store/types.ts";
-import { evictedSince } from "./experimental-cr.ts";
+import { evictedSince, readCompressedCursor, saveCompressedCursor } from "./experimental-cr.ts";
 
 let dir: string;
 let store: Store;
@@ -44,5 +44,19 @@ describe("evictedSince (the experimental CR tier's input)", () => {
     expect((await evictedSince(store, agent.id, later, first.last)).texts).toEqual(
       spoken(messages.slice(1_200, 1_250)),
     );
+  });
+
+  it("keeps the compressed-up-to cursor in the store, so a restart does not compress the same messages again", async () => {
+    dir = mkdtempSync(join(tmpdir(), "lmos-cr-cursor-"));
+    const path = join(dir, "lmos.db");
+    store = await openSqliteStore(path);
+    const agent = newAgentRecord({ name: "a", system: "s", model: "openai/x" });
+    await store.createAgent(agent, [], []);
+    expect(await readCompressedCursor(store, agent.id)).toBeUndefined();
+    await saveCompressedCursor(store, agent.id, "message-1");
+    await saveCompressedCursor(store, agent.id, "message-2");
+    await store.close();
+    store = await openSqliteStore(path);
+    expect(await readCompressedCursor(store, agent.id)).toBe("message-2");
   });
 });

@@ -28,6 +28,19 @@ export async function evictedSince(
   }
 }
 
+const CURSOR_TIER = "cr-cursor";
+
+/** The last message this agent's evicted history was compressed up to, as stored (survives restarts). */
+export async function readCompressedCursor(store: Store, agentId: string): Promise<string | undefined> {
+  const [node] = await store.getMemoryNodes(agentId, CURSOR_TIER);
+  return node ? new TextDecoder().decode(node.data) : undefined;
+}
+
+/** Stores the cursor after a compression (a crash before this only compresses those messages again). */
+export async function saveCompressedCursor(store: Store, agentId: string, last: string): Promise<void> {
+  await store.putMemoryNodes(agentId, CURSOR_TIER, [{ id: "cursor", data: new TextEncoder().encode(last) }]);
+}
+
 /** The experimental context extensions for `env` (none unless LMOS_EXPERIMENTAL_CR=1). */
 export async function experimentalCrExtensions(
   store: Store,
@@ -38,9 +51,8 @@ export async function experimentalCrExtensions(
   const { CompressedMemory, initTensors, loadModel } = await import("../cr/index.ts");
   await initTensors();
   const memory = new CompressedMemory(loadModel(), store);
-  // per agent, the last message already compressed by this process (a restart may compress an evicted
-  // message again: a duplicate chunk, harmless for retrieval; the forest itself is persisted)
-  const compressedUpTo = new Map<string, string>();
+  // per agent, the last message already compressed; read from the store once, then kept here
+  const compressedUpTo = new Map<string, string | undefined>();
   const lastUser = async (agentId: string) => {
     const [m] = await store.listMessages(agentId, { roles: ["user"], order: "desc", limit: 1 });
     return m ? textOf(m) : null;
@@ -54,9 +66,13 @@ export async function experimentalCrExtensions(
         const agent = await store.getAgent(agentId);
         if (!agent) return;
         const inContext = new Set(agent.inContextMessageIds);
-        const { texts, last } = await evictedSince(store, agentId, inContext, compressedUpTo.get(agentId));
-        if (last) compressedUpTo.set(agentId, last);
+        const after = compressedUpTo.has(agentId)
+          ? compressedUpTo.get(agentId)
+          : await readCompressedCursor(store, agentId);
+        const { texts, last } = await evictedSince(store, agentId, inContext, after);
         if (texts.length) await memory.compress(agentId, texts);
+        compressedUpTo.set(agentId, last);
+        if (last && last !== after) await saveCompressedCursor(store, agentId, last);
       },
     },
   ];
