@@ -88,6 +88,32 @@ describe("lmos on the local store", { timeout: 60_000 }, () => {
     expect(out.messages.some((m) => m.message_type === "tool_return_message")).toBe(true);
   });
 
+  it("runs list shows the sends as completed runs; runs show prints what a run stored, input first", async () => {
+    const list = await lmos(["runs", "list", "ada", "--json"]);
+    expect(list.code).toBe(0);
+    const runs = JSON.parse(list.stdout) as Array<{ id: string; agentId: string; status: string }>;
+    expect(runs).toHaveLength(2);
+    expect(runs.every((r) => r.status === "completed" && r.agentId === adaId)).toBe(true);
+    const text = await lmos(["runs", "list", "--status", "completed", "-n", "1"]);
+    expect(text.stdout).toMatch(/^run-\S+ {2}completed \(end_turn\) {2}agent-/);
+    expect(text.stdout.trim().split("\n")).toHaveLength(1);
+    const show = await lmos(["runs", "show", runs[0].id, "--json"]);
+    expect(show.code).toBe(0);
+    const shown = JSON.parse(show.stdout) as { messages: Array<{ message_type: string; content?: string }> };
+    expect(shown.messages[0]).toMatchObject({ message_type: "user_message", content: "Who is Turing?" });
+    expect(shown.messages).toContainEqual(
+      expect.objectContaining({ message_type: "assistant_message", content: "Turing is a cat." }),
+    );
+    const plain = await lmos(["runs", "show", runs[0].id]);
+    expect(plain.stdout).toContain("  assistant_message: Turing is a cat.");
+    const bad = await lmos(["runs", "list", "--status", "done"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("use one of created, running, completed, failed, cancelled");
+    const missing = await lmos(["runs", "show", "run-nope"]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr.trim().split("\n")).toHaveLength(1);
+  });
+
   it("memory edit sets a block from --value and from stdin", async () => {
     const a = await lmos(["memory", "edit", "ada", "persona", "--value", "I am terse."]);
     expect(a.code).toBe(0);

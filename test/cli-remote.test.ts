@@ -104,6 +104,15 @@ describe("lmos --url against lmos serve", { timeout: 60_000 }, () => {
     expect(JSON.parse(found.stdout)).toContainEqual(
       expect.objectContaining({ text: "Remy's favourite album is Kind of Blue." }),
     );
+
+    const runs = await remote(["runs", "list", "remy", "--json"]);
+    expect(runs.code).toBe(0);
+    const [run] = JSON.parse(runs.stdout) as Array<{ id: string; agentId: string; status: string }>;
+    expect(run).toMatchObject({ agentId: agent.id, status: "completed" });
+    const shown = await remote(["runs", "show", run.id]);
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toContain("  user_message: I like jazz");
+    expect(shown.stdout).toContain("  assistant_message: Jazz it is.");
   });
 
   it("chats over the stream endpoint and shows the context line", async () => {

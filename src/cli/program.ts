@@ -10,6 +10,7 @@ import { register as chat } from "./commands/chat.ts";
 import { register as context } from "./commands/context.ts";
 import { register as ingest, type SourcesCliContext } from "./commands/ingest.ts";
 import { register as memory } from "./commands/memory.ts";
+import { register as runs } from "./commands/runs.ts";
 import { register as send } from "./commands/send.ts";
 import { register as serve } from "./commands/serve.ts";
 import { register as sources } from "./commands/sources.ts";
@@ -76,6 +77,7 @@ Examples:
   agents(program, cli);
   memory(program, cli);
   archival(program, cli);
+  runs(program, cli);
   send(program, cli);
   context(program, cli);
   const docs: SourcesCliContext = {

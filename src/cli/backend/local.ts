@@ -1,10 +1,10 @@
 // The CLI over the library: lmos opened on $LMOS_HOME (or --home) in this process.
 import type { AgentView, Lmos } from "../../runtime/index.ts";
 import { openLmos } from "../../runtime/index.ts";
-import type { BlockRecord, PassageRecord } from "../../store/types.ts";
+import type { BlockRecord, PassageRecord, RunRecord } from "../../store/types.ts";
 import { toLettaMessages } from "./letta-messages.ts";
 import { chatEventTranslator } from "./local-events.ts";
-import type { Backend, CliAgent, CliBlock, CliPassage } from "./types.ts";
+import type { Backend, CliAgent, CliBlock, CliPassage, CliRun } from "./types.ts";
 
 function block(b: BlockRecord): CliBlock {
   return { id: b.id, label: b.label, value: b.value, limit: b.limit, description: b.description };
@@ -18,6 +18,11 @@ function passage(p: PassageRecord, score?: number): CliPassage {
     createdAt: p.createdAt,
     ...(score !== undefined ? { score } : {}),
   };
+}
+
+function run(r: RunRecord): CliRun {
+  const { id, agentId, status, stopReason, createdAt, completedAt } = r;
+  return { id, agentId, status, stopReason, createdAt, completedAt };
 }
 
 function agent(v: AgentView): CliAgent {
@@ -116,6 +121,18 @@ export async function openLocalBackend(options: {
         messages: r.messages.filter((m) => m.stepId !== null).flatMap((m) => toLettaMessages(m, replyMode)),
         ...(r.error ? { error: r.error } : {}),
       };
+    },
+    async listRuns(o) {
+      const agentIds = o.agent ? [(await handle(o.agent)).id] : undefined;
+      const statuses = o.statuses?.length ? (o.statuses as RunRecord["status"][]) : undefined;
+      const runs = await lmos.runs.list({ order: "desc", limit: o.limit ?? 20, agentIds, statuses });
+      return runs.map(run);
+    },
+    async run(id) {
+      const r = await lmos.runs.get(id);
+      const replyMode = (await (await handle(r.agentId)).state()).record.settings.replyMode;
+      const records = await lmos.runs.messages(id, { order: "asc", limit: 1000 });
+      return { run: run(r), messages: records.flatMap((m) => toLettaMessages(m, replyMode)) };
     },
     async *stream(a, message, o = {}) {
       const h = await handle(a);

@@ -1,6 +1,6 @@
 // Letta's JSON shapes (as a server answers) → the CLI's shapes, and streamed Letta messages → chat events.
 import { toolResultText } from "./local-events.ts";
-import type { ChatEvent, CliAgent, CliBlock, CliContext, CliPassage, CliUsage } from "./types.ts";
+import type { ChatEvent, CliAgent, CliBlock, CliContext, CliPassage, CliRun, CliUsage } from "./types.ts";
 
 type Json = Record<string, any>;
 
@@ -33,6 +33,18 @@ export function agentFromLetta(a: Json): CliAgent {
     sources: ((a.sources ?? []) as Json[]).map((s) => String(s.name)),
     tags: Array.isArray(a.tags) ? a.tags.map(String) : [],
     createdAt: str(a.created_at),
+  };
+}
+
+/** Letta Run → CliRun. */
+export function runFromLetta(r: Json): CliRun {
+  return {
+    id: String(r.id),
+    agentId: String(r.agent_id ?? ""),
+    status: String(r.status ?? ""),
+    stopReason: str(r.stop_reason),
+    createdAt: str(r.created_at),
+    completedAt: str(r.completed_at),
   };
 }
 

@@ -8,6 +8,7 @@ import {
   contextFromLetta,
   lettaChatTranslator,
   passageFromLetta,
+  runFromLetta,
   searchResultFromLetta,
   usageFromLetta,
 } from "./remote-letta.ts";
@@ -94,6 +95,21 @@ export function openRemoteBackend(options: { url: string; apiKey?: string; model
     async setBlock(a, label, value) {
       const path = `v1/agents/${enc(await id(a))}/core-memory/blocks/${enc(label)}`;
       return blockFromLetta(await http.json<Json>("PATCH", path, { body: { value } }));
+    },
+    async listRuns(o) {
+      const query = {
+        agent_id: o.agent ? await id(o.agent) : undefined,
+        statuses: o.statuses?.length ? o.statuses : undefined,
+        limit: o.limit ?? 20,
+        order: "desc",
+      };
+      return (await http.json<Json[]>("GET", "v1/runs/", { query })).map(runFromLetta);
+    },
+    async run(runId) {
+      const run = runFromLetta(await http.json<Json>("GET", `v1/runs/${enc(runId)}`));
+      const query = { order: "asc", limit: 1000 };
+      const messages = await http.json<Json[]>("GET", `v1/runs/${enc(runId)}/messages`, { query });
+      return { run, messages };
     },
     async archivalInsert(a, text, tags) {
       const body = { text, ...(tags.length ? { tags } : {}) };

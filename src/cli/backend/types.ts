@@ -77,6 +77,16 @@ export interface CliSendResult {
   error?: { code: string; message: string };
 }
 
+/** A run as the CLI shows it. */
+export interface CliRun {
+  id: string;
+  agentId: string;
+  status: string;
+  stopReason: string | null;
+  createdAt: string | null;
+  completedAt: string | null;
+}
+
 export interface CreateAgentOptions {
   name: string;
   model?: string;
@@ -115,5 +125,9 @@ export interface Backend {
   context(agent: string): Promise<CliContext>;
   /** Empties the context window (messages stay in recall). */
   reset(agent: string): Promise<void>;
+  /** Runs, newest first: of one agent when given, with one of `statuses` when given. */
+  listRuns(options: { agent?: string; statuses?: string[]; limit?: number }): Promise<CliRun[]>;
+  /** A run and the Letta-shaped messages it stored, its input first. */
+  run(id: string): Promise<{ run: CliRun; messages: Array<Record<string, unknown>> }>;
   close(): Promise<void>;
 }
