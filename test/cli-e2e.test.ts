@@ -114,6 +114,24 @@ describe("lmos on the local store", { timeout: 60_000 }, () => {
     expect(missing.stderr.trim().split("\n")).toHaveLength(1);
   });
 
+  it("backup writes a copy that opens as a home of its own; an existing file is refused", async () => {
+    const copyHome = mkdtempSync(join(tmpdir(), "lmos-cli-copy-"));
+    try {
+      const target = join(copyHome, "lmos.db");
+      const r = await lmos(["backup", target]);
+      expect(r.stderr).toBe("");
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/^backed up .*lmos\.db to .*lmos\.db \(\d+ KB\)\n$/);
+      const again = await lmos(["backup", target]);
+      expect(again.code).toBe(1);
+      expect(again.stderr).toContain("already exists");
+      const shown = await runLmos(["memory", "show", "ada", "human"], { ...env, LMOS_HOME: copyHome });
+      expect(shown.stdout).toContain("Has a cat called Turing.");
+    } finally {
+      rmSync(copyHome, { recursive: true, force: true });
+    }
+  });
+
   it("memory edit sets a block from --value and from stdin", async () => {
     const a = await lmos(["memory", "edit", "ada", "persona", "--value", "I am terse."]);
     expect(a.code).toBe(0);

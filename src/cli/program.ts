@@ -6,6 +6,7 @@ import { Command } from "commander";
 import { Cli, type CliIO } from "./cli-context.ts";
 import { register as agents } from "./commands/agents.ts";
 import { register as archival } from "./commands/archival.ts";
+import { register as backup } from "./commands/backup.ts";
 import { register as chat } from "./commands/chat.ts";
 import { register as context } from "./commands/context.ts";
 import { register as ingest, type SourcesCliContext } from "./commands/ingest.ts";
@@ -78,6 +79,7 @@ Examples:
   memory(program, cli);
   archival(program, cli);
   runs(program, cli);
+  backup(program, cli);
   send(program, cli);
   context(program, cli);
   const docs: SourcesCliContext = {

@@ -2,6 +2,7 @@
 // the store, and builds providers and embedders lazily per handle (so lmos opens with no provider
 // configured; sending then fails with a no_provider error that says what to set).
 import { mkdirSync } from "node:fs";
+import { resolve } from "node:path";
 import { createEmbedder } from "../embed/index.ts";
 import { intFromEnv } from "../env.ts";
 import type { Embedder } from "../embed/types.ts";
@@ -76,6 +77,10 @@ export async function openLmos(options: LmosOptions = {}): Promise<Lmos> {
 
   return {
     store,
+    async backup(path) {
+      const target = resolve(path);
+      return { path: target, ...(await store.backup(target)) };
+    },
     config: {
       home: config.home,
       databasePath: config.databasePath,

@@ -174,6 +174,8 @@ export interface AgentHandle {
 
 export interface Lmos {
   readonly store: Store;
+  /** Copies the whole database to a new file at `path` while lmos keeps running (see Store.backup). */
+  backup(path: string): Promise<{ path: string; bytes: number }>;
   readonly config: {
     home: string;
     databasePath: string | null;

@@ -91,6 +91,9 @@ export interface PassageFilter {
 export interface Store {
   readonly kind: "sqlite" | "postgres";
   close(): Promise<void>;
+  /** A consistent copy of the whole database at `path` (a new file), taken while others keep writing;
+   * resolves with its size in bytes. */
+  backup(path: string): Promise<{ bytes: number }>;
 
   // agents
   createAgent(agent: AgentRecord, blockIds: string[], toolIds: string[]): Promise<void>;

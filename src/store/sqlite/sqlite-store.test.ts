@@ -37,6 +37,30 @@ describe("sqlite specifics", () => {
     }
   });
 
+  it("backs up to a new file that opens with everything in it, full-text index included", async () => {
+    const path = freshPath();
+    const store = await openSqliteStore(path, { backgroundCheckpoint: true });
+    const now = new Date().toISOString();
+    const a = newAgentRecord({ id: "agent-b", name: "b", system: "s", model: "m/m", createdAt: now });
+    await store.createAgent({ ...a, settings: DEFAULT_AGENT_SETTINGS }, [], []);
+    const m = newMessageRecord({ agentId: a.id, role: "user", text: "the heron waits", createdAt: now });
+    await store.commitMessages(a.id, [m], { inContextMessageIds: [m.id] });
+    const target = join(dir, "backups", "copy.db");
+    const { bytes } = await store.backup(target);
+    expect(bytes).toBeGreaterThan(0);
+    await expect(store.backup(target)).rejects.toMatchObject({ code: "conflict" });
+    await store.close();
+    const copy = await openSqliteStore(target);
+    try {
+      expect((await copy.getAgent(a.id))?.inContextMessageIds).toEqual([m.id]);
+      expect((await copy.searchMessagesLexical(a.id, { query: "heron", limit: 5 })).map((r) => r.id)).toEqual(
+        [m.id],
+      );
+    } finally {
+      await copy.close();
+    }
+  });
+
   it("works in memory and refuses a database from a newer lmos", async () => {
     const mem = await openSqliteStore(":memory:");
     expect(mem.kind).toBe("sqlite");

@@ -1,6 +1,9 @@
 // The document side of the SQLite store (passages, sources, files, open files, memory nodes) and what
 // every part shares: the connection, the read caches, the deferred message index, error translation.
 // SqliteStore (store.ts) adds agents, blocks, tools, messages and runs on top.
+import { existsSync, mkdirSync, statSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { LmosError } from "../../errors.ts";
 import type {
   FileRecord,
   LexicalQuery,
@@ -48,6 +51,22 @@ export abstract class SqliteStoreBase {
     } catch (e) {
       throw translate(e);
     }
+  }
+
+  /** SQLite's online backup: pages are copied in steps, so writers are not held up; the copy is
+   * consistent as of its end. Pending full-text rows are indexed first so the copy is complete. */
+  async backup(path: string): Promise<{ bytes: number }> {
+    if (existsSync(path)) throw new LmosError("conflict", `${path} already exists: choose a new file`);
+    this.index.flush();
+    try {
+      mkdirSync(dirname(resolve(path)), { recursive: true });
+      await this.sql.db.backup(path);
+    } catch (e) {
+      throw new LmosError("invalid_argument", `cannot write a backup to ${path}: ${(e as Error).message}`, {
+        cause: e,
+      });
+    }
+    return { bytes: statSync(path).size };
   }
 
   async close(): Promise<void> {
