@@ -7,8 +7,9 @@ import { LmosError } from "../../errors.ts";
 type Migration = (db: BetterSqlite3.Database) => void;
 
 // Messages and passages use an integer rowid (seq) so FTS5 and embeddings key on it; FTS tables are
-// contentless with delete support: rows are inserted by the store in the writing transaction and
-// removed by triggers, which also fire on ON DELETE CASCADE.
+// contentless with delete support: passages' rows are inserted by the store in the writing transaction
+// (messages' since v3 in batches behind it: message-index.ts) and removed by triggers, which also fire on
+// ON DELETE CASCADE.
 const v1: Migration = (db) =>
   db.exec(`
 CREATE TABLE agents (
