@@ -4,19 +4,24 @@
 // `npx lmos`, `npm install -g .` and a packed tarball all work. The built CLI starts about 3× faster
 // (`lmos agents list`: 0.6 s vs 1.9 s; tsx compiles each module through its loader thread).
 import { existsSync, readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 
 const root = new URL("../", import.meta.url);
 const built = new URL("dist/cli/main.js", root);
 
+// A walk of its own: Dirent.parentPath (for readdir's recursive mode) needs Node 20.12.
 function newestIn(dir) {
   let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    if (entry.isFile()) newest = Math.max(newest, statSync(`${entry.parentPath}/${entry.name}`).mtimeMs);
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) newest = Math.max(newest, newestIn(path));
+    else if (entry.isFile()) newest = Math.max(newest, statSync(path).mtimeMs);
   }
   return newest;
 }
 
-const src = new URL("src/", root);
+const src = fileURLToPath(new URL("src/", root));
 if (existsSync(built) && (!existsSync(src) || statSync(built).mtimeMs >= newestIn(src))) {
   await import(built.href);
 } else {

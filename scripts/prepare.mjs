@@ -1,7 +1,9 @@
 // `npm install` (the "prepare" script) builds dist/ for the fast CLI start-up. Without TypeScript (an install
-// with --omit=dev) there is nothing to build with: say so and go on, since bin/lmos.js then runs the
-// sources through tsx.
+// with --omit=dev) there is nothing to build with, and a checkout being edited may not type-check: in both
+// cases say so, leave no half-built dist/ behind, and go on — bin/lmos.js then runs the sources through tsx.
+// (`npm run check` is what fails on type errors.)
 import { spawnSync } from "node:child_process";
+import { rmSync } from "node:fs";
 import { createRequire } from "node:module";
 
 const require = createRequire(import.meta.url);
@@ -15,4 +17,7 @@ const npm = process.env.npm_execpath
   ? [process.execPath, [process.env.npm_execpath, "run", "build"]]
   : ["npm", ["run", "build"]];
 const r = spawnSync(npm[0], npm[1], { stdio: "inherit" });
-process.exit(r.status ?? 1);
+if (r.status !== 0) {
+  rmSync(new URL("../dist/", import.meta.url), { recursive: true, force: true });
+  console.log("lmos: the dist/ build failed (see above); the CLI will run the sources through tsx.");
+}

@@ -10,7 +10,9 @@ import type { RunsApi } from "./types.ts";
  * no longer exists, or of an earlier process with this very pid (token differs) is not. */
 export function ownerIsLive(owner: RunOwner | null, self: RunOwner): boolean {
   if (!owner) return false;
-  if (owner.host !== self.host) return true;
+  // Runs recorded before the pid namespace joined the host name carry the bare host name.
+  const sameHost = owner.host === self.host || owner.host === self.host.split(" ")[0];
+  if (!sameHost) return true;
   if (owner.pid === self.pid) return owner.token === self.token;
   if (!Number.isInteger(owner.pid) || owner.pid <= 0) return false; // kill(0 or -n) would signal a group
   try {

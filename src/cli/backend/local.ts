@@ -131,7 +131,13 @@ export async function openLocalBackend(options: {
     async run(id) {
       const r = await lmos.runs.get(id);
       const replyMode = (await (await handle(r.agentId)).state()).record.settings.replyMode;
-      const records = await lmos.runs.messages(id, { order: "asc", limit: 1000 });
+      const records = [];
+      for (let after: string | undefined; ; ) {
+        const page = await lmos.runs.messages(id, { order: "asc", limit: 500, after });
+        records.push(...page);
+        if (page.length < 500) break;
+        after = page.at(-1)?.id;
+      }
       return { run: run(r), messages: records.flatMap((m) => toLettaMessages(m, replyMode)) };
     },
     async *stream(a, message, o = {}) {

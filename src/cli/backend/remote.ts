@@ -107,8 +107,14 @@ export function openRemoteBackend(options: { url: string; apiKey?: string; model
     },
     async run(runId) {
       const run = runFromLetta(await http.json<Json>("GET", `v1/runs/${enc(runId)}`));
-      const query = { order: "asc", limit: 1000 };
-      const messages = await http.json<Json[]>("GET", `v1/runs/${enc(runId)}/messages`, { query });
+      const messages: Json[] = [];
+      for (let after: string | undefined; ; ) {
+        const query = { order: "asc", limit: 500, after };
+        const page = await http.json<Json[]>("GET", `v1/runs/${enc(runId)}/messages`, { query });
+        messages.push(...page);
+        if (page.length < 500) break;
+        after = String(page.at(-1)?.id);
+      }
       return { run, messages };
     },
     async archivalInsert(a, text, tags) {

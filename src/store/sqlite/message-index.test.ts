@@ -81,6 +81,36 @@ describe("deferred message index", () => {
     }
   });
 
+  it("searches without taking the write lock, and does not fail while another process holds it", async () => {
+    const path = freshPath();
+    const store = (await openSqliteStore(path)) as SqliteStore;
+    try {
+      const ids = await agentWith(store, "agent-l", ["puffins nest on cliffs"]);
+      store.sql.db.pragma("busy_timeout = 50");
+      const other = new Database(path);
+      other.exec("BEGIN IMMEDIATE");
+      try {
+        // The pending row cannot be indexed now: the search answers from what is indexed.
+        expect(await search(store, "agent-l", "puffins")).toEqual([]);
+      } finally {
+        other.exec("ROLLBACK");
+        other.close();
+      }
+      expect(await search(store, "agent-l", "puffins")).toEqual(ids);
+      // Nothing pending: a search is a plain read, so a held write lock does not matter.
+      const holder = new Database(path);
+      holder.exec("BEGIN IMMEDIATE");
+      try {
+        expect(await search(store, "agent-l", "cliffs")).toEqual(ids);
+      } finally {
+        holder.exec("ROLLBACK");
+        holder.close();
+      }
+    } finally {
+      await store.close();
+    }
+  });
+
   it("keeps a message deleted before it was indexed out of the index", async () => {
     const store = await openSqliteStore(freshPath());
     try {

@@ -10,6 +10,15 @@ import type { Sql } from "./sql.ts";
 /** Milliseconds between a commit and the background flush of its messages into the index. */
 export const INDEX_DELAY_MS = 200;
 
+/** Whether messages past the watermark wait to be indexed (a plain read: no write lock). */
+export function messagesPending(sql: Sql): boolean {
+  const indexed = sql.stmt("SELECT indexed_seq FROM messages_fts_state WHERE id = 1").pluck().get() as number;
+  const last = sql.stmt("SELECT seq FROM messages ORDER BY seq DESC LIMIT 1").pluck().get() as
+    | number
+    | undefined;
+  return last !== undefined && last > indexed;
+}
+
 /** Indexes every message past the watermark, in one transaction; returns how many. */
 export function indexPendingMessages(sql: Sql): number {
   return sql.tx(() => {
@@ -51,9 +60,17 @@ export class DeferredMessageIndex {
     this.timer.unref();
   }
 
-  /** Indexes what is pending now. */
+  /** Indexes what is pending now. A search must not fail because it cannot write: when another
+   * process holds the write lock past busy_timeout, or the file is read-only (a restored copy), the
+   * search goes on over what is indexed, and the pending rows wait for the next flush. */
   flush(): void {
-    indexPendingMessages(this.sql);
+    if (!messagesPending(this.sql)) return;
+    try {
+      indexPendingMessages(this.sql);
+    } catch (e) {
+      const code = String((e as { code?: string }).code ?? "");
+      if (!code.startsWith("SQLITE_BUSY") && !code.startsWith("SQLITE_READONLY")) throw e;
+    }
   }
 
   /** Stops the timer (the store is closing; call flush first to index what is pending). */

@@ -32,7 +32,12 @@ export async function openSqliteStore(path: string, options: SqliteOptions = {})
     db.close();
     throw e;
   }
-  const checkpointer =
-    options.backgroundCheckpoint && !memory ? BackgroundCheckpointer.start(db, path) : null;
+  let checkpointer: BackgroundCheckpointer | null = null;
+  try {
+    if (options.backgroundCheckpoint && !memory) checkpointer = BackgroundCheckpointer.start(db, path);
+  } catch (e) {
+    db.close();
+    throw e;
+  }
   return new SqliteStore(new Sql(db), checkpointer);
 }

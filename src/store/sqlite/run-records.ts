@@ -1,6 +1,7 @@
 // Run rows: inserting with this process as owner, listing with filters, a run's messages, and failing the
 // runs that a process which no longer exists left created or running.
 import { randomBytes } from "node:crypto";
+import { readlinkSync } from "node:fs";
 import { hostname } from "node:os";
 import type { MessageRecord, Page, RunOwner, RunQuery, RunRecord } from "../types.ts";
 import { decode, encode, selectList } from "./codec.ts";
@@ -8,9 +9,20 @@ import { messageCodec, runCodec } from "./codecs.ts";
 import { pagedSql, type Select } from "./paging.ts";
 import type { Sql } from "./sql.ts";
 
+// Pids are only comparable inside one pid namespace: containers that share a hostname (host networking)
+// each count their own pids. The namespace joins the hostname, so their runs look like another host's
+// (left alone) instead of dead or taken-over ones. Elsewhere than Linux the hostname alone.
+function pidNamespace(): string {
+  try {
+    return readlinkSync("/proc/self/ns/pid"); // "pid:[4026531836]"
+  } catch {
+    return "";
+  }
+}
+
 /** This process, as the owner of the runs it creates. */
 export const PROCESS_OWNER: RunOwner = Object.freeze({
-  host: hostname(),
+  host: [hostname(), pidNamespace()].filter(Boolean).join(" "),
   pid: process.pid,
   token: randomBytes(8).toString("hex"),
 });

@@ -28,6 +28,9 @@ import { translate } from "./translate.ts";
 
 /** The embedded SQLite implementation of Store. */
 
+// Pages per backup step: all of them.
+const ALL_PAGES = 0x7fffffff;
+
 /** Shared state and the document half of the Store contract. */
 export abstract class SqliteStoreBase {
   protected readonly cache: AgentCache;
@@ -53,14 +56,15 @@ export abstract class SqliteStoreBase {
     }
   }
 
-  /** SQLite's online backup: pages are copied in steps, so writers are not held up; the copy is
-   * consistent as of its end. Pending full-text rows are indexed first so the copy is complete. */
+  /** SQLite's online backup in one step: in WAL mode that holds a read snapshot only, so writers go on
+   * (a stepped backup restarts whenever another connection writes, and under a steady load never ends).
+   * Pending full-text rows are indexed first so the copy is complete. */
   async backup(path: string): Promise<{ bytes: number }> {
     if (existsSync(path)) throw new LmosError("conflict", `${path} already exists: choose a new file`);
-    this.index.flush();
     try {
+      this.index.flush();
       mkdirSync(dirname(resolve(path)), { recursive: true });
-      await this.sql.db.backup(path);
+      await this.sql.db.backup(path, { progress: () => ALL_PAGES });
     } catch (e) {
       throw new LmosError("invalid_argument", `cannot write a backup to ${path}: ${(e as Error).message}`, {
         cause: e,
