@@ -3,6 +3,7 @@ import type { AgentView, Lmos } from "../../runtime/index.ts";
 import { openLmos } from "../../runtime/index.ts";
 import type { BlockRecord, PassageRecord, RunRecord } from "../../store/types.ts";
 import { toLettaMessages } from "./letta-messages.ts";
+import { allPages } from "./pages.ts";
 import { chatEventTranslator } from "./local-events.ts";
 import type { Backend, CliAgent, CliBlock, CliPassage, CliRun } from "./types.ts";
 
@@ -54,13 +55,11 @@ export async function openLocalBackend(options: {
   return {
     where: "local",
     async listAgents() {
-      const views: AgentView[] = [];
-      for (let after: string | undefined; ; ) {
-        const page = await lmos.agents.list({ limit: 200, order: "asc", ...(after ? { after } : {}) });
-        views.push(...page);
-        if (page.length < 200) break;
-        after = page.at(-1)?.record.id;
-      }
+      const views = await allPages(
+        200,
+        (after) => lmos.agents.list({ limit: 200, order: "asc", ...(after ? { after } : {}) }),
+        (v) => v.record.id,
+      );
       return views.map(agent);
     },
     async createAgent(o) {
@@ -131,13 +130,11 @@ export async function openLocalBackend(options: {
     async run(id) {
       const r = await lmos.runs.get(id);
       const replyMode = (await (await handle(r.agentId)).state()).record.settings.replyMode;
-      const records = [];
-      for (let after: string | undefined; ; ) {
-        const page = await lmos.runs.messages(id, { order: "asc", limit: 500, after });
-        records.push(...page);
-        if (page.length < 500) break;
-        after = page.at(-1)?.id;
-      }
+      const records = await allPages(
+        500,
+        (after) => lmos.runs.messages(id, { order: "asc", limit: 500, after }),
+        (m) => m.id,
+      );
       return { run: run(r), messages: records.flatMap((m) => toLettaMessages(m, replyMode)) };
     },
     async *stream(a, message, o = {}) {

@@ -1,5 +1,6 @@
 // The CLI over a running server (`--url`), speaking the Letta-compatible REST API that `lmos serve` offers.
 import { LmosError } from "../../errors.ts";
+import { allPages } from "./pages.ts";
 import { RemoteHttp, readSse } from "./remote-http.ts";
 import {
   agentFromLetta,
@@ -12,7 +13,7 @@ import {
   searchResultFromLetta,
   usageFromLetta,
 } from "./remote-letta.ts";
-import type { Backend, ChatEvent, CliAgent } from "./types.ts";
+import type { Backend, ChatEvent } from "./types.ts";
 
 type Json = Record<string, any>;
 const FAILED_STOPS = new Set(["error", "llm_api_error", "invalid_llm_response"]);
@@ -44,16 +45,13 @@ export function openRemoteBackend(options: { url: string; apiKey?: string; model
   return {
     where: options.url,
     async listAgents() {
-      const out: CliAgent[] = [];
-      for (let after: string | undefined, pages = 0; pages < 1000; pages++) {
-        const page = await http.json<Json[]>("GET", "v1/agents/", {
-          query: { limit: 100, order: "asc", after },
-        });
-        out.push(...page.map(agentFromLetta));
-        if (page.length < 100) break;
-        after = String(page.at(-1)?.id);
-      }
-      return out;
+      const agents = await allPages(
+        100,
+        (after) => http.json<Json[]>("GET", "v1/agents/", { query: { limit: 100, order: "asc", after } }),
+        (a) => String(a.id),
+        1000,
+      );
+      return agents.map(agentFromLetta);
     },
     async createAgent(o) {
       const model = o.model ?? options.model;
@@ -107,14 +105,14 @@ export function openRemoteBackend(options: { url: string; apiKey?: string; model
     },
     async run(runId) {
       const run = runFromLetta(await http.json<Json>("GET", `v1/runs/${enc(runId)}`));
-      const messages: Json[] = [];
-      for (let after: string | undefined; ; ) {
-        const query = { order: "asc", limit: 500, after };
-        const page = await http.json<Json[]>("GET", `v1/runs/${enc(runId)}/messages`, { query });
-        messages.push(...page);
-        if (page.length < 500) break;
-        after = String(page.at(-1)?.id);
-      }
+      const messages = await allPages(
+        500,
+        (after) =>
+          http.json<Json[]>("GET", `v1/runs/${enc(runId)}/messages`, {
+            query: { order: "asc", limit: 500, after },
+          }),
+        (m) => String(m.id),
+      );
       return { run, messages };
     },
     async archivalInsert(a, text, tags) {
