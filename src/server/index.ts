@@ -28,17 +28,20 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** The origins of a comma-separated list such as LMOS_CORS_ORIGINS or `--cors` ("" or unset: none). */
+export function parseOrigins(list: string | undefined): string[] {
+  return (list ?? "")
+    .split(",")
+    .map((o) => o.trim())
+    .filter(Boolean);
+}
+
 /** Serves the Letta-compatible API for `lmos` over HTTP. */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const host = options.host ?? "127.0.0.1";
   const port = options.port ?? Number(process.env.LMOS_PORT || 8283);
   const apiKey = options.apiKey ?? process.env.LMOS_API_KEY ?? "";
-  const corsOrigins =
-    options.corsOrigins ??
-    (process.env.LMOS_CORS_ORIGINS ?? "")
-      .split(",")
-      .map((o) => o.trim())
-      .filter(Boolean);
+  const corsOrigins = options.corsOrigins ?? parseOrigins(process.env.LMOS_CORS_ORIGINS);
   const app = createApp(options.lmos, { apiKey: apiKey || undefined, pingMs: options.pingMs, corsOrigins });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port, hostname: host }, () => resolve(s as Server)) as Server;

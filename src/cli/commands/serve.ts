@@ -48,17 +48,14 @@ Examples:
         }
       }
       const lmos = await cli.openLmos(cmd);
-      const { startServer } = await import("../../server/index.ts");
+      const { parseOrigins, startServer } = await import("../../server/index.ts");
       let server: Awaited<ReturnType<typeof startServer>>;
       try {
         server = await startServer({
           lmos,
           port: listenPort ?? DEFAULT_PORT,
           host: opts.host ?? "127.0.0.1",
-          corsOrigins: (opts.cors ?? cli.io.env.LMOS_CORS_ORIGINS ?? "")
-            .split(",")
-            .map((o) => o.trim())
-            .filter(Boolean),
+          corsOrigins: parseOrigins(opts.cors ?? cli.io.env.LMOS_CORS_ORIGINS),
           ...(g.apiKey ? { apiKey: g.apiKey } : {}),
         });
       } catch (e) {
