@@ -28,7 +28,11 @@ const schema = z.object({
 
 interface Match {
   target: AgentFile;
+  /** 1-based. */
   line: number;
+  /** The file's lines, and the 1-based numbers of all its matching lines (shared by its matches). */
+  lines: string[];
+  hits: Set<number>;
 }
 
 /** The flags of the search, once the pattern is known to compile (a precise error otherwise). */
@@ -56,15 +60,12 @@ export const grepFilesTool: ToolDefinition<z.infer<typeof schema>> = {
       ? [await resolveAgentFile(ctx.store, ctx.agent.id, args.file_name)]
       : await agentFiles(ctx.store, ctx.agent.id);
     if (targets.length === 0) return "No files to search: no folder with files is attached to you.";
-    const matches: Match[] = [];
-    const linesOf = new Map<string, string[]>();
-    const hitsOf = new Map<string, Set<number>>();
     const allLines = targets.map((t) => fileLines(t.file.text));
     const hits = await matchingLines(args.pattern, flags, allLines);
-    targets.forEach((target, f) => {
-      linesOf.set(target.file.id, allLines[f]);
-      hitsOf.set(target.file.id, new Set(hits[f].map((i) => i + 1)));
-      for (const i of hits[f]) matches.push({ target, line: i + 1 });
+    const matches: Match[] = targets.flatMap((target, f) => {
+      const numbers = hits[f].map((i) => i + 1);
+      const shared = { target, lines: allLines[f], hits: new Set(numbers) };
+      return numbers.map((line) => ({ ...shared, line }));
     });
     if (matches.length === 0) return `No matches for /${args.pattern}/ in ${targets.length} file(s).`;
     const pages = Math.ceil(matches.length / MATCHES_PER_PAGE);
@@ -81,7 +82,7 @@ export const grepFilesTool: ToolDefinition<z.infer<typeof schema>> = {
     let lastFile = "";
     let lastLine = 0;
     for (const m of shown) {
-      const lines = linesOf.get(m.target.file.id) as string[];
+      const { lines } = m;
       const name = qualifiedName(m.target.source, m.target.file);
       const from = Math.max(1, m.line - context);
       const to = Math.min(lines.length, m.line + context);
@@ -90,7 +91,7 @@ export const grepFilesTool: ToolDefinition<z.infer<typeof schema>> = {
         lastLine = 0;
       } else if (from > lastLine + 1) out.push("--");
       for (let no = Math.max(from, lastLine + 1); no <= to; no++) {
-        const marker = hitsOf.get(m.target.file.id)?.has(no) ? ">" : " ";
+        const marker = m.hits.has(no) ? ">" : " ";
         out.push(`${marker}${numberedLine(no, lines[no - 1])}`);
       }
       lastFile = name;
