@@ -37,3 +37,8 @@ export function cpuSeconds(pid: number | undefined, thread?: "main"): number | n
     return null;
   }
 }
+
+/** The median of a sample (the upper one of an even count). */
+export function median(xs: number[]): number {
+  return [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+}

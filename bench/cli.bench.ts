@@ -6,6 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { median } from "./children.ts";
 
 const root = fileURLToPath(new URL("../", import.meta.url));
 
@@ -19,8 +20,6 @@ function timeOnce(env: NodeJS.ProcessEnv): number {
   if (r.status !== 0) throw new Error(`lmos agents list exited ${r.status}: ${r.stderr}`);
   return performance.now() - t0;
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 export default async function cliBench(args: string[]): Promise<void> {
   const runs = Number(args[0] ?? 7);

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import OpenAI from "openai";
 import { nodeFetch } from "../src/llm/node-fetch.ts";
-import { startChild } from "./children.ts";
+import { median, startChild } from "./children.ts";
 
 const root = new URL("..", import.meta.url).pathname;
 
@@ -67,7 +67,6 @@ export default async function bench(argv: string[]): Promise<void> {
         rounds[name].push(Number((await cpuPerCall(client, calls, concurrency)).toFixed(3)));
       }
     }
-    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[1];
     const result = {
       calls_per_round: calls,
       concurrency,

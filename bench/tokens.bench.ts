@@ -5,6 +5,7 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { median } from "./children.ts";
 
 const root = fileURLToPath(new URL("../", import.meta.url));
 
@@ -21,8 +22,6 @@ for (let i = 0; i < 20000; i++) n += c.count("Message " + i + ": the garden, the
 const t3 = performance.now();
 console.log(JSON.stringify({ import_ms: t1 - t0, first_count_ms: t2 - t1, us_per_short_count: ((t3 - t2) * 1000) / 20000, n }));
 `;
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 export default async function tokensBench(args: string[]): Promise<void> {
   const runs = Number(args[0] ?? 5);
