@@ -4,15 +4,20 @@
 // messages_fts_state are indexed in one transaction: shortly after they commit (a timer), and always
 // before a lexical search, so a search sees every committed message. The watermark commits with the
 // index rows, so a crash only leaves rows for the next flush, by this process or any other on the file.
-import { messageText } from "./messages.ts";
+import { searchableText } from "./messages.ts";
 import type { Sql } from "./sql.ts";
 
 /** Milliseconds between a commit and the background flush of its messages into the index. */
 export const INDEX_DELAY_MS = 200;
 
+/** The seq of the last message in the full-text index. */
+function indexedSeq(sql: Sql): number {
+  return sql.stmt("SELECT indexed_seq FROM messages_fts_state WHERE id = 1").pluck().get() as number;
+}
+
 /** Whether messages past the watermark wait to be indexed (a plain read: no write lock). */
 export function messagesPending(sql: Sql): boolean {
-  const indexed = sql.stmt("SELECT indexed_seq FROM messages_fts_state WHERE id = 1").pluck().get() as number;
+  const indexed = indexedSeq(sql);
   const last = sql.stmt("SELECT seq FROM messages ORDER BY seq DESC LIMIT 1").pluck().get() as
     | number
     | undefined;
@@ -22,7 +27,7 @@ export function messagesPending(sql: Sql): boolean {
 /** Indexes every message past the watermark, in one transaction; returns how many. */
 export function indexPendingMessages(sql: Sql): number {
   return sql.tx(() => {
-    const from = sql.stmt("SELECT indexed_seq FROM messages_fts_state WHERE id = 1").pluck().get() as number;
+    const from = indexedSeq(sql);
     const rows = sql.all<{ seq: number; content: string; tool_calls: string }>(
       "SELECT seq, content, tool_calls FROM messages WHERE seq > ? ORDER BY seq",
       from,
@@ -30,7 +35,10 @@ export function indexPendingMessages(sql: Sql): number {
     if (!rows.length) return 0;
     const insert = sql.stmt("INSERT INTO messages_fts (rowid, text) VALUES (?, ?)");
     for (const row of rows) {
-      const text = messageText({ content: JSON.parse(row.content), toolCalls: JSON.parse(row.tool_calls) });
+      const text = searchableText({
+        content: JSON.parse(row.content),
+        toolCalls: JSON.parse(row.tool_calls),
+      });
       insert.run(row.seq, text);
     }
     sql.run("UPDATE messages_fts_state SET indexed_seq = ? WHERE id = 1", rows[rows.length - 1].seq);

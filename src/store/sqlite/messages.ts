@@ -15,7 +15,7 @@ const columns = selectList(messageCodec, "m");
 
 /** The text recall search sees: content text and reasoning, plus tool-call arguments (where
  * send_message replies live in MemGPT mode). */
-export function messageText(m: Pick<MessageRecord, "content" | "toolCalls">): string {
+export function searchableText(m: Pick<MessageRecord, "content" | "toolCalls">): string {
   const parts: string[] = [];
   for (const c of m.content) if (c.type === "text" || c.type === "reasoning") parts.push(c.text);
   for (const call of m.toolCalls) parts.push(call.arguments);
