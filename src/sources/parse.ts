@@ -61,7 +61,7 @@ async function pdfText(name: string, bytes: Uint8Array): Promise<string> {
 
 async function docxText(name: string, bytes: Uint8Array): Promise<string> {
   try {
-    // Loaded on first use, like unpdf: mammoth alone was 11% of every CLI command's start-up.
+    // Loaded on first use, like unpdf: a large module every CLI command loaded and few use.
     const { default: mammoth } = await import("mammoth");
     const { value } = await mammoth.convertToHtml({ buffer: Buffer.from(bytes) });
     return htmlToText(value);

@@ -1,11 +1,11 @@
 // Ids carry Letta's prefixes so they read the same on the wire: agent-…, message-…, and so on. The UUID
 // is version 7 (time-ordered): ids made one after another sort together, so every index keyed by an id
-// appends at its tail instead of touching a random page per insert (a step commit wrote 27.7 WAL pages
-// with random v4 ids; see BENCHMARKS.md).
+// appends at its tail instead of touching a random page per insert (with random v4 ids, among other
+// causes, a step commit wrote 28.7 WAL pages; now 16.6: `npm run bench -- commit`, BENCHMARKS.md).
 
 /** A UUID v7: the 48-bit millisecond time, then the random bits of Node's pooled randomUUID(). Written
- * here because the `uuid` package's v7 draws fresh random bytes per call (randomFillSync: 1.7% of the
- * server's time in `npm run bench -- server --profile`); ids of one millisecond are not ordered among
+ * here because the `uuid` package's v7 draws fresh random bytes per call (its randomFillSync showed in
+ * the server's CPU profile, `npm run bench -- server --profile`); ids of one millisecond are not ordered among
  * themselves, which keeps index locality (they share the prefix) and needs no counter. */
 export function uuidv7(now = Date.now()): string {
   const time = now.toString(16).padStart(12, "0");

@@ -1,13 +1,13 @@
 // WAL checkpoints on a worker thread. SQLite's automatic checkpoint runs inside the COMMIT that crosses
 // 1,000 WAL pages, on the committing thread, and fsyncs: the server's one JS thread stalled about 0.3 ms
-// per commit on average (a commit took 0.68 ms of wall time for 0.35 ms of CPU; without the inline
-// checkpoint 0.36 ms of wall time: tmp measurement in BENCHMARKS.md, "Store"). A second connection on a
+// per commit on average (`npm run bench -- commit`: 555–611 µs of wall time per commit with the inline
+// checkpoint, 362–392 µs with this one; BENCHMARKS.md, "commit"). A second connection on a
 // worker thread checkpoints instead (PASSIVE: it never blocks the writer or readers), so the copy and the
 // fsync use the other core. If the worker fails, the main connection goes back to automatic checkpoints.
 // The WAL only starts over when a write finds every frame copied; under a steady load a commit lands
 // during nearly every background pass, so the worker repeats a pass while frames are left, and the main
 // connection keeps an inline checkpoint at SAFETY_PAGES: it then copies only what the worker has not, and
-// bounds the WAL (without it the file grew by ~5 MB/s at 300 commits/s; test in checkpointer.test.ts).
+// bounds the WAL (without it the file grows without bound under a steady load; checkpointer.test.ts).
 import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
 import type BetterSqlite3 from "better-sqlite3";

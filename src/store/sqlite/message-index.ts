@@ -1,9 +1,10 @@
 // The full-text index of recall memory is written behind the messages, not in each step's commit.
-// Indexing a few messages per commit cost FTS5 a new segment (and merge work) every transaction: about
-// 0.3 ms of a 0.7 ms step commit (tmp measurements in BENCHMARKS.md). Messages past the watermark in
-// messages_fts_state are indexed in one transaction: shortly after they commit (a timer), and always
-// before a lexical search, so a search sees every committed message. The watermark commits with the
-// index rows, so a crash only leaves rows for the next flush, by this process or any other on the file.
+// Indexing a few messages per commit cost FTS5 a new segment (and merge work) every transaction, one of
+// the reasons a step commit wrote 28.7 WAL pages (now 16.6: `npm run bench -- commit`). Messages past
+// the watermark in messages_fts_state are indexed in one transaction: shortly after they commit (a
+// timer), and before a lexical search when any are pending, so a search sees every committed message.
+// The watermark commits with the index rows, so a crash only leaves rows for the next flush, by this
+// process or any other on the file.
 import { searchableText } from "./messages.ts";
 import type { Sql } from "./sql.ts";
 
