@@ -8,6 +8,8 @@ export { inspectEpisode } from "./inspect.ts";
 export { MemoryDb, type MemoryNode } from "./memory-db.ts";
 export { DEFAULT_SHAPE, trainPipeline, type TrainPlan } from "./pipeline.ts";
 export { retrieve, type Retrieval } from "./retriever.ts";
+export { nativeAvailable, nativeUnavailableReason } from "./native-step.ts";
+export { STAGE_A_BACKENDS, type StageABackendName } from "./stage-a-backend.ts";
 export { makeEpisode, makeLifelong } from "./task.ts";
 export { initTensors } from "./tensor/backend.ts";
 export {

@@ -38,8 +38,13 @@ export interface Rope {
   sin: Arr;
 }
 
-/** Rotary tables for positions `pos` (B rows of T ids) and head width `dh`. */
-export function ropeTables(pos: Int32Array, B: number, T: number, dh: number): Rope {
+/** Host rotary tables for positions `pos` (B rows of T ids), head width `dh`: cos/sin [B·T·dh/2]. */
+export function ropeHost(
+  pos: Int32Array,
+  B: number,
+  T: number,
+  dh: number,
+): { cos: Float32Array; sin: Float32Array } {
   const half = dh / 2;
   const c = new Float32Array(B * T * half);
   const s = new Float32Array(B * T * half);
@@ -51,8 +56,15 @@ export function ropeTables(pos: Int32Array, B: number, T: number, dh: number): R
       s[i * half + j] = Math.sin(ang);
     }
   }
+  return { cos: c, sin: s };
+}
+
+/** Rotary tables for positions `pos` (B rows of T ids) and head width `dh`. */
+export function ropeTables(pos: Int32Array, B: number, T: number, dh: number): Rope {
+  const half = dh / 2;
+  const { cos, sin } = ropeHost(pos, B, T, dh);
   const np = jx().numpy;
-  return { cos: np.array(c).reshape([B, 1, T, half]), sin: np.array(s).reshape([B, 1, T, half]) };
+  return { cos: np.array(cos).reshape([B, 1, T, half]), sin: np.array(sin).reshape([B, 1, T, half]) };
 }
 
 function rms(x: Arr, g: Arr): Arr {

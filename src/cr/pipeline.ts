@@ -6,6 +6,7 @@ import { saveModel } from "./checkpoint.ts";
 import { rootMean } from "./root-mean.ts";
 import { CONFIGS, type LoraSite } from "./config.ts";
 import type { CrShape } from "./cr-step.ts";
+import type { StageABackendName } from "./stage-a-backend.ts";
 import { trainStageA } from "./train-a.ts";
 import { jx } from "./tensor/backend.ts";
 import { trainStageB } from "./train-b.ts";
@@ -22,6 +23,8 @@ export interface TrainPlan {
   shape: CrShape;
   dir: string;
   out: string;
+  /** Stage-A backend (default: native when the addon is built, else jax); stage B runs on jax-js. */
+  backendA?: StageABackendName;
   log?: (line: string) => void;
 }
 
@@ -72,6 +75,7 @@ export async function trainPipeline(plan: TrainPlan): Promise<void> {
     every: 50,
     evalEvery: 100,
     curriculum: Math.round(plan.stepsA / 4),
+    backend: plan.backendA,
     log: plan.log,
   });
   // curriculum: retrieval first (aux loss only: the answer loss's noise kept it at chance), then end to end

@@ -4,14 +4,15 @@ import { existsSync } from "node:fs";
 import { packBatch, type SeqBatch, sequenceFor, targetWeights } from "./batch.ts";
 import { type ModelConfig, VOCAB } from "./config.ts";
 import { rawCorrect } from "./eval-raw.ts";
-import { makeLmStep } from "./lm-step.ts";
-import { type BaseParams, ropeTables } from "./model.ts";
-import { initBase } from "./params.ts";
+import type { BaseParams } from "./model.ts";
 import { rng } from "./rng.ts";
+import {
+  createStageA,
+  defaultStageABackend,
+  type StageABackendName,
+  type StageAStart,
+} from "./stage-a-backend.ts";
 import { makeEpisode, type Query } from "./task.ts";
-import { adamInit, type AdamState } from "./tensor/adam.ts";
-import { jx, read } from "./tensor/backend.ts";
-import { treeFromHost, treeToHost } from "./tree-io.ts";
 import { loadSafetensors, saveSafetensors } from "./weights.ts";
 import { cosineLr, Progress } from "./progress.ts";
 
@@ -31,6 +32,10 @@ export interface StageAOptions {
   /** Weight of the all-positions next-token loss beside the label loss (default 0.3). */
   lmWeight?: number;
   log?: (line: string) => void;
+  /** "native" (AVX2 addon) or "jax"; default native when the addon is built and loads. */
+  backend?: StageABackendName;
+  /** Held-out episodes of the periodic acc_full evaluation (default 256). */
+  evalEpisodes?: number;
 }
 
 const T_A = 128;
@@ -84,69 +89,43 @@ export async function heldOutFull(cfg: ModelConfig, p: BaseParams, n: number): P
   return ok.filter(Boolean).length / n;
 }
 
-/** Runs (or resumes) stage A; returns the trained params. */
+/** Runs (or resumes) stage A on the chosen backend (default: native when built); returns the trained params. */
 export async function trainStageA(o: StageAOptions): Promise<BaseParams> {
-  const { numpy: np, tree } = jx();
   const log = o.log ?? ((l: string) => console.log(l));
-  let p = initBase(o.cfg, 1);
-  let st: AdamState<BaseParams> = adamInit(p);
+  let from: StageAStart = null;
   let start = 0;
   if (existsSync(o.ckpt)) {
     const { tensors, meta } = loadSafetensors(o.ckpt);
-    p = treeFromHost(p, tensors, "p");
-    if (meta.stage === "A" && tensors.has("m.wte")) {
-      st = { m: treeFromHost(st.m, tensors, "m"), v: treeFromHost(st.v, tensors, "v") };
-      start = Number(meta.step ?? 0);
-    }
+    const moments = meta.stage === "A" && tensors.has("m.wte");
+    if (moments) start = Number(meta.step ?? 0);
+    from = { tensors, moments };
     log(`resumed stage A at step ${start} from ${o.ckpt}`);
   }
-  if (start >= o.steps) return p;
-  const step = makeLmStep(o.cfg);
+  const be = await createStageA(o.backend ?? defaultStageABackend(), o.cfg, from);
+  if (start >= o.steps) return be.finish();
+  log(`stage A on the ${be.name} backend`);
   const B = o.batch;
-  const ropeFor = (T: number) =>
-    ropeTables(
-      new Int32Array(B * T).map((_, i) => i % T),
-      B,
-      T,
-      o.cfg.d / o.cfg.heads,
-    );
-  const ropes = { long: ropeFor(T_A), short: ropeFor(T_SHORT) };
   const prog = new Progress(o.steps, start, B * T_A);
   const save = async (s: number) => {
-    const t = await treeToHost(p, "p");
-    await treeToHost(st.m, "m", t);
-    await treeToHost(st.v, "v", t);
-    saveSafetensors(o.ckpt, t, { stage: "A", step: String(s), config: JSON.stringify(o.cfg) });
+    saveSafetensors(o.ckpt, await be.toHost(), {
+      stage: "A",
+      step: String(s),
+      config: JSON.stringify(o.cfg),
+    });
   };
   for (let s = start; s < o.steps; s++) {
     const short = s < (o.curriculum ?? 0);
     const b = o.batchFn ? o.batchFn(s, B) : stageABatch(s, B, short);
-    const rope = o.batchFn ? ropeFor(b.T) : short ? ropes.short : ropes.long;
-    const T = b.T;
     const lr = cosineLr(s, o.steps, o.lr, o.warmup) / (1 - 0.9 ** (s + 1));
     const c2 = 1 / (1 - 0.99 ** (s + 1));
-    const [loss, gn, p2, st2] = step(
-      p,
-      st,
-      np.array(b.ids, { dtype: np.int32 }).reshape([B, T]),
-      np.greater(np.array(Float32Array.from(b.mask)).reshape([B, 1, T, T]), 0.5),
-      rope.cos.ref,
-      rope.sin.ref,
-      np.array(targetWeights(b, o.cfg.vocab, o.lmWeight ?? 0.3)).reshape([B * T, o.cfg.vocab]),
-      np.array(lr),
-      np.array(c2),
-    );
-    p = p2;
-    st = st2;
-    const lv = (await read(loss))[0] as number;
-    const g = (await read(gn))[0] as number;
-    const line = prog.tick(s + 1, { loss: lv, gnorm: g }, B * T);
+    const { loss, gnorm } = await be.step(b, targetWeights(b, o.cfg.vocab, o.lmWeight ?? 0.3), lr, c2);
+    const line = prog.tick(s + 1, { loss, gnorm }, B * b.T);
     if (line) log(line);
     if ((s + 1) % (o.evalEvery ?? 250) === 0 || s + 1 === o.steps) {
-      log(`eval step ${s + 1}: acc_full(held-out 256) ${(await heldOutFull(o.cfg, p, 256)).toFixed(3)}`);
+      const acc = await heldOutFull(o.cfg, be.params(), o.evalEpisodes ?? 256);
+      log(`eval step ${s + 1}: acc_full(held-out ${o.evalEpisodes ?? 256}) ${acc.toFixed(3)}`);
     }
     if ((s + 1) % (o.every ?? 100) === 0 || s + 1 === o.steps) await save(s + 1);
   }
-  tree.dispose([st.m, st.v] as any);
-  return p;
+  return be.finish();
 }

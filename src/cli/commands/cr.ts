@@ -15,6 +15,7 @@ import {
   loadModel,
   makeEpisode,
   makeLifelong,
+  STAGE_A_BACKENDS,
   trainPipeline,
 } from "../../cr/index.ts";
 import { positiveInt } from "../args.ts";
@@ -28,6 +29,7 @@ const TrainOpts = z.object({
   lora: z.string(),
   dir: z.string(),
   out: z.string(),
+  backend: z.enum(STAGE_A_BACKENDS).optional(),
 });
 
 /** Registers `lmos cr`. */
@@ -54,6 +56,10 @@ export function register(program: Command): void {
     )
     .option("--dir <path>", "checkpoint directory (resume point)", "runs/cr")
     .option("--out <path>", "model file to write", DEFAULT_MODEL_PATH)
+    .option(
+      "--backend <name>",
+      "stage-A backend: native (AVX2 addon, the default when built) | jax; stage B always runs on jax-js",
+    )
     .action(async (raw: unknown) => {
       const o = TrainOpts.parse(raw);
       const sites = z.array(z.enum(LORA_SITES)).parse(o.lora.split(","));
@@ -70,6 +76,7 @@ export function register(program: Command): void {
         shape: DEFAULT_SHAPE,
         dir: o.dir,
         out: o.out,
+        backendA: o.backend,
       });
       console.log(`wrote ${o.out}`);
     });
