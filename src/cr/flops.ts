@@ -28,3 +28,17 @@ export function stageAMatmulFlops(cfg: ModelConfig, B: number, T: number): StepF
   const backward = 2 * (L * layer + shiftW + head) + embed + shiftSelect;
   return { forward, backward, total: forward + backward };
 }
+
+/**
+ * Matmul FLOPs the native step (native/cr-step.cpp) actually runs: the same products as
+ * stageAMatmulFlops except the two it does not do as matmuls — the embedding is a row gather (no
+ * one-hot product) and the token shift selects the previous row by a gather (no [B,T,T]·x product) —
+ * so every remaining product has a full 2× backward (both operand gradients).
+ */
+export function nativeStageAMatmulFlops(cfg: ModelConfig, B: number, T: number): StepFlops {
+  const { d: D, ff: F, vocab: V, layers: L } = cfg;
+  const N = B * T;
+  const forward =
+    L * (2 * N * D * (3 * D + D + 2 * F) + 2 * 2 * B * T * T * D) + 2 * N * D * D + 2 * N * D * V;
+  return { forward, backward: 2 * forward, total: 3 * forward };
+}
