@@ -1,7 +1,7 @@
 // `lmos cr train|eval|inspect`: the compressor-retriever miniature (train on CPU, evaluate, look inside).
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
-import type { Command } from "commander";
+import { type Command, Option } from "commander";
 import { z } from "zod";
 import {
   CONFIGS,
@@ -44,7 +44,9 @@ export function register(program: Command): void {
     .description(
       "stage A (base LM, full context) then stage B (LoRA + MEM/RET through compressor and retriever); resumable",
     )
-    .option("--config <name>", "model size: nano | micro | small", "small")
+    .addOption(
+      new Option("--config <name>", "model size").choices(["nano", "micro", "small"]).default("small"),
+    )
     .option("--steps <n>", "stage-A steps (the first quarter on short 1–3 demo contexts)", positiveInt, 600)
     .option("--steps-b <n>", "stage-B steps (the first 5/7 on the retrieval loss alone)", positiveInt, 700)
     .option("--batch <n>", "stage-A batch (episodes)", positiveInt, 32)
@@ -56,9 +58,11 @@ export function register(program: Command): void {
     )
     .option("--dir <path>", "checkpoint directory (resume point)", "runs/cr")
     .option("--out <path>", "model file to write", DEFAULT_MODEL_PATH)
-    .option(
-      "--backend <name>",
-      "stage-A backend: native (AVX2 addon, the default when built) | jax; stage B always runs on jax-js",
+    .addOption(
+      new Option(
+        "--backend <name>",
+        "stage-A backend: native (AVX2 addon; the default when built) or jax; stage B always runs on jax-js",
+      ).choices(STAGE_A_BACKENDS),
     )
     .action(async (raw: unknown) => {
       const o = TrainOpts.parse(raw);
