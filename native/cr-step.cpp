@@ -4,6 +4,7 @@
 // Compiled with -O3 -mavx2 -mfma; called only through cr-addon.cpp after its CPU check.
 #include <cmath>
 #include <cstdint>
+#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -198,6 +199,9 @@ double runRange(const Dims& d, const Layout& lo, const float* P, const Inputs& i
   return loss;
 }
 
+// The workspaces below are shared: one step at a time per process (Node worker threads could call in parallel).
+std::mutex busy;
+
 // Loss and gradient of the whole batch into g (zeroed here), over d.threads threads.
 double lossGrad(const Dims& d, const float* P, const Inputs& in, float* g) {
   static std::vector<Work> works;
@@ -239,6 +243,7 @@ extern "C" long cr_param_count(const int32_t* dims) { return Layout(dimsOf(dims)
 
 extern "C" double cr_loss_grad(const int32_t* dims, const float* params, const int32_t* ids, const uint8_t* mask,
                                const float* cos, const float* sin, const float* tgt, float* grad) {
+  std::lock_guard<std::mutex> lock(busy);
   return lossGrad(dimsOf(dims), params, Inputs{ids, mask, cos, sin, tgt}, grad);
 }
 
@@ -246,6 +251,7 @@ extern "C" double cr_loss_grad(const int32_t* dims, const float* params, const i
 extern "C" void cr_step(const int32_t* dims, float* params, float* m, float* v, const int32_t* ids,
                         const uint8_t* mask, const float* cos, const float* sin, const float* tgt,
                         const double* hyper, double* out) {
+  std::lock_guard<std::mutex> lock(busy);
   static std::vector<float> g;
   const Dims d = dimsOf(dims);
   const Layout lo(d);

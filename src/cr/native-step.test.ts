@@ -2,7 +2,8 @@
 // (with segmented, non-causal and empty mask rows), finite differences on every parameter kind, the same
 // weights after AdamW steps, and a falling training loss through trainStageA. Skips (visibly) only when
 // the addon is not built.
-import { mkdtempSync, rmSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -26,6 +27,19 @@ const d = describe.skipIf(!nativeAvailable());
 
 beforeAll(async () => {
   await initTensors({ threads: 1 });
+});
+
+describe("native stage-A step availability", () => {
+  // so a broken build cannot hide behind the skip below: where it can be built, it must have been
+  const cpu = existsSync("/proc/cpuinfo") ? readFileSync("/proc/cpuinfo", "utf8") : "";
+  const buildable =
+    process.arch === "x64" &&
+    /\bavx2\b/.test(cpu) &&
+    /\bfma\b/.test(cpu) &&
+    spawnSync(process.env.CXX ?? "g++", ["--version"]).status === 0;
+  it.skipIf(!buildable)("is built and loads on an AVX2+FMA machine with g++ (npm install builds it)", () => {
+    expect(nativeUnavailableReason()).toBe("");
+  });
 });
 
 /** A real stage-A batch whose last sequence gets a segmented mask and whose first has one empty row. */
