@@ -1,7 +1,9 @@
 // `npm run bench -- commit [commits]`: the step commit as the server sees it — 50 agents taking turns,
 // each commit a step row, 3 messages, the run's status and the agent's window — on a temp-file SQLite
-// store. For each way of checkpointing the WAL it prints the wall and CPU time per commit on the calling
-// thread, and (with checkpoints off) how many WAL pages one commit writes. Writes bench/results/commit.json.
+// store. For each way of checkpointing the WAL, and with commits issued one at a time or 8 agents at once
+// (what a loaded server does: those share one group commit, group-commit.ts), it prints the wall and CPU
+// time per commit on the calling thread and (with checkpoints off) how many WAL pages one commit writes.
+// Writes bench/results/commit.json.
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -76,7 +78,7 @@ function commit(store: Store, agent: Agent, i: number) {
   });
 }
 
-async function measure(mode: "inline" | "background" | "off", commits: number) {
+async function measure(mode: "inline" | "background" | "off", atOnce: number, commits: number) {
   const dir = mkdtempSync(join(tmpdir(), "lmos-bench-commit-"));
   const path = join(dir, "lmos.db");
   const store = await openSqliteStore(path, { backgroundCheckpoint: mode === "background" });
@@ -88,12 +90,18 @@ async function measure(mode: "inline" | "background" | "off", commits: number) {
     const wal0 = statSync(`${path}-wal`).size;
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
-    for (let i = 0; i < commits; i++) await commit(store, agents[i % AGENTS], i);
+    for (let i = 0; i < commits; i += atOnce) {
+      const batch: Promise<unknown>[] = [];
+      for (let j = i; j < Math.min(i + atOnce, commits); j++)
+        batch.push(commit(store, agents[j % AGENTS], j));
+      await Promise.all(batch);
+    }
     const wallUs = ((performance.now() - t0) * 1000) / commits;
     const cpu = process.cpuUsage(cpu0);
     const walPages = mode === "off" ? (statSync(`${path}-wal`).size - wal0) / FRAME_BYTES / commits : null;
     return {
       checkpoints: mode,
+      at_once: atOnce,
       wall_us_per_commit: Math.round(wallUs),
       cpu_us_per_commit: Math.round((cpu.user + cpu.system) / commits),
       wal_pages_per_commit: walPages === null ? null : Number(walPages.toFixed(1)),
@@ -109,8 +117,9 @@ export default async function commitBench(args: string[]): Promise<void> {
   const rows = [];
   // Two rounds, alternating, so that a change in the machine's load shows as a spread, not as a ranking.
   for (let round = 0; round < 2; round++) {
-    for (const mode of ["inline", "background", "off"] as const)
-      rows.push({ round, ...(await measure(mode, commits)) });
+    for (const atOnce of [1, 8])
+      for (const mode of ["inline", "background", "off"] as const)
+        rows.push({ round, ...(await measure(mode, atOnce, commits)) });
   }
   console.table(rows);
   mkdirSync(join(import.meta.dirname, "results"), { recursive: true });

@@ -27,10 +27,13 @@ export class AgentCache {
   }
 
   private fresh(): void {
-    if (this.foreign.changed()) {
-      this.agents.clear();
-      this.counts.clear();
-    }
+    if (this.foreign.changed()) this.clear();
+  }
+
+  /** Forgets everything. */
+  clear(): void {
+    this.agents.clear();
+    this.counts.clear();
   }
 
   /** The agent, from cache or from load (null results are not cached). */

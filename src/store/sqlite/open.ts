@@ -26,6 +26,9 @@ export async function openSqliteStore(path: string, options: SqliteOptions = {})
     db.pragma("busy_timeout = 5000");
     db.pragma("foreign_keys = ON");
     db.pragma("synchronous = NORMAL");
+    // Savepoints' undo pages (the statement journal) in memory: a group commit (group-commit.ts) runs
+    // each write in a savepoint, and past 64 KB SQLite would write that journal to a temp file.
+    db.pragma("temp_store = MEMORY");
     sqliteVec.load(db);
     migrate(db);
   } catch (e) {

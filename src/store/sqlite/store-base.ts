@@ -15,6 +15,8 @@ import type {
 } from "../types.ts";
 import { AgentCache } from "./agent-cache.ts";
 import type { BackgroundCheckpointer } from "./checkpointer.ts";
+import { noteLocalWrite } from "./foreign-writes.ts";
+import { GroupCommit } from "./group-commit.ts";
 import { LinkedCache } from "./linked-cache.ts";
 import { DeferredMessageIndex } from "./message-index.ts";
 import { readContext } from "./context.ts";
@@ -36,6 +38,7 @@ export abstract class SqliteStoreBase {
   protected readonly cache: AgentCache;
   protected readonly linked: LinkedCache;
   protected readonly index: DeferredMessageIndex;
+  protected readonly group: GroupCommit;
   constructor(
     readonly sql: Sql,
     private readonly checkpointer: BackgroundCheckpointer | null = null,
@@ -43,17 +46,43 @@ export abstract class SqliteStoreBase {
     this.cache = new AgentCache(sql);
     this.linked = new LinkedCache(sql);
     this.index = new DeferredMessageIndex(sql);
+    // A batch that rolled back as a whole ran its writes' cache updates: forget what the caches hold.
+    this.group = new GroupCommit(sql, () => {
+      this.cache.clear();
+      this.linked.clear();
+    });
   }
 
   protected readonly prev = (agentId: string) =>
     this.cache.contextIds(agentId, () => readContext(this.sql, agentId));
 
-  protected async do<T>(fn: () => T): Promise<T> {
+  /** A read: runs now (a write still queued for the group commit is not acknowledged yet, so a read may
+   * come before it). */
+  protected async read<T>(fn: () => T): Promise<T> {
     try {
       return fn();
     } catch (e) {
       throw translate(e);
     }
+  }
+
+  /** A write that runs now, after the queued group-commit writes (writes apply in the order issued). */
+  protected async do<T>(fn: () => T): Promise<T> {
+    try {
+      this.group.flush();
+      return fn();
+    } catch (e) {
+      throw translate(e);
+    } finally {
+      noteLocalWrite();
+    }
+  }
+
+  /** A write of the per-step hot path, committed with the others queued in this turn (group-commit.ts). */
+  protected batched<T>(fn: () => T): Promise<T> {
+    return this.group.run(fn).catch((e) => {
+      throw translate(e);
+    });
   }
 
   /** SQLite's online backup in one step: in WAL mode that holds a read snapshot only, so writers go on
@@ -62,6 +91,7 @@ export abstract class SqliteStoreBase {
   async backup(path: string): Promise<{ bytes: number }> {
     if (existsSync(path)) throw new LmosError("conflict", `${path} already exists: choose a new file`);
     try {
+      this.group.flush();
       this.index.flush();
       mkdirSync(dirname(resolve(path)), { recursive: true });
       await this.sql.db.backup(path, { progress: () => ALL_PAGES });
@@ -74,6 +104,7 @@ export abstract class SqliteStoreBase {
   }
 
   async close(): Promise<void> {
+    if (this.sql.db.open) this.group.flush(); // a failing batch rejects its own writers
     this.index.stop();
     await this.checkpointer?.stop();
     if (!this.sql.db.open) return;
@@ -90,25 +121,25 @@ export abstract class SqliteStoreBase {
     return this.do(() => this.sql.tx(() => passages.insertPassages(this.sql, items)));
   }
   getPassages(ids: string[]) {
-    return this.do(() => passages.getPassages(this.sql, ids));
+    return this.read(() => passages.getPassages(this.sql, ids));
   }
   listPassages(filter: PassageFilter, q: Page): Promise<PassageRecord[]> {
-    return this.do(() => passages.listPassages(this.sql, filter, q));
+    return this.read(() => passages.listPassages(this.sql, filter, q));
   }
   countPassages(filter: PassageFilter) {
-    return this.do(() => passages.countPassages(this.sql, filter));
+    return this.read(() => passages.countPassages(this.sql, filter));
   }
   deletePassages(ids: string[]) {
     return this.do(() => passages.deletePassages(this.sql, ids));
   }
   passageTags(agentId: string) {
-    return this.do(() => passages.passageTags(this.sql, agentId));
+    return this.read(() => passages.passageTags(this.sql, agentId));
   }
   searchPassagesLexical(filter: PassageFilter, q: LexicalQuery) {
-    return this.do(() => passages.searchPassagesLexical(this.sql, filter, q));
+    return this.read(() => passages.searchPassagesLexical(this.sql, filter, q));
   }
   searchPassagesVector(filter: PassageFilter, embedding: Float32Array, limit: number) {
-    return this.do(() => passages.searchPassagesVector(this.sql, filter, embedding, limit));
+    return this.read(() => passages.searchPassagesVector(this.sql, filter, embedding, limit));
   }
 
   // sources and files
@@ -116,13 +147,13 @@ export abstract class SqliteStoreBase {
     return this.do(() => sources.createSource(this.sql, source));
   }
   getSource(id: string) {
-    return this.do(() => getRecord(this.sql, sourceCodec, id));
+    return this.read(() => getRecord(this.sql, sourceCodec, id));
   }
   getSourceByName(name: string) {
-    return this.do(() => getRecordBy(this.sql, sourceCodec, "name", name));
+    return this.read(() => getRecordBy(this.sql, sourceCodec, "name", name));
   }
   listSources(q: Page & { name?: string }) {
-    return this.do(() => sources.listSources(this.sql, q));
+    return this.read(() => sources.listSources(this.sql, q));
   }
   updateSource(id: string, patch: Partial<SourceRecord>) {
     return this.do(() => this.linked.write(() => sources.updateSource(this.sql, id, patch)));
@@ -137,21 +168,21 @@ export abstract class SqliteStoreBase {
     return this.do(() => this.linked.write(() => detach(this.sql, agentSourcesJoin, agentId, sourceId)));
   }
   agentSources(agentId: string) {
-    return this.do(() =>
+    return this.read(() =>
       this.linked.agentSources(agentId, () => joined(this.sql, agentSourcesJoin, sourceCodec, agentId)),
     );
   }
   sourceAgents(sourceId: string) {
-    return this.do(() => linkedAgents(this.sql, agentSourcesJoin, sourceId));
+    return this.read(() => linkedAgents(this.sql, agentSourcesJoin, sourceId));
   }
   getFile(id: string) {
-    return this.do(() => getRecord(this.sql, fileCodec, id));
+    return this.read(() => getRecord(this.sql, fileCodec, id));
   }
   findFile(sourceId: string, fileName: string) {
-    return this.do(() => sources.findFile(this.sql, sourceId, fileName));
+    return this.read(() => sources.findFile(this.sql, sourceId, fileName));
   }
   listFiles(sourceId: string, q: Page): Promise<FileRecord[]> {
-    return this.do(() => sources.listFiles(this.sql, sourceId, q));
+    return this.read(() => sources.listFiles(this.sql, sourceId, q));
   }
   replaceFile(file: FileRecord, items: passages.PassageInsert[]) {
     return this.do(() => sources.replaceFile(this.sql, file, items));
@@ -165,7 +196,7 @@ export abstract class SqliteStoreBase {
     return this.do(() => runs.putMemoryNodes(this.sql, agentId, tier, nodes));
   }
   getMemoryNodes(agentId: string, tier: string) {
-    return this.do(() => runs.getMemoryNodes(this.sql, agentId, tier));
+    return this.read(() => runs.getMemoryNodes(this.sql, agentId, tier));
   }
 
   // open files
@@ -176,7 +207,7 @@ export abstract class SqliteStoreBase {
     return this.do(() => sources.closeFiles(this.sql, agentId, fileId) > 0);
   }
   listOpenFiles(agentId: string): Promise<OpenFileRecord[]> {
-    return this.do(() => sources.listOpenFiles(this.sql, agentId));
+    return this.read(() => sources.listOpenFiles(this.sql, agentId));
   }
   closeAllFiles(agentId: string) {
     return this.do(() => sources.closeFiles(this.sql, agentId));

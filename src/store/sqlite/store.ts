@@ -36,7 +36,6 @@ import * as runs from "./runs.ts";
 import { SqliteStoreBase } from "./store-base.ts";
 
 /** The embedded SQLite implementation of Store. */
-/** The embedded SQLite implementation of Store. */
 export class SqliteStore extends SqliteStoreBase implements Store {
   readonly kind = "sqlite" as const;
 
@@ -45,13 +44,13 @@ export class SqliteStore extends SqliteStoreBase implements Store {
     return this.do(() => this.linked.write(() => agents.createAgent(this.sql, agent, blockIds, toolIds)));
   }
   getAgent(id: string) {
-    return this.do(() => this.cache.agent(id, () => agents.getAgent(this.sql, id)));
+    return this.read(() => this.cache.agent(id, () => agents.getAgent(this.sql, id)));
   }
   getAgentByName(name: string) {
-    return this.do(() => agents.getAgentByName(this.sql, name));
+    return this.read(() => agents.getAgentByName(this.sql, name));
   }
   listAgents(q: Page & { name?: string; tags?: string[]; matchAllTags?: boolean }) {
-    return this.do(() => agents.listAgents(this.sql, q));
+    return this.read(() => agents.listAgents(this.sql, q));
   }
   updateAgent(id: string, patch: Partial<AgentRecord>) {
     return this.do(() => {
@@ -72,10 +71,10 @@ export class SqliteStore extends SqliteStoreBase implements Store {
     return this.do(() => insertRecord(this.sql, blockCodec, block));
   }
   getBlock(id: string) {
-    return this.do(() => getRecord(this.sql, blockCodec, id));
+    return this.read(() => getRecord(this.sql, blockCodec, id));
   }
   listBlocks(q: Page & { label?: string }) {
-    return this.do(() => agents.listBlocks(this.sql, q));
+    return this.read(() => agents.listBlocks(this.sql, q));
   }
   updateBlock(id: string, patch: Partial<BlockRecord>) {
     return this.do(() => this.linked.write(() => patchRecord(this.sql, blockCodec, id, patch, "block")));
@@ -84,7 +83,7 @@ export class SqliteStore extends SqliteStoreBase implements Store {
     return this.do(() => this.linked.write(() => void this.sql.run("DELETE FROM blocks WHERE id = ?", id)));
   }
   agentBlocks(agentId: string) {
-    return this.do(() => this.linked.agentBlocks(agentId, () => agents.agentBlocks(this.sql, agentId)));
+    return this.read(() => this.linked.agentBlocks(agentId, () => agents.agentBlocks(this.sql, agentId)));
   }
   attachBlock(agentId: string, blockId: string) {
     return this.do(() => this.linked.write(() => attach(this.sql, agentBlocksJoin, agentId, blockId)));
@@ -93,7 +92,7 @@ export class SqliteStore extends SqliteStoreBase implements Store {
     return this.do(() => this.linked.write(() => detach(this.sql, agentBlocksJoin, agentId, blockId)));
   }
   blockAgents(blockId: string) {
-    return this.do(() => linkedAgents(this.sql, agentBlocksJoin, blockId));
+    return this.read(() => linkedAgents(this.sql, agentBlocksJoin, blockId));
   }
 
   // tools
@@ -101,19 +100,19 @@ export class SqliteStore extends SqliteStoreBase implements Store {
     return this.do(() => this.linked.write(() => agents.upsertTool(this.sql, tool)));
   }
   getTool(id: string) {
-    return this.do(() => getRecord(this.sql, toolCodec, id));
+    return this.read(() => getRecord(this.sql, toolCodec, id));
   }
   getToolByName(name: string) {
-    return this.do(() => getRecordBy(this.sql, toolCodec, "name", name));
+    return this.read(() => getRecordBy(this.sql, toolCodec, "name", name));
   }
   listTools(q: Page & { name?: string }) {
-    return this.do(() => agents.listTools(this.sql, q));
+    return this.read(() => agents.listTools(this.sql, q));
   }
   deleteTool(id: string) {
     return this.do(() => this.linked.write(() => void this.sql.run("DELETE FROM tools WHERE id = ?", id)));
   }
   agentTools(agentId: string) {
-    return this.do(() => this.linked.agentTools(agentId, () => agents.agentTools(this.sql, agentId)));
+    return this.read(() => this.linked.agentTools(agentId, () => agents.agentTools(this.sql, agentId)));
   }
   attachTool(agentId: string, toolId: string) {
     return this.do(() => this.linked.write(() => attach(this.sql, agentToolsJoin, agentId, toolId)));
@@ -124,19 +123,19 @@ export class SqliteStore extends SqliteStoreBase implements Store {
 
   // messages
   getMessages(ids: string[]) {
-    return this.do(() => messages.getMessages(this.sql, ids));
+    return this.read(() => messages.getMessages(this.sql, ids));
   }
   listMessages(agentId: string, q: MessageQuery) {
-    return this.do(() => messages.listMessages(this.sql, agentId, q));
+    return this.read(() => messages.listMessages(this.sql, agentId, q));
   }
   countMessages(agentId: string) {
-    return this.do(() => this.cache.count(agentId, () => messages.countMessages(this.sql, agentId)));
+    return this.read(() => this.cache.count(agentId, () => messages.countMessages(this.sql, agentId)));
   }
   searchMessagesLexical(
     agentId: string,
     q: LexicalQuery & { roles?: Role[]; start?: string; end?: string },
   ): Promise<RankedId[]> {
-    return this.do(() => {
+    return this.read(() => {
       this.index.flush();
       return messages.searchMessagesLexical(this.sql, agentId, q);
     });
@@ -146,7 +145,7 @@ export class SqliteStore extends SqliteStoreBase implements Store {
     embedding: Float32Array,
     q: { limit: number; roles?: Role[]; start?: string; end?: string },
   ) {
-    return this.do(() => messages.searchMessagesVector(this.sql, agentId, embedding, q));
+    return this.read(() => messages.searchMessagesVector(this.sql, agentId, embedding, q));
   }
 
   // runs and steps
@@ -154,26 +153,26 @@ export class SqliteStore extends SqliteStoreBase implements Store {
     return this.do(() => runRecords.insertRun(this.sql, run));
   }
   updateRun(id: string, patch: Partial<RunRecord>) {
-    return this.do(() => void patchRecord(this.sql, runCodec, id, patch, "run"));
+    return this.batched(() => void patchRecord(this.sql, runCodec, id, patch, "run"));
   }
   getRun(id: string) {
-    return this.do(() => getRecord(this.sql, runCodec, id));
+    return this.read(() => getRecord(this.sql, runCodec, id));
   }
   listSteps(runId: string): Promise<StepRecord[]> {
-    return this.do(() => runs.listSteps(this.sql, runId));
+    return this.read(() => runs.listSteps(this.sql, runId));
   }
   readonly runOwner = runRecords.PROCESS_OWNER;
   listRuns(q: RunQuery) {
-    return this.do(() => runRecords.listRuns(this.sql, q));
+    return this.read(() => runRecords.listRuns(this.sql, q));
   }
   listRunMessages(runId: string, q: Page) {
-    return this.do(() => runRecords.listRunMessages(this.sql, runId, q));
+    return this.read(() => runRecords.listRunMessages(this.sql, runId, q));
   }
   failOrphanRuns(isLive: (owner: RunOwner | null) => boolean, completedAt: string) {
     return this.do(() => runRecords.failOrphanRuns(this.sql, isLive, completedAt));
   }
   commitStep(commit: StepCommit) {
-    return this.do(() => {
+    return this.batched(() => {
       const write = () => runs.commitStep(this.sql, commit, this.prev);
       const updatedAt = commit.blockUpdates.length > 0 ? this.linked.write(write) : write();
       this.cache.patched(commit.agentId, { ...commit.agentPatch, updatedAt });
@@ -187,7 +186,7 @@ export class SqliteStore extends SqliteStoreBase implements Store {
     agentPatch: StepCommit["agentPatch"],
     run?: RunRecord,
   ) {
-    return this.do(() => {
+    return this.batched(() => {
       const updatedAt = runs.commitMessages(this.sql, agentId, items, agentPatch, this.prev, run);
       this.cache.patched(agentId, { ...agentPatch, updatedAt });
       this.cache.messagesAdded(items.map((m) => m.agentId));
