@@ -1,21 +1,11 @@
 // Driver for OpenAI-compatible chat completions: OpenAI itself, Ollama, vLLM, llama.cpp server, LM Studio.
 import OpenAI from "openai";
-import type {
-  ChatCompletionCreateParamsBase,
-  ChatCompletionMessageParam,
-  ChatCompletionTool,
-} from "openai/resources/chat/completions";
+import type { Stream } from "openai/core/streaming";
+import type { ChatCompletionChunk, ChatCompletionCreateParamsBase } from "openai/resources/chat/completions";
 import { nodeFetch } from "./node-fetch.ts";
+import { chatBodyJson } from "./openai-body.ts";
 import { type CallContext, toProviderError } from "./provider-error.ts";
-import type {
-  ChatMessage,
-  ChatOptions,
-  ChatRequest,
-  ChatResponse,
-  Provider,
-  ToolCall,
-  ToolSpec,
-} from "./types.ts";
+import type { ChatOptions, ChatRequest, ChatResponse, Provider, ToolCall } from "./types.ts";
 
 /** How to reach one OpenAI-compatible server. */
 export interface DriverConfig {
@@ -25,35 +15,6 @@ export interface DriverConfig {
   baseURL: string;
   maxRetries: number;
   timeoutMs: number;
-}
-
-function toWireMessage(m: ChatMessage): ChatCompletionMessageParam {
-  switch (m.role) {
-    case "system":
-    case "user":
-      return { role: m.role, content: m.content };
-    case "tool":
-      return { role: "tool", tool_call_id: m.toolCallId, content: m.content };
-    case "assistant":
-      return m.toolCalls && m.toolCalls.length > 0
-        ? {
-            role: "assistant",
-            content: m.content,
-            tool_calls: m.toolCalls.map((c) => ({
-              id: c.id,
-              type: "function" as const,
-              function: { name: c.name, arguments: c.arguments },
-            })),
-          }
-        : { role: "assistant", content: m.content ?? "" };
-  }
-}
-
-function toWireTool(t: ToolSpec): ChatCompletionTool {
-  return {
-    type: "function",
-    function: { name: t.name, description: t.description, parameters: t.parameters },
-  };
 }
 
 function mapFinish(reason: string | null | undefined, hasToolCalls: boolean): ChatResponse["finishReason"] {
@@ -87,6 +48,8 @@ function reasoningOf(x: unknown): string {
   return typeof r.reasoning === "string" ? r.reasoning : "";
 }
 
+const JSON_HEADERS = { "content-type": "application/json" };
+
 /** A Provider that speaks OpenAI chat completions. */
 export function createOpenAICompatibleProvider(config: DriverConfig): Provider {
   const client = new OpenAI({
@@ -97,15 +60,11 @@ export function createOpenAICompatibleProvider(config: DriverConfig): Provider {
     fetch: nodeFetch,
   });
 
-  function params(request: ChatRequest): ChatCompletionCreateParamsBase {
-    const p: ChatCompletionCreateParamsBase = {
-      model: request.model,
-      messages: request.messages.map(toWireMessage),
-    };
-    if (request.tools && request.tools.length > 0) {
-      p.tools = request.tools.map(toWireTool);
-      if (request.toolChoice) p.tool_choice = request.toolChoice;
-    }
+  // Every field but messages and tools, which chatBodyJson encodes from its per-object cache.
+  type Rest = Omit<ChatCompletionCreateParamsBase, "messages" | "tools">;
+  function params(request: ChatRequest): Rest {
+    const p: Rest = { model: request.model };
+    if (request.tools && request.tools.length > 0 && request.toolChoice) p.tool_choice = request.toolChoice;
     if (request.maxOutputTokens !== undefined) {
       // Reasoning models reject max_tokens; local servers may not know max_completion_tokens.
       if (/^(o\d|gpt-5)/.test(request.model)) p.max_completion_tokens = request.maxOutputTokens;
@@ -115,8 +74,20 @@ export function createOpenAICompatibleProvider(config: DriverConfig): Provider {
     return p;
   }
 
+  /** POST /chat/completions with the JSON text of the request (the same call chat.completions.create
+   * makes, with the SDK's retries, timeouts and errors). */
+  function post(request: ChatRequest, rest: Rest, stream: boolean, signal?: AbortSignal) {
+    const body = chatBodyJson(rest, request.messages, request.tools);
+    return client.post("/chat/completions", { body, headers: JSON_HEADERS, signal, stream });
+  }
+
   async function complete(request: ChatRequest, signal?: AbortSignal): Promise<ChatResponse> {
-    const r = await client.chat.completions.create({ ...params(request), stream: false }, { signal });
+    const r = (await post(
+      request,
+      { ...params(request), stream: false },
+      false,
+      signal,
+    )) as OpenAI.ChatCompletion;
     const choice = r.choices[0];
     const toolCalls: ToolCall[] = (choice?.message.tool_calls ?? []).flatMap((c, i) =>
       c.type === "function"
@@ -137,10 +108,8 @@ export function createOpenAICompatibleProvider(config: DriverConfig): Provider {
     onDelta: NonNullable<ChatOptions["onDelta"]>,
     signal?: AbortSignal,
   ): Promise<ChatResponse> {
-    const s = await client.chat.completions.create(
-      { ...params(request), stream: true, stream_options: { include_usage: true } },
-      { signal },
-    );
+    const rest = { ...params(request), stream: true, stream_options: { include_usage: true } };
+    const s = (await post(request, rest, true, signal)) as Stream<ChatCompletionChunk>;
     let text = "";
     let reasoning = "";
     let finish: string | null = null;
