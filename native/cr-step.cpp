@@ -3,6 +3,7 @@
 // runs whole sequences and keeps its own weight gradients; they are summed at the end).
 // Compiled with -O3 -mavx2 -mfma; called only through cr-addon.cpp after its CPU check.
 #include <cmath>
+#include <atomic>
 #include <cstdint>
 #include <mutex>
 #include <thread>
@@ -202,35 +203,38 @@ double runRange(const Dims& d, const Layout& lo, const float* P, const Inputs& i
 // The workspaces below are shared: one step at a time per process (Node worker threads could call in parallel).
 std::mutex busy;
 
-// Loss and gradient of the whole batch into g (zeroed here), over d.threads threads.
+// Sequences per work chunk. Threads take chunks from a shared counter, so a core slowed by another process
+// does less of the batch instead of holding the step back; each chunk has its own gradient buffer, summed in
+// chunk order, so the result does not depend on which thread ran what.
+constexpr int CHUNK = 4;
+
+// Loss and gradient of the whole batch into g, over d.threads threads.
 double lossGrad(const Dims& d, const float* P, const Inputs& in, float* g) {
   static std::vector<Work> works;
   static std::vector<std::vector<float>> grads;
   const Layout lo(d);
   const int n = std::max(1, std::min(d.threads, d.B));
+  const int chunks = (d.B + CHUNK - 1) / CHUNK;
   if ((int)works.size() < n) works.resize(n);
-  if ((int)grads.size() < n) grads.resize(n);
-  std::vector<double> loss(n, 0.0);
-  std::vector<std::thread> ts;
-  for (int i = 0; i < n; i++) {
-    const int b0 = (int)((long)d.B * i / n), b1 = (int)((long)d.B * (i + 1) / n);
-    float* gi = g;
-    if (i > 0) {
-      grads[i].assign(lo.total, 0.f);
-      gi = grads[i].data();
-    } else {
-      std::fill(g, g + lo.total, 0.f);
+  if ((int)grads.size() < chunks) grads.resize(chunks);
+  std::vector<double> loss(chunks, 0.0);
+  std::atomic<int> next{0};
+  auto worker = [&](int i) {
+    for (int c; (c = next.fetch_add(1)) < chunks;) {
+      float* gc = c == 0 ? g : (grads[c].assign(lo.total, 0.f), grads[c].data());
+      if (c == 0) std::fill(g, g + lo.total, 0.f);
+      loss[c] = runRange(d, lo, P, in, c * CHUNK, std::min(d.B, (c + 1) * CHUNK), gc, works[i]);
     }
-    auto job = [&, i, b0, b1, gi] { loss[i] = runRange(d, lo, P, in, b0, b1, gi, works[i]); };
-    if (i + 1 < n) ts.emplace_back(job);
-    else job();
-  }
+  };
+  std::vector<std::thread> ts;
+  for (int i = 1; i < n; i++) ts.emplace_back(worker, i);
+  worker(0);
   for (auto& t : ts) t.join();
   double sum = loss[0];
-  for (int i = 1; i < n; i++) {
-    sum += loss[i];
-    const float* gi = grads[i].data();
-    for (long k = 0; k < lo.total; k++) g[k] += gi[k];
+  for (int c = 1; c < chunks; c++) {
+    sum += loss[c];
+    const float* gc = grads[c].data();
+    for (long k = 0; k < lo.total; k++) g[k] += gc[k];
   }
   return sum;
 }
