@@ -202,6 +202,9 @@ export default async function bench(args: string[]): Promise<void> {
     lat.push(performance.now() - t0);
   }
   const share = (g: number, of: number) => +(g / of).toFixed(3);
+  // the goal is judged against the larger of the estimate (the /proc/cpuinfo clock, below the boost clock)
+  // and the measured FMA peak (low when another process shares the cores during its run)
+  const goalPeak = Math.max(peak.gflops, native?.fma_peak_2t ?? 0);
   const result = {
     matmul_gflops: head.matmul512_gflops,
     matmul_gflops_2_threads: variants.find((v) => v.config === "small" && v.threads === 2)?.matmul512_gflops,
@@ -228,13 +231,14 @@ export default async function bench(args: string[]): Promise<void> {
       peak_share: share(best.matmul_gflops, peak.gflops),
     },
     train_step_goal: "matmuls at >= 20% of fp32 peak",
-    train_step_goal_met: Math.max(best.matmul_gflops, nat?.matmul_gflops ?? 0) >= 0.2 * peak.gflops,
+    train_step_goal_met: Math.max(best.matmul_gflops, nat?.matmul_gflops ?? 0) >= 0.2 * goalPeak,
     train_step_goal_met_by:
-      nat && nat.matmul_gflops >= 0.2 * peak.gflops
+      nat && nat.matmul_gflops >= 0.2 * goalPeak
         ? "native"
-        : best.matmul_gflops >= 0.2 * peak.gflops
+        : best.matmul_gflops >= 0.2 * goalPeak
           ? "jax"
           : "none",
+    train_step_goal_peak_gflops: goalPeak,
     native_step: nat
       ? {
           step_ms: nat.step_ms,
@@ -243,7 +247,8 @@ export default async function bench(args: string[]): Promise<void> {
           matmul_gflops: nat.matmul_gflops,
           peak_share: nat.peak_share,
           measured_peak_share: native ? share(nat.matmul_gflops, native.fma_peak_2t) : null,
-          goal_met: nat.matmul_gflops >= 0.2 * peak.gflops,
+          goal_peak_share: share(nat.matmul_gflops, goalPeak),
+          goal_met: nat.matmul_gflops >= 0.2 * goalPeak,
           threads: nat.threads,
           speedup_vs_jax_1_thread: +(head.step_ms / nat.step_ms).toFixed(2),
           first_loss_native_vs_jax: [nat.loss[0], head.loss[0]],
