@@ -1,6 +1,7 @@
 // The native stage-A step (native/cr-step.cpp, AVX2+FMA, built by scripts/build-native.mjs at install):
 // loads the addon if it was built and this CPU can run it, and keeps the weights and Adam moments as flat
 // Float32Arrays between steps (the layout below), convertible to and from checkpoint tensors.
+import { existsSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { cpus } from "node:os";
 import type { SeqBatch } from "./batch.ts";
@@ -41,8 +42,25 @@ interface Addon {
 let addon: Addon | null | undefined;
 let why = "";
 
+/** The first native source newer than the built addon (a checkout changed since `npm install`), if any. */
+function staleAgainst(): string | null {
+  if (!existsSync(NATIVE_ADDON_PATH)) return null;
+  const built = statSync(NATIVE_ADDON_PATH).mtimeMs;
+  for (const f of ["cr-step.cpp", "cr-ops.h", "cr-gemm.h", "cr-addon.cpp"]) {
+    const src = new URL(`../../native/${f}`, import.meta.url).pathname;
+    if (existsSync(src) && statSync(src).mtimeMs > built) return `native/${f}`;
+  }
+  return null;
+}
+
 function load(): Addon | null {
   if (addon !== undefined) return addon;
+  const stale = staleAgainst();
+  if (stale) {
+    why = `the addon is older than ${stale} (rebuild: node scripts/build-native.mjs)`;
+    addon = null;
+    return addon;
+  }
   try {
     addon = createRequire(import.meta.url)(NATIVE_ADDON_PATH) as Addon;
   } catch (e) {

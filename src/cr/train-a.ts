@@ -5,6 +5,7 @@ import { packBatch, type SeqBatch, sequenceFor, targetWeights } from "./batch.ts
 import { type ModelConfig, VOCAB } from "./config.ts";
 import { rawCorrect } from "./eval-raw.ts";
 import type { BaseParams } from "./model.ts";
+import { nativeUnavailableReason } from "./native-step.ts";
 import { rng } from "./rng.ts";
 import {
   createStageA,
@@ -104,6 +105,8 @@ export async function trainStageA(o: StageAOptions): Promise<BaseParams> {
   const be = await createStageA(o.backend ?? defaultStageABackend(), o.cfg, from);
   if (start >= o.steps) return be.finish();
   log(`stage A on the ${be.name} backend`);
+  if (be.name === "jax" && !o.backend && nativeUnavailableReason())
+    log(`(native stage-A step unavailable: ${nativeUnavailableReason()})`);
   const B = o.batch;
   const prog = new Progress(o.steps, start, B * T_A);
   const save = async (s: number) => {
