@@ -5,7 +5,12 @@ import type BetterSqlite3 from "better-sqlite3";
 /** A connection plus its prepared-statement cache. */
 export class Sql {
   private readonly statements = new Map<string, BetterSqlite3.Statement>();
-  constructor(readonly db: BetterSqlite3.Database) {}
+  // One transaction wrapper that runs whatever it is given: better-sqlite3 builds four wrapper functions
+  // per db.transaction() call, and the hot path opens several (nested: savepoints) per step.
+  private readonly inTx: BetterSqlite3.Transaction<(fn: () => unknown) => unknown>;
+  constructor(readonly db: BetterSqlite3.Database) {
+    this.inTx = db.transaction((fn: () => unknown) => fn());
+  }
 
   /** The prepared statement for this SQL text (prepared on first use). */
   stmt(sql: string): BetterSqlite3.Statement {
@@ -33,7 +38,7 @@ export class Sql {
    * takes the write lock up front, so a read-then-write cannot fail with BUSY_SNAPSHOT when another
    * process writes the same file; busy_timeout makes it wait instead. */
   tx<T>(fn: () => T): T {
-    return this.db.transaction(fn).immediate();
+    return this.inTx.immediate(fn) as T;
   }
 }
 
