@@ -1,10 +1,11 @@
-// The JSON text of a chat-completions request, put together from the JSON of each message and tool, kept
+// The JSON bytes of a chat-completions request, put together from the JSON of each message and tool, kept
 // per object: the kernel hands the driver the SAME ChatMessage objects step after step (memoised per
 // stored record, which never changes) and the same ToolSpec objects (cached per tool version), so a step
-// encodes only what is new — the system prompt and the latest messages — instead of the whole window.
+// encodes only what is new — the system prompt and the latest messages — and appends their bytes to the
+// window's bytes from the step before, instead of encoding the whole window to a string and that to UTF-8.
 // Why not the SDK's JSON.stringify of the request: `npm run bench -- server --profile` shows that encoding
 // among the largest costs of the server's thread, and it grows with the window (tens of KB per step).
-// The SDK sends a string body verbatim when the request has a content-type header.
+// The SDK sends a byte body verbatim.
 import type {
   ChatCompletionCreateParamsBase,
   ChatCompletionMessageParam,
@@ -55,29 +56,86 @@ function cached<K extends object>(cache: WeakMap<K, string>, key: K, encode: (k:
   return json;
 }
 
-/** The request as JSON text: `rest` (every field but messages and tools) with the cached pieces. Equal,
+/** The encoded JSON of a run of messages (comma-separated, no brackets) and the objects it was made of. */
+interface Run {
+  objs: ChatMessage[];
+  bytes: Buffer;
+}
+
+// The window's run from the last request, keyed by its first message. The window starts after the system
+// prompt (a new object every step) and, when the agent has a summary, its notice (new every step too): at
+// index 1 or 2. A run is reused only while the same objects lead from there, so a changed window (eviction,
+// reset) simply encodes anew.
+const runs = new WeakMap<ChatMessage, Run>();
+const RUN_STARTS = [1, 2];
+
+function leads(objs: ChatMessage[], messages: ChatMessage[], at: number): boolean {
+  if (objs.length > messages.length - at) return false;
+  for (let i = 0; i < objs.length; i++) if (objs[i] !== messages[at + i]) return false;
+  return true;
+}
+
+function messagesJson(messages: ChatMessage[], from: number, to: number): string {
+  let out = "";
+  for (let i = from; i < to; i++) {
+    if (i > from) out += ",";
+    out += cached(messageJson, messages[i] as ChatMessage, toWireMessage);
+  }
+  return out;
+}
+
+/** The encoded run of messages[at..], extending the cached run that starts there (prior) if any. */
+function windowRun(messages: ChatMessage[], at: number, prior: Run | undefined): Run {
+  const tail = messagesJson(messages, at + (prior?.objs.length ?? 0), messages.length);
+  let bytes: Buffer;
+  if (!prior) bytes = Buffer.from(tail);
+  else if (!tail) bytes = prior.bytes;
+  else bytes = Buffer.concat([prior.bytes, Buffer.from(`,${tail}`)]);
+  return { objs: messages.slice(at), bytes };
+}
+
+/** The request as JSON bytes: `rest` (every field but messages and tools) with the cached pieces. Equal,
  * once parsed, to JSON.stringify of the whole request. */
-export function chatBodyJson(
+export function chatBody(
   rest: Omit<ChatCompletionCreateParamsBase, "messages" | "tools">,
   messages: ChatMessage[],
   tools: ToolSpec[] | undefined,
-): string {
-  const head = JSON.stringify(rest);
-  const parts = [head.slice(0, -1)];
-  parts.push(head.length > 2 ? ',"messages":[' : '"messages":[');
-  for (let i = 0; i < messages.length; i++) {
-    if (i > 0) parts.push(",");
-    parts.push(cached(messageJson, messages[i] as ChatMessage, toWireMessage));
-  }
-  parts.push("]");
-  if (tools && tools.length > 0) {
-    parts.push(',"tools":[');
-    for (let i = 0; i < tools.length; i++) {
-      if (i > 0) parts.push(",");
-      parts.push(cached(toolJson, tools[i] as ToolSpec, toWireTool));
+): Buffer {
+  let at = -1;
+  let prior: Run | undefined;
+  for (const s of RUN_STARTS) {
+    const r = s < messages.length ? runs.get(messages[s] as ChatMessage) : undefined;
+    if (r && leads(r.objs, messages, s)) {
+      at = s;
+      prior = r;
+      break;
     }
-    parts.push("]");
   }
-  parts.push("}");
-  return parts.join("");
+  const parts: Buffer[] = [];
+  const head = JSON.stringify(rest);
+  let text = `${head.slice(0, -1)}${head.length > 2 ? "," : ""}"messages":[`;
+  if (at < 0) {
+    // No run to reuse: encode everything, and keep the runs from both possible starts for next time.
+    text += messagesJson(messages, 0, messages.length);
+    for (const s of RUN_STARTS) {
+      if (s < messages.length) runs.set(messages[s] as ChatMessage, windowRun(messages, s, undefined));
+    }
+  } else {
+    const run = windowRun(messages, at, prior);
+    runs.set(messages[at] as ChatMessage, run);
+    if (at > 0) text += `${messagesJson(messages, 0, at)},`;
+    parts.push(Buffer.from(text), run.bytes);
+    text = "";
+  }
+  text += "]";
+  if (tools && tools.length > 0) {
+    text += ',"tools":[';
+    for (let i = 0; i < tools.length; i++) {
+      if (i > 0) text += ",";
+      text += cached(toolJson, tools[i] as ToolSpec, toWireTool);
+    }
+    text += "]";
+  }
+  parts.push(Buffer.from(`${text}}`));
+  return parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts);
 }

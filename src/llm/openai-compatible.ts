@@ -3,7 +3,7 @@ import OpenAI from "openai";
 import type { Stream } from "openai/core/streaming";
 import type { ChatCompletionChunk, ChatCompletionCreateParamsBase } from "openai/resources/chat/completions";
 import { nodeFetch } from "./node-fetch.ts";
-import { chatBodyJson } from "./openai-body.ts";
+import { chatBody } from "./openai-body.ts";
 import { type CallContext, toProviderError } from "./provider-error.ts";
 import type { ChatOptions, ChatRequest, ChatResponse, Provider, ToolCall } from "./types.ts";
 
@@ -60,7 +60,7 @@ export function createOpenAICompatibleProvider(config: DriverConfig): Provider {
     fetch: nodeFetch,
   });
 
-  // Every field but messages and tools, which chatBodyJson encodes from its per-object cache.
+  // Every field but messages and tools, which chatBody encodes from its per-object caches.
   type Rest = Omit<ChatCompletionCreateParamsBase, "messages" | "tools">;
   function params(request: ChatRequest): Rest {
     const p: Rest = { model: request.model };
@@ -74,10 +74,10 @@ export function createOpenAICompatibleProvider(config: DriverConfig): Provider {
     return p;
   }
 
-  /** POST /chat/completions with the JSON text of the request (the same call chat.completions.create
+  /** POST /chat/completions with the JSON bytes of the request (the same call chat.completions.create
    * makes, with the SDK's retries, timeouts and errors). */
   function post(request: ChatRequest, rest: Rest, stream: boolean, signal?: AbortSignal) {
-    const body = chatBodyJson(rest, request.messages, request.tools);
+    const body = chatBody(rest, request.messages, request.tools);
     return client.post("/chat/completions", { body, headers: JSON_HEADERS, signal, stream });
   }
 
