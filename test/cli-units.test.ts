@@ -2,6 +2,7 @@
 // line, SSE parsing, server errors, and exit codes.
 import { CommanderError } from "commander";
 import { describe, expect, it } from "vitest";
+import { z } from "zod";
 import { chatEventTranslator } from "../src/cli/backend/local-events.ts";
 import { errorFromResponse, readSse } from "../src/cli/backend/remote-http.ts";
 import { lettaChatTranslator } from "../src/cli/backend/remote-letta.ts";
@@ -204,6 +205,16 @@ describe("errors", () => {
     expect(exitCodeOf(new CommanderError(1, "commander.unknownOption", ""))).toBe(2);
     expect(exitCodeOf(new UsageError("x"))).toBe(2);
     expect(exitCodeOf(new LmosError("not_found", "x"))).toBe(1);
+  });
+
+  it("turns an option a schema rejected into one line naming what is wrong, exit code 2", () => {
+    const bad = z
+      .object({ lora: z.array(z.enum(["qkv", "o"])), steps: z.number().int() })
+      .safeParse({ lora: ["qkv", "bogus"], steps: 1.5 }).error;
+    const line = errorLine(bad);
+    expect(line).toMatch(/^error: lora\.1: .*"qkv".*; steps: .* \(see --help\)$/);
+    expect(line).not.toContain("\n");
+    expect(exitCodeOf(bad)).toBe(2);
   });
 
   it("says how to configure a model when none is", () => {

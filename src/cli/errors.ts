@@ -1,5 +1,6 @@
 // How the CLI fails: one line a user can act on, and an exit code (0 ok, 1 runtime failure, 2 usage error).
 import { CommanderError } from "commander";
+import { z } from "zod";
 import { LmosError } from "../errors.ts";
 
 /** A mistake in how the command was called (bad flag value, missing input): exit code 2. */
@@ -12,7 +13,7 @@ const MODEL_HINT =
 
 /** The exit code for an error that ended the command. */
 export function exitCodeOf(e: unknown): number {
-  if (e instanceof UsageError) return 2;
+  if (e instanceof UsageError || e instanceof z.ZodError) return 2;
   if (e instanceof CommanderError) {
     if (e.code === "commander.helpDisplayed" || e.code === "commander.version") return 0;
     if (e.code === "commander.help") return e.exitCode === 0 ? 0 : 2;
@@ -28,6 +29,11 @@ export function errorLine(e: unknown): string {
     return `error: ${first(e.message)}${e.code === "no_provider" && !/LMOS_MODEL/.test(e.message) ? MODEL_HINT : ""}`;
   }
   if (e instanceof UsageError) return `error: ${first(e.message)} (see --help)`;
+  // An option checked by a schema: its message is a JSON dump of the issues, whose first line is "[".
+  if (e instanceof z.ZodError) {
+    const issues = e.issues.map((i) => (i.path.length ? `${i.path.join(".")}: ${i.message}` : i.message));
+    return `error: ${issues.join("; ")} (see --help)`;
+  }
   if (e instanceof Error) return `error: ${first(e.message)}`;
   return `error: ${first(String(e))}`;
 }
