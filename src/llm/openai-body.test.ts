@@ -65,6 +65,17 @@ describe("chatBody", () => {
       ];
       const body = chatBody({ model: "m" }, messages, tools);
       expect(JSON.parse(body.toString("utf8"))).toEqual(reference({ model: "m" }, messages, tools));
+      if (step % 7 === 3) {
+        // Another request over the same window that goes on differently (a summariser's call): exact too,
+        // and the agent's next step stays exact after it.
+        const other: ChatMessage[] = [
+          { role: "system", content: "Summarise." },
+          ...window,
+          { role: "user", content: `now summarise ${step}` },
+        ];
+        const b = chatBody({ model: "s" }, other, undefined);
+        expect(JSON.parse(b.toString("utf8"))).toEqual(reference({ model: "s" }, other));
+      }
     }
   });
 });

@@ -56,10 +56,12 @@ function cached<K extends object>(cache: WeakMap<K, string>, key: K, encode: (k:
   return json;
 }
 
-/** The encoded JSON of a run of messages (comma-separated, no brackets) and the objects it was made of. */
+/** The encoded JSON of a run of messages (comma-separated, no brackets) and the objects it was made of.
+ * `buf` has room to grow: the bytes are buf[0, len). */
 interface Run {
   objs: ChatMessage[];
-  bytes: Buffer;
+  buf: Buffer;
+  len: number;
 }
 
 // The window's run from the last request, keyed by its first message. The window starts after the system
@@ -84,14 +86,22 @@ function messagesJson(messages: ChatMessage[], from: number, to: number): string
   return out;
 }
 
-/** The encoded run of messages[at..], extending the cached run that starts there (prior) if any. */
+/** The encoded run of messages[at..], extending the cached run that starts there (prior) in place when
+ * its buffer has room (the prior run is replaced by this one, so nothing else reads those bytes). */
 function windowRun(messages: ChatMessage[], at: number, prior: Run | undefined): Run {
-  const tail = messagesJson(messages, at + (prior?.objs.length ?? 0), messages.length);
-  let bytes: Buffer;
-  if (!prior) bytes = Buffer.from(tail);
-  else if (!tail) bytes = prior.bytes;
-  else bytes = Buffer.concat([prior.bytes, Buffer.from(`,${tail}`)]);
-  return { objs: messages.slice(at), bytes };
+  let tail = messagesJson(messages, at + (prior?.objs.length ?? 0), messages.length);
+  if (prior && tail) tail = `,${tail}`;
+  const add = Buffer.byteLength(tail);
+  const len = (prior?.len ?? 0) + add;
+  let buf = prior?.buf;
+  if (!buf || buf.length < len) {
+    // Double the room so that a growing window is copied O(log n) times, not at every step.
+    const grown = Buffer.allocUnsafe(Math.max(1024, 2 * len));
+    if (prior) prior.buf.copy(grown, 0, 0, prior.len);
+    buf = grown;
+  }
+  buf.write(tail, len - add, "utf8");
+  return { objs: messages.slice(at), buf, len };
 }
 
 /** The request as JSON bytes: `rest` (every field but messages and tools) with the cached pieces. Equal,
@@ -124,7 +134,7 @@ export function chatBody(
     const run = windowRun(messages, at, prior);
     runs.set(messages[at] as ChatMessage, run);
     if (at > 0) text += `${messagesJson(messages, 0, at)},`;
-    parts.push(Buffer.from(text), run.bytes);
+    parts.push(Buffer.from(text), run.buf.subarray(0, run.len));
     text = "";
   }
   text += "]";
