@@ -7,7 +7,7 @@
 import { CONFIGS, type ModelConfig } from "../src/cr/config.ts";
 import { median } from "../src/cr/eval-b.ts";
 import { nativeStageAMatmulFlops, stageAMatmulFlops } from "../src/cr/flops.ts";
-import { makeLmStep } from "../src/cr/lm-step.ts";
+import { lmStepInputs, makeLmStep } from "../src/cr/lm-step.ts";
 import { ropeTables } from "../src/cr/model.ts";
 import { initBase } from "../src/cr/params.ts";
 import { targetWeights } from "../src/cr/batch.ts";
@@ -108,17 +108,7 @@ async function main(): Promise<void> {
   let st = adamInit(p);
   const losses: number[] = [];
   const run = async () => {
-    const out = step(
-      p,
-      st,
-      np.array(batch.ids, { dtype: np.int32 }).reshape([STEP_B, T]),
-      np.greater(np.array(Float32Array.from(batch.mask)).reshape([STEP_B, 1, T, T]), 0.5),
-      rope.cos.ref,
-      rope.sin.ref,
-      np.array(tgt).reshape([STEP_B * T, cfg.vocab]),
-      np.array(1e-3),
-      np.array(1),
-    );
+    const out = step(p, st, ...lmStepInputs(cfg, batch, rope, tgt, 1e-3, 1));
     p = out[2];
     st = out[3];
     losses.push((await read(out[0]))[0] as number);

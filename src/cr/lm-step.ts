@@ -1,7 +1,8 @@
 // Stage A: the jitted base-LM training step (full fine-tune, CE on label positions, AdamW, clipping)
 // and the matching forward that returns logits for evaluation.
+import type { SeqBatch } from "./batch.ts";
 import type { ModelConfig } from "./config.ts";
-import { type BaseParams, embedTokens, forward, logits, ropeTables } from "./model.ts";
+import { type BaseParams, embedTokens, forward, logits, type Rope, ropeTables } from "./model.ts";
 import { type AdamHyper, type AdamState, adamUpdate, globalNorm } from "./tensor/adam.ts";
 import { type Arr, jitted, jx } from "./tensor/backend.ts";
 import { fast, lend } from "./fast.ts";
@@ -53,6 +54,28 @@ export function makeLmStep(cfg: ModelConfig, clip = 1) {
       return [loss, gn, p2, st2] as const;
     },
   );
+}
+
+/** The batch arguments of makeLmStep's step after (p, st): ids, mask, rope (borrowed), targets, lr, c2. */
+export function lmStepInputs(
+  cfg: ModelConfig,
+  b: Pick<SeqBatch, "ids" | "mask" | "B" | "T">,
+  rope: Rope,
+  tgt: Float32Array,
+  lr: number,
+  c2: number,
+) {
+  const np = jx().numpy;
+  const { B, T } = b;
+  return [
+    np.array(b.ids, { dtype: np.int32 }).reshape([B, T]),
+    np.greater(np.array(Float32Array.from(b.mask)).reshape([B, 1, T, T]), 0.5),
+    rope.cos.ref,
+    rope.sin.ref,
+    np.array(tgt).reshape([B * T, cfg.vocab]),
+    np.array(lr),
+    np.array(c2),
+  ] as const;
 }
 
 /** Eager forward of a token batch → logits [B*T, V] (borrows p). */

@@ -2,7 +2,7 @@
 // of lm-step.ts) and "native" (native/cr-step.cpp through native-step.ts). train-a.ts uses only this.
 import type { SeqBatch } from "./batch.ts";
 import type { ModelConfig } from "./config.ts";
-import { makeLmStep } from "./lm-step.ts";
+import { lmStepInputs, makeLmStep } from "./lm-step.ts";
 import { type BaseParams, type Rope, ropeTables } from "./model.ts";
 import {
   flatFromTensors,
@@ -110,7 +110,7 @@ async function nativeStageA(cfg: ModelConfig, start: StageAStart): Promise<Stage
 }
 
 async function jaxStageA(cfg: ModelConfig, start: StageAStart): Promise<StageABackend> {
-  const { numpy: np, tree } = jx();
+  const { tree } = jx();
   const like = initBase(cfg, 1);
   let p = start ? treeFromHost(like, start.tensors, "p") : like;
   let st: AdamState<BaseParams> = adamInit(p);
@@ -142,19 +142,7 @@ async function jaxStageA(cfg: ModelConfig, start: StageAStart): Promise<StageABa
   return {
     name: "jax",
     async step(b, tgt, lr, c2) {
-      const { B, T } = b;
-      const rope = ropeFor(B, T);
-      const [loss, gn, p2, st2] = step(
-        p,
-        st,
-        np.array(b.ids, { dtype: np.int32 }).reshape([B, T]),
-        np.greater(np.array(Float32Array.from(b.mask)).reshape([B, 1, T, T]), 0.5),
-        rope.cos.ref,
-        rope.sin.ref,
-        np.array(tgt).reshape([B * T, cfg.vocab]),
-        np.array(lr),
-        np.array(c2),
-      );
+      const [loss, gn, p2, st2] = step(p, st, ...lmStepInputs(cfg, b, ropeFor(b.B, b.T), tgt, lr, c2));
       p = p2;
       st = st2;
       return { loss: (await read(loss))[0] as number, gnorm: (await read(gn))[0] as number };
