@@ -85,3 +85,37 @@ describe("group commit", () => {
     }
   });
 });
+
+describe("group commit when SQLite rolls back the whole transaction", () => {
+  it("fails the whole batch and stores none of it (a write after the failing one is not committed alone)", async () => {
+    const path = freshPath();
+    const store = await openSqliteStore(path);
+    const agents = [agent(), agent(), agent()];
+    const runs = agents.map((a) => run(a.id));
+    for (const [i, a] of agents.entries()) {
+      await store.createAgent(a, [], []);
+      await store.createRun(runs[i]);
+    }
+    // A disk that fills up: SQLITE_FULL rolls back the whole transaction, not only the statement.
+    const db = (store as unknown as { sql: { db: { pragma(s: string, o?: object): unknown } } }).sql.db;
+    const pages = db.pragma("page_count", { simple: true }) as number;
+    db.pragma(`max_page_count = ${pages + 40}`);
+    const writes = agents.map((a, i) => {
+      const m = message(a.id, i === 1 ? "x".repeat(2_000_000) : `small ${i}`);
+      return store.commitStep(
+        stepCommit(a.id, runs[i].id, { messages: [m], agentPatch: { inContextMessageIds: [m.id] } }),
+      );
+    });
+    const settled = await Promise.allSettled(writes);
+    const failed = settled.filter((s) => s.status === "rejected") as PromiseRejectedResult[];
+    expect(failed.map((s) => (s.reason as { code?: string }).code)).toEqual(Array(3).fill("SQLITE_FULL"));
+    await store.close();
+
+    const reopened = await openSqliteStore(path);
+    try {
+      for (const a of agents) expect(await reopened.countMessages(a.id)).toBe(0);
+    } finally {
+      await reopened.close();
+    }
+  });
+});

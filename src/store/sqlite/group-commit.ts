@@ -48,19 +48,25 @@ export class GroupCommit {
     if (batch.length === 0) return;
     this.queue = [];
     const outcomes: Outcome[] = [];
+    let ran = false;
     noteLocalWrite();
     try {
       this.sql.tx(() => {
+        ran = true;
         for (const q of batch) {
           try {
             outcomes.push({ ok: true, value: this.sql.tx(q.fn) });
           } catch (error) {
+            // Some errors (SQLITE_FULL, IOERR, NOMEM) make SQLite roll back the whole transaction, not just
+            // the savepoint: the writes before this one are gone, and those after would each run (and
+            // commit) in a transaction of their own while the batch reports failure. The batch fails whole.
+            if (!this.sql.db.inTransaction) throw error;
             outcomes.push({ ok: false, error });
           }
         }
       });
     } catch (error) {
-      if (outcomes.length > 0) this.aborted();
+      if (ran) this.aborted();
       for (const q of batch) q.reject(error);
       return;
     }
