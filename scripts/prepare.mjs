@@ -6,8 +6,9 @@
 import { spawnSync } from "node:child_process";
 import { rmSync } from "node:fs";
 import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
 
-const native = spawnSync(process.execPath, [new URL("./build-native.mjs", import.meta.url).pathname], {
+const native = spawnSync(process.execPath, [fileURLToPath(new URL("./build-native.mjs", import.meta.url))], {
   stdio: "inherit",
 });
 if (native.status !== 0)

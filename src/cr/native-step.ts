@@ -4,6 +4,7 @@
 import { existsSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { cpus } from "node:os";
+import { fileURLToPath } from "node:url";
 import type { SeqBatch } from "./batch.ts";
 import type { ModelConfig } from "./config.ts";
 import { ADAM_A } from "./lm-step.ts";
@@ -11,7 +12,7 @@ import { ropeHost } from "./model.ts";
 import type { TensorMap } from "./weights.ts";
 
 /** Where scripts/build-native.mjs writes the addon (git-ignored). */
-export const NATIVE_ADDON_PATH = new URL("../../native/build/lmos-cr.node", import.meta.url).pathname;
+export const NATIVE_ADDON_PATH = fileURLToPath(new URL("../../native/build/lmos-cr.node", import.meta.url));
 
 interface Addon {
   lossGrad(
@@ -47,7 +48,7 @@ function staleAgainst(): string | null {
   if (!existsSync(NATIVE_ADDON_PATH)) return null;
   const built = statSync(NATIVE_ADDON_PATH).mtimeMs;
   for (const f of ["cr-step.cpp", "cr-ops.h", "cr-gemm.h", "cr-addon.cpp"]) {
-    const src = new URL(`../../native/${f}`, import.meta.url).pathname;
+    const src = fileURLToPath(new URL(`../../native/${f}`, import.meta.url));
     if (existsSync(src) && statSync(src).mtimeMs > built) return `native/${f}`;
   }
   return null;
