@@ -5,20 +5,20 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type SeqBatch, targetWeights } from "./batch.ts";
-import { CONFIGS, type ModelConfig } from "./config.ts";
-import { lmLoss, makeLmStep } from "./lm-step.ts";
+import { CONFIGS } from "./config.ts";
+import { makeLmStep } from "./lm-step.ts";
 import { segmentedMask } from "./mask.ts";
-import type { BaseParams } from "./model.ts";
 import { ropeTables } from "./model.ts";
+import { jaxLossGrad, relErr } from "./native-reference.testkit.ts";
 import { flatLayout, NativeLm, nativeAvailable, nativeUnavailableReason } from "./native-step.ts";
 import { initBase } from "./params.ts";
 import { rng } from "./rng.ts";
-import { baseToFlat, flatToBase } from "./stage-a-backend.ts";
+import { baseToFlat } from "./stage-a-backend.ts";
 import { adamInit } from "./tensor/adam.ts";
-import { type Arr, initTensors, jx, read } from "./tensor/backend.ts";
+import { initTensors, jx, read } from "./tensor/backend.ts";
 import { stageABatch, trainStageA } from "./train-a.ts";
 
 const why = nativeUnavailableReason();
@@ -36,7 +36,11 @@ describe("native stage-A step availability", () => {
     process.arch === "x64" &&
     /\bavx2\b/.test(cpu) &&
     /\bfma\b/.test(cpu) &&
-    spawnSync(process.env.CXX ?? "g++", ["--version"]).status === 0;
+    spawnSync(process.env.CXX ?? "g++", ["--version"]).status === 0 &&
+    // the same places scripts/build-native.mjs looks for node_api.h
+    [join(dirname(process.execPath), "..", "include", "node"), "/usr/include/node"].some((dir) =>
+      existsSync(join(dir, "node_api.h")),
+    );
   it.skipIf(!buildable)("is built and loads on an AVX2+FMA machine with g++ (npm install builds it)", () => {
     expect(nativeUnavailableReason()).toBe("");
   });
@@ -49,41 +53,6 @@ function oddBatch(B: number, short: boolean): SeqBatch {
   b.mask.set(segmentedMask(T - T / 4, 4, T), (B - 1) * T * T);
   b.mask.fill(0, 5 * T, 6 * T); // row 5 of sequence 0 sees nothing: uniform attention, as jax's −1e9 gives
   return b;
-}
-
-/** jax-js loss and gradient (lm-step.ts's lmLoss under valueAndGrad) at flat weights. */
-async function jaxLossGrad(cfg: ModelConfig, flat: Float32Array, b: SeqBatch, tgt: Float32Array) {
-  const { numpy: np, valueAndGrad } = jx();
-  const { B, T } = b;
-  const rope = ropeTables(
-    Int32Array.from({ length: B * T }, (_, i) => i % T),
-    B,
-    T,
-    cfg.d / cfg.heads,
-  );
-  const [loss, g] = valueAndGrad((pp: BaseParams) =>
-    lmLoss(
-      cfg,
-      pp,
-      np.array(b.ids, { dtype: np.int32 }).reshape([B, T]),
-      np.greater(np.array(Float32Array.from(b.mask)).reshape([B, 1, T, T]), 0.5),
-      rope.cos,
-      rope.sin,
-      np.array(tgt).reshape([B * T, cfg.vocab]),
-    ),
-  )(flatToBase(cfg, flat));
-  return { loss: (await read(loss as Arr))[0] as number, grad: await baseToFlat(cfg, g as BaseParams) };
-}
-
-/** ‖a − b‖ / ‖b‖ over one flat-layout tensor. */
-function relErr(a: Float32Array, b: Float32Array, off: number, n: number): number {
-  let e = 0;
-  let s = 0;
-  for (let i = off; i < off + n; i++) {
-    e += ((a[i] as number) - (b[i] as number)) ** 2;
-    s += (b[i] as number) ** 2;
-  }
-  return Math.sqrt(e / Math.max(s, 1e-30));
 }
 
 d("native stage-A step", () => {
