@@ -95,8 +95,8 @@ function windowRun(messages: ChatMessage[], at: number, prior: Run | undefined):
   const len = (prior?.len ?? 0) + add;
   let buf = prior?.buf;
   if (!buf || buf.length < len) {
-    // Double the room so that a growing window is copied O(log n) times, not at every step.
-    const grown = Buffer.allocUnsafe(Math.max(1024, 2 * len));
+    // Half again as much room, so that a growing window is copied O(log n) times, not at every step.
+    const grown = Buffer.allocUnsafe(Math.max(1024, Math.ceil(1.5 * len)));
     if (prior) prior.buf.copy(grown, 0, 0, prior.len);
     buf = grown;
   }
@@ -133,6 +133,8 @@ export function chatBody(
   } else {
     const run = windowRun(messages, at, prior);
     runs.set(messages[at] as ChatMessage, run);
+    // The run kept from the other possible start is stale now (it holds a window's bytes): drop it.
+    for (const s of RUN_STARTS) if (s !== at && s < messages.length) runs.delete(messages[s] as ChatMessage);
     if (at > 0) text += `${messagesJson(messages, 0, at)},`;
     parts.push(Buffer.from(text), run.buf.subarray(0, run.len));
     text = "";

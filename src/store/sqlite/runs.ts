@@ -24,7 +24,9 @@ export function listSteps(sql: Sql, runId: string): StepRecord[] {
 /** Where a commit learns the in-context list stored now (the agent cache, else the table). */
 export type PrevContext = (agentId: string) => string[];
 
-// Seqs are written back onto the caller's records only once the transaction has committed.
+// Seqs are written back onto the caller's records once the commit's own transaction (a savepoint, in a
+// group commit) has succeeded; a batch that then fails as a whole leaves them set, which is harmless: an
+// insert ignores a record's seq.
 function assignSeqs(messages: MessageRecord[], seqs: number[]): void {
   messages.forEach((m, i) => {
     m.seq = seqs[i];
