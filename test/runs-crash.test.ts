@@ -60,6 +60,8 @@ it("fails the run of a killed process at open and while open, and leaves a live 
     expect(Date.parse(cut.completedAt ?? "")).toBeGreaterThanOrEqual(Date.parse(cut.createdAt));
     // the input the run stored is still there, and still the run's
     expect((await os.runs.messages(cut.id)).map((m) => m.role)).toEqual(["user"]);
+    // and the agent says its last run ended in an error
+    expect((await (await os.agents.get("doomed")).state()).record.lastStopReason).toBe("error");
 
     const [live] = await os.runs.list({ agentIds: [aliveId] });
     expect(live).toMatchObject({ status: "running", stopReason: null, completedAt: null });

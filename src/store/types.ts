@@ -183,7 +183,8 @@ export interface Store {
   /** The owner this store stamps on the runs it creates (this process). */
   readonly runOwner: RunOwner;
   /** Marks failed (stop reason "error", completed at `completedAt`) every created or running run whose owner
-   * `isLive` says is gone (owner null: a run from before owners were recorded); returns those runs. */
+   * `isLive` says is gone (owner null: a run from before owners were recorded), and sets its agent's
+   * lastStopReason "error" and lastRunAt unless a run of that agent ended after it began; returns the runs. */
   failOrphanRuns(isLive: (owner: RunOwner | null) => boolean, completedAt: string): Promise<RunRecord[]>;
   /** Applies one step's changes atomically: all or nothing. */
   commitStep(commit: StepCommit): Promise<void>;

@@ -98,6 +98,8 @@ export function runSuite(open: () => Promise<Store>): void {
       expect(await store().getRun(running.id)).toEqual({ ...running, ...end });
       expect(await store().getRun(queued.id)).toEqual({ ...queued, ...end });
       expect(await store().getRun(done.id)).toEqual(done);
+      // the agent's last stop reason tells a reader of the agent that its last run broke off
+      expect(await store().getAgent(a.id)).toMatchObject({ lastStopReason: "error", lastRunAt: at(60) });
       expect(await store().failOrphanRuns(() => false, at(70))).toEqual([]);
       await expectCode(store().updateRun("run-missing", { status: "failed" }), "not_found");
     });

@@ -122,7 +122,17 @@ export function failOrphanRuns(
       ).changes;
       if (changed === 0) return [];
       const row = sql.get<Record<string, unknown>>(`SELECT ${runSelect} FROM runs r WHERE r.id = ?`, o.id);
-      return row ? [decode(runCodec, row)] : [];
+      if (!row) return [];
+      const failed = decode(runCodec, row);
+      // The agent's last stop reason says so too, unless a run of it ended after this one began.
+      sql.run(
+        `UPDATE agents SET last_stop_reason = 'error', last_run_at = ?
+         WHERE id = ? AND (last_run_at IS NULL OR last_run_at <= ?)`,
+        completedAt,
+        failed.agentId,
+        failed.createdAt,
+      );
+      return [failed];
     }),
   );
 }

@@ -169,7 +169,11 @@ export class SqliteStore extends SqliteStoreBase implements Store {
     return this.read(() => runRecords.listRunMessages(this.sql, runId, q));
   }
   failOrphanRuns(isLive: (owner: RunOwner | null) => boolean, completedAt: string) {
-    return this.do(() => runRecords.failOrphanRuns(this.sql, isLive, completedAt));
+    return this.do(() => {
+      const failed = runRecords.failOrphanRuns(this.sql, isLive, completedAt);
+      for (const r of failed) this.cache.forget(r.agentId);
+      return failed;
+    });
   }
   commitStep(commit: StepCommit) {
     return this.batched(() => {
