@@ -9,7 +9,7 @@ import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type SeqBatch, targetWeights } from "./batch.ts";
 import { CONFIGS } from "./config.ts";
-import { makeLmStep } from "./lm-step.ts";
+import { lmStepInputs, makeLmStep } from "./lm-step.ts";
 import { segmentedMask } from "./mask.ts";
 import { ropeTables } from "./model.ts";
 import { jaxLossGrad, relErr } from "./native-reference.testkit.ts";
@@ -111,7 +111,6 @@ d("native stage-A step", () => {
 
   it("after AdamW steps the weights equal the jax-js step's (micro)", async () => {
     const cfg = CONFIGS.micro;
-    const { numpy: np } = jx();
     const B = 4;
     let p = initBase(cfg, 2);
     let st = adamInit(p);
@@ -129,17 +128,8 @@ d("native stage-A step", () => {
         T,
         cfg.d / cfg.heads,
       );
-      const [loss, gn, p2, st2] = jaxStep(
-        p,
-        st,
-        np.array(b.ids, { dtype: np.int32 }).reshape([B, T]),
-        np.greater(np.array(Float32Array.from(b.mask)).reshape([B, 1, T, T]), 0.5),
-        rope.cos,
-        rope.sin,
-        np.array(tgt).reshape([B * T, cfg.vocab]),
-        np.array(lr),
-        np.array(c2),
-      );
+      const [loss, gn, p2, st2] = jaxStep(p, st, ...lmStepInputs(cfg, b, rope, tgt, lr, c2));
+      jx().tree.dispose([rope.cos, rope.sin] as never);
       p = p2;
       st = st2;
       const nat = lm.step(b, tgt, lr, c2);
