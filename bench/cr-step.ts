@@ -8,7 +8,7 @@ import { CONFIGS, type ModelConfig } from "../src/cr/config.ts";
 import { median } from "../src/cr/eval-b.ts";
 import { nativeStageAMatmulFlops, stageAMatmulFlops } from "../src/cr/flops.ts";
 import { lmStepInputs, makeLmStep } from "../src/cr/lm-step.ts";
-import { ropeTables } from "../src/cr/model.ts";
+import { ropeTables, rowPositions } from "../src/cr/model.ts";
 import { initBase } from "../src/cr/params.ts";
 import { targetWeights } from "../src/cr/batch.ts";
 import { stageABatch } from "../src/cr/train-a.ts";
@@ -96,12 +96,7 @@ async function main(): Promise<void> {
 
   const batch = stageABatch(7, STEP_B);
   const T = batch.T;
-  const rope = ropeTables(
-    new Int32Array(STEP_B * T).map((_, i) => i % T),
-    STEP_B,
-    T,
-    cfg.d / cfg.heads,
-  );
+  const rope = ropeTables(rowPositions(STEP_B, T), STEP_B, T, cfg.d / cfg.heads);
   const tgt = targetWeights(batch, cfg.vocab, 0.3);
   const step = makeLmStep(cfg);
   let p = initBase(cfg, 3);

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { CONFIGS } from "./config.ts";
 import { nativeStageAMatmulFlops, stageAMatmulFlops } from "./flops.ts";
 import { makeLmStep } from "./lm-step.ts";
-import { ropeTables } from "./model.ts";
+import { ropeTables, rowPositions } from "./model.ts";
 import { initBase } from "./params.ts";
 import { adamInit } from "./tensor/adam.ts";
 import { initTensors, jx, read } from "./tensor/backend.ts";
@@ -22,12 +22,7 @@ describe("stage-A matmul FLOP count", () => {
       const step = makeLmStep(cfg);
       let p = initBase(cfg, 3);
       let st = adamInit(p);
-      const rope = ropeTables(
-        new Int32Array(B * T).map((_, i) => i % T),
-        B,
-        T,
-        cfg.d / cfg.heads,
-      );
+      const rope = ropeTables(rowPositions(B, T), B, T, cfg.d / cfg.heads);
       const run = async () => {
         const out = step(
           p,

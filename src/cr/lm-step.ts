@@ -2,7 +2,15 @@
 // and the matching forward that returns logits for evaluation.
 import type { SeqBatch } from "./batch.ts";
 import type { ModelConfig } from "./config.ts";
-import { type BaseParams, embedTokens, forward, logits, type Rope, ropeTables } from "./model.ts";
+import {
+  type BaseParams,
+  embedTokens,
+  forward,
+  logits,
+  type Rope,
+  ropeTables,
+  rowPositions,
+} from "./model.ts";
 import { type AdamHyper, type AdamState, adamUpdate, globalNorm } from "./tensor/adam.ts";
 import { type Arr, jitted, jx } from "./tensor/backend.ts";
 import { fast, lend } from "./fast.ts";
@@ -88,9 +96,7 @@ export function tokenLogits(
   T: number,
 ): Arr {
   const np = jx().numpy;
-  const pos = new Int32Array(B * T);
-  for (let i = 0; i < B * T; i++) pos[i] = i % T;
-  const rope = ropeTables(pos, B, T, cfg.d / cfg.heads);
+  const rope = ropeTables(rowPositions(B, T), B, T, cfg.d / cfg.heads);
   const x = embedTokens(cfg, p, np.array(ids, { dtype: np.int32 }).reshape([B, T]));
   const m = np.greater(np.array(Float32Array.from(mask)).reshape([B, 1, T, T]), 0.5);
   return fast(cfg).logits(lend(p), [], x, rope.cos, rope.sin, m);

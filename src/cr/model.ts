@@ -38,6 +38,12 @@ export interface Rope {
   sin: Arr;
 }
 
+/** Position ids 0..T-1 in each of B rows: every sequence starts at position 0 (training, full-context
+ * evaluation). */
+export function rowPositions(B: number, T: number): Int32Array {
+  return Int32Array.from({ length: B * T }, (_, i) => i % T);
+}
+
 /** Host rotary tables for positions `pos` (B rows of T ids), head width `dh`: cos/sin [B·T·dh/2]. */
 export function ropeHost(
   pos: Int32Array,

@@ -3,7 +3,7 @@
 import type { SeqBatch } from "./batch.ts";
 import type { ModelConfig } from "./config.ts";
 import { lmLoss } from "./lm-step.ts";
-import { type BaseParams, ropeTables } from "./model.ts";
+import { type BaseParams, ropeTables, rowPositions } from "./model.ts";
 import { baseToFlat, flatToBase } from "./stage-a-backend.ts";
 import { type Arr, jx, read } from "./tensor/backend.ts";
 
@@ -11,12 +11,7 @@ import { type Arr, jx, read } from "./tensor/backend.ts";
 export async function jaxLossGrad(cfg: ModelConfig, flat: Float32Array, b: SeqBatch, tgt: Float32Array) {
   const { numpy: np, valueAndGrad } = jx();
   const { B, T } = b;
-  const rope = ropeTables(
-    Int32Array.from({ length: B * T }, (_, i) => i % T),
-    B,
-    T,
-    cfg.d / cfg.heads,
-  );
+  const rope = ropeTables(rowPositions(B, T), B, T, cfg.d / cfg.heads);
   const [loss, g] = valueAndGrad((pp: BaseParams) =>
     lmLoss(
       cfg,

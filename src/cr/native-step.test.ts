@@ -11,7 +11,7 @@ import { type SeqBatch, targetWeights } from "./batch.ts";
 import { CONFIGS } from "./config.ts";
 import { lmStepInputs, makeLmStep } from "./lm-step.ts";
 import { segmentedMask } from "./mask.ts";
-import { ropeTables } from "./model.ts";
+import { ropeTables, rowPositions } from "./model.ts";
 import { jaxLossGrad, relErr } from "./native-reference.testkit.ts";
 import { flatLayout, NativeLm, nativeAvailable, nativeUnavailableReason } from "./native-step.ts";
 import { initBase } from "./params.ts";
@@ -122,12 +122,7 @@ d("native stage-A step", () => {
       const tgt = targetWeights(b, cfg.vocab, 0.3);
       const lr = 2e-3 / (1 - 0.9 ** (s + 1));
       const c2 = 1 / (1 - 0.99 ** (s + 1));
-      const rope = ropeTables(
-        Int32Array.from({ length: B * T }, (_, i) => i % T),
-        B,
-        T,
-        cfg.d / cfg.heads,
-      );
+      const rope = ropeTables(rowPositions(B, T), B, T, cfg.d / cfg.heads);
       const [loss, gn, p2, st2] = jaxStep(p, st, ...lmStepInputs(cfg, b, rope, tgt, lr, c2));
       jx().tree.dispose([rope.cos, rope.sin] as never);
       p = p2;

@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 import type { SeqBatch } from "./batch.ts";
 import type { ModelConfig } from "./config.ts";
 import { ADAM_A } from "./lm-step.ts";
-import { ropeHost } from "./model.ts";
+import { ropeHost, rowPositions } from "./model.ts";
 import type { TensorMap } from "./weights.ts";
 
 /** Where scripts/build-native.mjs writes the addon (git-ignored). */
@@ -193,12 +193,7 @@ export class NativeLm {
     const key = `${B}x${T}`;
     let r = this.#ropes.get(key);
     if (!r) {
-      r = ropeHost(
-        Int32Array.from({ length: B * T }, (_, i) => i % T),
-        B,
-        T,
-        this.cfg.d / this.cfg.heads,
-      );
+      r = ropeHost(rowPositions(B, T), B, T, this.cfg.d / this.cfg.heads);
       this.#ropes.set(key, r);
     }
     return r;

@@ -3,7 +3,7 @@
 import type { SeqBatch } from "./batch.ts";
 import type { ModelConfig } from "./config.ts";
 import { lmStepInputs, makeLmStep } from "./lm-step.ts";
-import { type BaseParams, type Rope, ropeTables } from "./model.ts";
+import { type BaseParams, type Rope, ropeTables, rowPositions } from "./model.ts";
 import {
   flatFromTensors,
   flatToTensors,
@@ -129,12 +129,7 @@ async function jaxStageA(cfg: ModelConfig, start: StageAStart): Promise<StageABa
     const k = `${B}x${T}`;
     let r = ropes.get(k);
     if (!r) {
-      r = ropeTables(
-        Int32Array.from({ length: B * T }, (_, i) => i % T),
-        B,
-        T,
-        cfg.d / cfg.heads,
-      );
+      r = ropeTables(rowPositions(B, T), B, T, cfg.d / cfg.heads);
       ropes.set(k, r);
     }
     return r;
