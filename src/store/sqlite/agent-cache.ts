@@ -2,8 +2,8 @@
 // costly to parse) and its message count. Own writes update it after they commit; a commit by any other
 // connection (another process on the same file) bumps PRAGMA data_version and drops the whole cache.
 import type { AgentRecord } from "../types.ts";
-import { ForeignWrites } from "./foreign-writes.ts";
-import { canonicalIso, type Sql } from "./sql.ts";
+import type { ForeignWrites } from "./foreign-writes.ts";
+import { canonicalIso } from "./sql.ts";
 
 // Callers may mutate what they get; the cache hands out copies of everything mutable.
 function copy(a: AgentRecord): AgentRecord {
@@ -20,14 +20,12 @@ function copy(a: AgentRecord): AgentRecord {
 export class AgentCache {
   private readonly agents = new Map<string, AgentRecord>();
   private readonly counts = new Map<string, number>();
-  private readonly foreign: ForeignWrites;
-
-  constructor(sql: Sql) {
-    this.foreign = new ForeignWrites(sql);
+  constructor(private readonly foreign: ForeignWrites) {
+    foreign.watch(() => this.clear());
   }
 
   private fresh(): void {
-    if (this.foreign.changed()) this.clear();
+    this.foreign.check();
   }
 
   /** Forgets everything. */

@@ -16,9 +16,11 @@ export function noteLocalWrite(): void {
   localWrites++;
 }
 
-/** Watches PRAGMA data_version for commits by other connections. */
+/** Watches PRAGMA data_version for commits by other connections and then clears the caches that read
+ * through this connection (one watcher per connection, so one PRAGMA read serves them all). */
 export class ForeignWrites {
   private readonly version: BetterSqlite3.Statement;
+  private readonly caches: Array<() => void> = [];
   private seen = -1;
   private lookedThisTurn = false;
   private lookedAtLocal = -1;
@@ -27,25 +29,28 @@ export class ForeignWrites {
     this.version = sql.db.prepare("PRAGMA data_version").pluck();
   }
 
-  /** True on the first call and whenever another connection has committed since the previous look. */
-  changed(): boolean {
+  /** Registers a cache's clear(), called whenever another connection has committed. */
+  watch(clear: () => void): void {
+    this.caches.push(clear);
+  }
+
+  /** Clears the watched caches if another connection has committed since the previous look (and on the
+   * first look). A cache calls this before it answers. */
+  check(): void {
     const inTx = this.sql.db.inTransaction;
-    if (!inTx && this.lookedThisTurn && this.lookedAtLocal === localWrites) return false;
+    if (!inTx && this.lookedThisTurn && this.lookedAtLocal === localWrites) return;
     const v = this.version.get() as number;
     if (!inTx) {
       this.lookedAtLocal = localWrites;
-      if (this.lookedThisTurn) return this.note(v);
-      this.lookedThisTurn = true;
-      setImmediate(() => {
-        this.lookedThisTurn = false;
-      });
+      if (!this.lookedThisTurn) {
+        this.lookedThisTurn = true;
+        setImmediate(() => {
+          this.lookedThisTurn = false;
+        });
+      }
     }
-    return this.note(v);
-  }
-
-  private note(v: number): boolean {
-    if (v === this.seen) return false;
+    if (v === this.seen) return;
     this.seen = v;
-    return true;
+    for (const clear of this.caches) clear();
   }
 }

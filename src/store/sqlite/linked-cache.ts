@@ -2,8 +2,7 @@
 // every run. Any own write to those tables or their joins clears it (writes are rare next to reads); a
 // commit by any other connection bumps PRAGMA data_version and clears it too.
 import type { BlockRecord, SourceRecord, ToolRecord } from "../types.ts";
-import { ForeignWrites } from "./foreign-writes.ts";
-import type { Sql } from "./sql.ts";
+import type { ForeignWrites } from "./foreign-writes.ts";
 
 function deepFreeze<T>(value: T): T {
   if (value && typeof value === "object" && !Object.isFrozen(value)) {
@@ -24,14 +23,12 @@ export class LinkedCache {
   private readonly blocks = new Map<string, BlockRecord[]>();
   private readonly tools = new Map<string, ToolRecord[]>();
   private readonly sources = new Map<string, SourceRecord[]>();
-  private readonly foreign: ForeignWrites;
-
-  constructor(sql: Sql) {
-    this.foreign = new ForeignWrites(sql);
+  constructor(private readonly foreign: ForeignWrites) {
+    foreign.watch(() => this.clear());
   }
 
   private fresh(): void {
-    if (this.foreign.changed()) this.clear();
+    this.foreign.check();
   }
 
   private read<T>(map: Map<string, T[]>, agentId: string, load: () => T[], copy: (x: T) => T): T[] {

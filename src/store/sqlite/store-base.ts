@@ -15,7 +15,7 @@ import type {
 } from "../types.ts";
 import { AgentCache } from "./agent-cache.ts";
 import type { BackgroundCheckpointer } from "./checkpointer.ts";
-import { noteLocalWrite } from "./foreign-writes.ts";
+import { ForeignWrites, noteLocalWrite } from "./foreign-writes.ts";
 import { GroupCommit } from "./group-commit.ts";
 import { LinkedCache } from "./linked-cache.ts";
 import { DeferredMessageIndex } from "./message-index.ts";
@@ -43,8 +43,9 @@ export abstract class SqliteStoreBase {
     readonly sql: Sql,
     private readonly checkpointer: BackgroundCheckpointer | null = null,
   ) {
-    this.cache = new AgentCache(sql);
-    this.linked = new LinkedCache(sql);
+    const foreign = new ForeignWrites(sql);
+    this.cache = new AgentCache(foreign);
+    this.linked = new LinkedCache(foreign);
     this.index = new DeferredMessageIndex(sql);
     // A batch that rolled back as a whole ran its writes' cache updates: forget what the caches hold.
     this.group = new GroupCommit(sql, () => {
