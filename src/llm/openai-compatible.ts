@@ -76,18 +76,18 @@ export function createOpenAICompatibleProvider(config: DriverConfig): Provider {
 
   /** POST /chat/completions with the JSON bytes of the request (the same call chat.completions.create
    * makes, with the SDK's retries, timeouts and errors). */
-  function post(request: ChatRequest, rest: Rest, stream: boolean, signal?: AbortSignal) {
+  function post(request: ChatRequest, rest: Rest, signal?: AbortSignal) {
     const body = chatBody(rest, request.messages, request.tools);
-    return client.post("/chat/completions", { body, headers: JSON_HEADERS, signal, stream });
+    return client.post("/chat/completions", {
+      body,
+      headers: JSON_HEADERS,
+      signal,
+      stream: rest.stream ?? false,
+    });
   }
 
   async function complete(request: ChatRequest, signal?: AbortSignal): Promise<ChatResponse> {
-    const r = (await post(
-      request,
-      { ...params(request), stream: false },
-      false,
-      signal,
-    )) as OpenAI.ChatCompletion;
+    const r = (await post(request, { ...params(request), stream: false }, signal)) as OpenAI.ChatCompletion;
     const choice = r.choices[0];
     const toolCalls: ToolCall[] = (choice?.message.tool_calls ?? []).flatMap((c, i) =>
       c.type === "function"
@@ -109,7 +109,7 @@ export function createOpenAICompatibleProvider(config: DriverConfig): Provider {
     signal?: AbortSignal,
   ): Promise<ChatResponse> {
     const rest = { ...params(request), stream: true, stream_options: { include_usage: true } };
-    const s = (await post(request, rest, true, signal)) as Stream<ChatCompletionChunk>;
+    const s = (await post(request, rest, signal)) as Stream<ChatCompletionChunk>;
     let text = "";
     let reasoning = "";
     let finish: string | null = null;
