@@ -111,34 +111,39 @@ export function chatBody(
   messages: ChatMessage[],
   tools: ToolSpec[] | undefined,
 ): Buffer {
-  let at = -1;
-  let prior: Run | undefined;
-  for (const s of RUN_STARTS) {
+  const hit = RUN_STARTS.find((s) => {
     const r = s < messages.length ? runs.get(messages[s] as ChatMessage) : undefined;
-    if (r && leads(r.objs, messages, s)) {
-      at = s;
-      prior = r;
-      break;
+    return r !== undefined && leads(r.objs, messages, s);
+  });
+  let at = -1;
+  let run: Run | undefined;
+  if (hit !== undefined) {
+    at = hit;
+    run = windowRun(messages, at, runs.get(messages[at] as ChatMessage));
+    runs.set(messages[at] as ChatMessage, run);
+    // The run kept from the other possible start is stale now (it holds a window's bytes): drop it.
+    for (const s of RUN_STARTS) if (s !== at && s < messages.length) runs.delete(messages[s] as ChatMessage);
+  } else {
+    // No run to reuse: keep runs from both possible starts for next time; this body uses the first.
+    for (const s of RUN_STARTS) {
+      if (s >= messages.length) continue;
+      const fresh = windowRun(messages, s, undefined);
+      runs.set(messages[s] as ChatMessage, fresh);
+      if (!run) {
+        run = fresh;
+        at = s;
+      }
     }
   }
   const parts: Buffer[] = [];
   const head = JSON.stringify(rest);
   let text = `${head.slice(0, -1)}${head.length > 2 ? "," : ""}"messages":[`;
-  if (at < 0) {
-    // No run to reuse: encode everything, and keep the runs from both possible starts for next time.
-    text += messagesJson(messages, 0, messages.length);
-    for (const s of RUN_STARTS) {
-      if (s < messages.length) runs.set(messages[s] as ChatMessage, windowRun(messages, s, undefined));
-    }
-  } else {
-    const run = windowRun(messages, at, prior);
-    runs.set(messages[at] as ChatMessage, run);
-    // The run kept from the other possible start is stale now (it holds a window's bytes): drop it.
-    for (const s of RUN_STARTS) if (s !== at && s < messages.length) runs.delete(messages[s] as ChatMessage);
-    if (at > 0) text += `${messagesJson(messages, 0, at)},`;
+  if (run) {
+    // (every run starts at index 1 or later, after at least the system prompt)
+    text += `${messagesJson(messages, 0, at)},`;
     parts.push(Buffer.from(text), run.buf.subarray(0, run.len));
     text = "";
-  }
+  } else text += messagesJson(messages, 0, messages.length);
   text += "]";
   if (tools && tools.length > 0) {
     text += ',"tools":[';
