@@ -68,7 +68,7 @@ export abstract class SqliteStoreBase {
   }
 
   /** A write that runs now, after the queued group-commit writes (writes apply in the order issued). */
-  protected async do<T>(fn: () => T): Promise<T> {
+  protected async write<T>(fn: () => T): Promise<T> {
     try {
       this.group.flush();
       return fn();
@@ -119,7 +119,7 @@ export abstract class SqliteStoreBase {
 
   // passages
   insertPassages(items: passages.PassageInsert[]) {
-    return this.do(() => this.sql.tx(() => passages.insertPassages(this.sql, items)));
+    return this.write(() => this.sql.tx(() => passages.insertPassages(this.sql, items)));
   }
   getPassages(ids: string[]) {
     return this.read(() => passages.getPassages(this.sql, ids));
@@ -131,7 +131,7 @@ export abstract class SqliteStoreBase {
     return this.read(() => passages.countPassages(this.sql, filter));
   }
   deletePassages(ids: string[]) {
-    return this.do(() => passages.deletePassages(this.sql, ids));
+    return this.write(() => passages.deletePassages(this.sql, ids));
   }
   passageTags(agentId: string) {
     return this.read(() => passages.passageTags(this.sql, agentId));
@@ -145,7 +145,7 @@ export abstract class SqliteStoreBase {
 
   // sources and files
   createSource(source: SourceRecord) {
-    return this.do(() => sources.createSource(this.sql, source));
+    return this.write(() => sources.createSource(this.sql, source));
   }
   getSource(id: string) {
     return this.read(() => getRecord(this.sql, sourceCodec, id));
@@ -157,16 +157,16 @@ export abstract class SqliteStoreBase {
     return this.read(() => sources.listSources(this.sql, q));
   }
   updateSource(id: string, patch: Partial<SourceRecord>) {
-    return this.do(() => this.linked.write(() => sources.updateSource(this.sql, id, patch)));
+    return this.write(() => this.linked.write(() => sources.updateSource(this.sql, id, patch)));
   }
   deleteSource(id: string) {
-    return this.do(() => this.linked.write(() => sources.deleteSource(this.sql, id)));
+    return this.write(() => this.linked.write(() => sources.deleteSource(this.sql, id)));
   }
   attachSource(agentId: string, sourceId: string) {
-    return this.do(() => this.linked.write(() => attach(this.sql, agentSourcesJoin, agentId, sourceId)));
+    return this.write(() => this.linked.write(() => attach(this.sql, agentSourcesJoin, agentId, sourceId)));
   }
   detachSource(agentId: string, sourceId: string) {
-    return this.do(() => this.linked.write(() => detach(this.sql, agentSourcesJoin, agentId, sourceId)));
+    return this.write(() => this.linked.write(() => detach(this.sql, agentSourcesJoin, agentId, sourceId)));
   }
   agentSources(agentId: string) {
     return this.read(() =>
@@ -186,15 +186,15 @@ export abstract class SqliteStoreBase {
     return this.read(() => sources.listFiles(this.sql, sourceId, q));
   }
   replaceFile(file: FileRecord, items: passages.PassageInsert[]) {
-    return this.do(() => sources.replaceFile(this.sql, file, items));
+    return this.write(() => sources.replaceFile(this.sql, file, items));
   }
   deleteFile(id: string) {
-    return this.do(() => sources.deleteFile(this.sql, id));
+    return this.write(() => sources.deleteFile(this.sql, id));
   }
 
   // memory nodes
   putMemoryNodes(agentId: string, tier: string, nodes: Array<{ id: string; data: Uint8Array }>) {
-    return this.do(() => runs.putMemoryNodes(this.sql, agentId, tier, nodes));
+    return this.write(() => runs.putMemoryNodes(this.sql, agentId, tier, nodes));
   }
   getMemoryNodes(agentId: string, tier: string) {
     return this.read(() => runs.getMemoryNodes(this.sql, agentId, tier));
@@ -202,15 +202,15 @@ export abstract class SqliteStoreBase {
 
   // open files
   openFile(agentId: string, fileId: string, window: { offset: number; length: number }, now: string) {
-    return this.do(() => sources.openFile(this.sql, agentId, fileId, window, now));
+    return this.write(() => sources.openFile(this.sql, agentId, fileId, window, now));
   }
   closeFile(agentId: string, fileId: string) {
-    return this.do(() => sources.closeFiles(this.sql, agentId, fileId) > 0);
+    return this.write(() => sources.closeFiles(this.sql, agentId, fileId) > 0);
   }
   listOpenFiles(agentId: string): Promise<OpenFileRecord[]> {
     return this.read(() => sources.listOpenFiles(this.sql, agentId));
   }
   closeAllFiles(agentId: string) {
-    return this.do(() => sources.closeFiles(this.sql, agentId));
+    return this.write(() => sources.closeFiles(this.sql, agentId));
   }
 }

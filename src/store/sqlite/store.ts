@@ -41,7 +41,7 @@ export class SqliteStore extends SqliteStoreBase implements Store {
 
   // agents
   createAgent(agent: AgentRecord, blockIds: string[], toolIds: string[]) {
-    return this.do(() => this.linked.write(() => agents.createAgent(this.sql, agent, blockIds, toolIds)));
+    return this.write(() => this.linked.write(() => agents.createAgent(this.sql, agent, blockIds, toolIds)));
   }
   getAgent(id: string) {
     return this.read(() => this.cache.agent(id, () => agents.getAgent(this.sql, id)));
@@ -53,14 +53,14 @@ export class SqliteStore extends SqliteStoreBase implements Store {
     return this.read(() => agents.listAgents(this.sql, q));
   }
   updateAgent(id: string, patch: Partial<AgentRecord>) {
-    return this.do(() => {
+    return this.write(() => {
       const a = agents.updateAgent(this.sql, id, patch, this.prev);
       this.cache.stored(a);
       return a;
     });
   }
   deleteAgent(id: string) {
-    return this.do(() => {
+    return this.write(() => {
       this.linked.write(() => agents.deleteAgent(this.sql, id));
       this.cache.forget(id);
     });
@@ -68,7 +68,7 @@ export class SqliteStore extends SqliteStoreBase implements Store {
 
   // blocks
   createBlock(block: BlockRecord) {
-    return this.do(() => insertRecord(this.sql, blockCodec, block));
+    return this.write(() => insertRecord(this.sql, blockCodec, block));
   }
   getBlock(id: string) {
     return this.read(() => getRecord(this.sql, blockCodec, id));
@@ -77,19 +77,21 @@ export class SqliteStore extends SqliteStoreBase implements Store {
     return this.read(() => agents.listBlocks(this.sql, q));
   }
   updateBlock(id: string, patch: Partial<BlockRecord>) {
-    return this.do(() => this.linked.write(() => patchRecord(this.sql, blockCodec, id, patch, "block")));
+    return this.write(() => this.linked.write(() => patchRecord(this.sql, blockCodec, id, patch, "block")));
   }
   deleteBlock(id: string) {
-    return this.do(() => this.linked.write(() => void this.sql.run("DELETE FROM blocks WHERE id = ?", id)));
+    return this.write(() =>
+      this.linked.write(() => void this.sql.run("DELETE FROM blocks WHERE id = ?", id)),
+    );
   }
   agentBlocks(agentId: string) {
     return this.read(() => this.linked.agentBlocks(agentId, () => agents.agentBlocks(this.sql, agentId)));
   }
   attachBlock(agentId: string, blockId: string) {
-    return this.do(() => this.linked.write(() => attach(this.sql, agentBlocksJoin, agentId, blockId)));
+    return this.write(() => this.linked.write(() => attach(this.sql, agentBlocksJoin, agentId, blockId)));
   }
   detachBlock(agentId: string, blockId: string) {
-    return this.do(() => this.linked.write(() => detach(this.sql, agentBlocksJoin, agentId, blockId)));
+    return this.write(() => this.linked.write(() => detach(this.sql, agentBlocksJoin, agentId, blockId)));
   }
   blockAgents(blockId: string) {
     return this.read(() => linkedAgents(this.sql, agentBlocksJoin, blockId));
@@ -97,7 +99,7 @@ export class SqliteStore extends SqliteStoreBase implements Store {
 
   // tools
   upsertTool(tool: ToolRecord) {
-    return this.do(() => this.linked.write(() => agents.upsertTool(this.sql, tool)));
+    return this.write(() => this.linked.write(() => agents.upsertTool(this.sql, tool)));
   }
   getTool(id: string) {
     return this.read(() => getRecord(this.sql, toolCodec, id));
@@ -109,16 +111,16 @@ export class SqliteStore extends SqliteStoreBase implements Store {
     return this.read(() => agents.listTools(this.sql, q));
   }
   deleteTool(id: string) {
-    return this.do(() => this.linked.write(() => void this.sql.run("DELETE FROM tools WHERE id = ?", id)));
+    return this.write(() => this.linked.write(() => void this.sql.run("DELETE FROM tools WHERE id = ?", id)));
   }
   agentTools(agentId: string) {
     return this.read(() => this.linked.agentTools(agentId, () => agents.agentTools(this.sql, agentId)));
   }
   attachTool(agentId: string, toolId: string) {
-    return this.do(() => this.linked.write(() => attach(this.sql, agentToolsJoin, agentId, toolId)));
+    return this.write(() => this.linked.write(() => attach(this.sql, agentToolsJoin, agentId, toolId)));
   }
   detachTool(agentId: string, toolId: string) {
-    return this.do(() => this.linked.write(() => detach(this.sql, agentToolsJoin, agentId, toolId)));
+    return this.write(() => this.linked.write(() => detach(this.sql, agentToolsJoin, agentId, toolId)));
   }
 
   // messages
@@ -150,7 +152,7 @@ export class SqliteStore extends SqliteStoreBase implements Store {
 
   // runs and steps
   createRun(run: RunRecord) {
-    return this.do(() => runRecords.insertRun(this.sql, run));
+    return this.write(() => runRecords.insertRun(this.sql, run));
   }
   updateRun(id: string, patch: Partial<RunRecord>) {
     return this.batched(() => void patchRecord(this.sql, runCodec, id, patch, "run"));
@@ -169,7 +171,7 @@ export class SqliteStore extends SqliteStoreBase implements Store {
     return this.read(() => runRecords.listRunMessages(this.sql, runId, q));
   }
   failOrphanRuns(isLive: (owner: RunOwner | null) => boolean, completedAt: string) {
-    return this.do(() => {
+    return this.write(() => {
       const failed = runRecords.failOrphanRuns(this.sql, isLive, completedAt);
       for (const r of failed) this.cache.forget(r.agentId);
       return failed;
