@@ -10,6 +10,7 @@ import { openApiDocument } from "./openapi.ts";
 import { RouteTable } from "./route-table.ts";
 import { agentRoutes } from "./routes/agents.ts";
 import { folderRoutes } from "./routes/folders.ts";
+import { mcpServerRoutes } from "./routes/mcp-servers.ts";
 import { memoryRoutes } from "./routes/memory.ts";
 import { messageRoutes } from "./routes/messages.ts";
 import { runRoutes } from "./routes/runs.ts";
@@ -96,6 +97,7 @@ export function createApp(lmos: Lmos, options: AppOptions = {}): Hono {
   runRoutes(ctx);
   memoryRoutes(ctx);
   toolRoutes(ctx);
+  mcpServerRoutes(ctx);
   folderRoutes(ctx);
 
   let doc: unknown = null;
