@@ -179,6 +179,13 @@ export interface AgentHandle {
     list(query?: Page & { search?: string }): Promise<PassageRecord[]>;
     delete(passageId: string): Promise<void>;
   };
+  recall: {
+    /** Hybrid search over every message the agent exchanged (what its conversation_search sees), best first. */
+    search(
+      query: string,
+      options?: { limit?: number; roles?: Array<"user" | "assistant">; start?: string; end?: string },
+    ): Promise<Array<{ message: MessageRecord; text: string }>>;
+  };
   tools: {
     list(): Promise<ToolRecord[]>;
     attach(toolId: string): Promise<void>;

@@ -1,4 +1,5 @@
-// The HTTP app: auth, the Letta-compatible routes under /v1, /openapi.json, and JSON errors.
+// The HTTP app: auth, the Letta-compatible routes under /v1, the MCP endpoint (/mcp), /openapi.json, and
+// JSON errors.
 import { timingSafeEqual } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { Hono } from "hono";
@@ -7,6 +8,7 @@ import { LmosError } from "../errors.ts";
 import type { Lmos } from "../runtime/types.ts";
 import { errorResponse } from "./http-error.ts";
 import { openApiDocument } from "./openapi.ts";
+import { mountMcp } from "./mcp/http.ts";
 import { RouteTable } from "./route-table.ts";
 import { agentRoutes } from "./routes/agents.ts";
 import { folderRoutes } from "./routes/folders.ts";
@@ -101,6 +103,7 @@ export function createApp(lmos: Lmos, options: AppOptions = {}): Hono {
   folderRoutes(ctx);
 
   let doc: unknown = null;
+  mountMcp(app, lmos, VERSION);
   app.get("/openapi.json", (c) => {
     doc ??= openApiDocument(table.routes, VERSION);
     return c.json(doc);
