@@ -40,6 +40,7 @@ async function seed(store: Store): Promise<Agent[]> {
       stopReason: null,
       createdAt: now,
       completedAt: null,
+      chain: null,
     });
     await store.getAgent(id); // the kernel reads its agent before every step: the cache is warm
     agents.push({ id, runId, window: [] });

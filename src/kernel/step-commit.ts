@@ -2,7 +2,7 @@
 // ONE store transaction (with the run's end when the run stops here), then emit the committed messages.
 import { heartbeatMessage } from "../context/index.ts";
 import { nowIso } from "../store/index.ts";
-import type { AgentRecord, MessageRecord, StepCommit, Usage } from "../store/types.ts";
+import type { AgentRecord, MessageRecord, RunChain, StepCommit, Usage } from "../store/types.ts";
 import type { ContinuationDecision } from "./continuation.ts";
 import type { AgentEvent, StopReason } from "./events.ts";
 import { type MessageOrigin, replyOf, textMessage } from "./messages.ts";
@@ -24,6 +24,8 @@ export interface StepInput {
   emit: (event: AgentEvent) => void;
   /** The run's tool rules and the calls made so far. */
   rules: ToolRuleSolver;
+  /** The run's place in a chain of runs (passed on by the multi-agent tools). */
+  chain: RunChain | null;
 }
 
 export interface StepOutcome {

@@ -3,7 +3,15 @@
 // run's rule history, and the allowed set is worked out again before each call (so a max-count or child
 // rule also holds between the calls of one response).
 import type { Embedder } from "../embed/types.ts";
-import type { BlockRecord, MessageRecord, StepCommit, Store, ToolCallRecord } from "../store/types.ts";
+import type {
+  BlockRecord,
+  MessageRecord,
+  RunChain,
+  StepCommit,
+  Store,
+  ToolCallRecord,
+} from "../store/types.ts";
+import type { AgentMessenger } from "../tools/types.ts";
 import { formatToolResult } from "../tools/index.ts";
 import type { RuleFacts } from "./continuation.ts";
 import { type MessageOrigin, textMessage } from "./messages.ts";
@@ -20,6 +28,8 @@ export interface ToolRunContext {
   rules: ToolRuleSolver;
   origin: MessageOrigin;
   signal?: AbortSignal;
+  chain: RunChain | null;
+  messenger?: AgentMessenger;
 }
 
 /** The `message` of a stored tool result (Letta's {status, message, time}), or null. */
@@ -91,6 +101,8 @@ export async function runToolCalls(
         pending: ctx.writes,
         now: origin.now,
         signal: ctx.signal,
+        run: { id: origin.runId ?? "", chain: ctx.chain },
+        agents: ctx.messenger,
       });
       if (view.tools.has(call.name)) {
         rules.record(call.name);

@@ -4,7 +4,7 @@
 import type { Embedder } from "../embed/types.ts";
 import { formatToolResult, parseToolArguments } from "../tools/index.ts";
 import type { AgentRecord, BlockRecord, StepCommit, Store, ToolCallRecord } from "../store/types.ts";
-import { ToolError } from "../tools/types.ts";
+import { type ToolContext, ToolError } from "../tools/types.ts";
 import type { ResolvedTool } from "./tool-specs.ts";
 
 /** Outcome of one tool call. */
@@ -30,6 +30,8 @@ export interface DispatchInput {
   pending: Pick<StepCommit, "blockUpdates" | "passageInserts" | "passageDeletes">;
   now: string;
   signal?: AbortSignal;
+  run?: ToolContext["run"];
+  agents?: ToolContext["agents"];
 }
 
 function errorText(e: unknown): string {
@@ -68,6 +70,8 @@ export async function dispatchToolCall(call: ToolCallRecord, input: DispatchInpu
       pending: input.pending,
       now: input.now,
       signal: input.signal,
+      run: input.run,
+      agents: input.agents,
     });
     input.signal?.throwIfAborted();
     const edited = input.pending.blockUpdates.slice(before).map((u) => {

@@ -100,6 +100,7 @@ export function agentHandle(core: RuntimeCore, id: string): AgentHandle {
         stopReason: null,
         createdAt: nowIso(),
         completedAt: null,
+        chain: null,
       };
       await store.createRun(run);
       runner

@@ -2,6 +2,9 @@
 // implementation (sqlite/ now, postgres/ later). `open` must return a fresh, empty store each call.
 import { describe } from "vitest";
 import { agentSuite } from "./conformance/agents.ts";
+import { groupSuite } from "./conformance/groups.testkit.ts";
+import { jobConcurrencySuite, jobSuite } from "./conformance/jobs.testkit.ts";
+import { scheduleConcurrencySuite, scheduleSuite } from "./conformance/schedules.testkit.ts";
 import { messageSuite } from "./conformance/messages.ts";
 import { passageSuite } from "./conformance/passages.ts";
 import { runSuite } from "./conformance/runs.ts";
@@ -26,6 +29,13 @@ export function storeConformance(
     passageSuite(open);
     stepSuite(open);
     runSuite(open);
-    if (options.openPersistent) reopenSuite(options.openPersistent);
+    jobSuite(open);
+    scheduleSuite(open);
+    groupSuite(open);
+    if (options.openPersistent) {
+      reopenSuite(options.openPersistent);
+      jobConcurrencySuite(options.openPersistent);
+      scheduleConcurrencySuite(options.openPersistent);
+    }
   });
 }

@@ -15,8 +15,17 @@ import type {
   OpenFileRecord,
   McpServerRecord,
 } from "./records.ts";
+import type { LexicalQuery, Page, RankedId } from "./contract/queries.ts";
+import type { GroupStore } from "./contract/groups.ts";
+import type { JobStore } from "./contract/jobs.ts";
+import type { ScheduleStore } from "./contract/schedules.ts";
 
 export type * from "./records.ts";
+export type * from "./coordination-records.ts";
+export type * from "./contract/queries.ts";
+export type * from "./contract/jobs.ts";
+export type * from "./contract/schedules.ts";
+export type * from "./contract/groups.ts";
 
 /** Everything one agent step changes, applied in one transaction by `commitStep`. */
 export interface StepCommit {
@@ -44,14 +53,6 @@ export interface StepCommit {
   runPatch?: Partial<Pick<RunRecord, "status" | "stopReason" | "completedAt">>;
 }
 
-export interface Page {
-  limit?: number;
-  /** Cursor: return items after (before) the item with this id in the given order. */
-  after?: string;
-  before?: string;
-  order?: "asc" | "desc";
-}
-
 export interface MessageQuery extends Page {
   roles?: Role[];
   /** ISO bounds, inclusive. */
@@ -64,6 +65,8 @@ export interface RunQuery extends Page {
   agentIds?: string[];
   statuses?: RunRecord["status"][];
   stopReason?: string;
+  /** Runs of one chain (RunChain.id). */
+  chainId?: string;
 }
 
 /** The process that created a run: runs of a process that no longer exists are orphans. */
@@ -72,17 +75,6 @@ export interface RunOwner {
   pid: number;
   /** Random per process, so a later process that reuses the pid is told apart. */
   token: string;
-}
-
-export interface LexicalQuery {
-  query: string;
-  limit: number;
-  offset?: number;
-}
-
-export interface RankedId {
-  id: string;
-  score: number;
 }
 
 export interface PassageFilter {
@@ -95,7 +87,7 @@ export interface PassageFilter {
   end?: string;
 }
 
-export interface Store {
+export interface Store extends JobStore, ScheduleStore, GroupStore {
   readonly kind: "sqlite" | "postgres";
   close(): Promise<void>;
   /** A consistent copy of the whole database at `path` (a new file), taken while others keep writing;
