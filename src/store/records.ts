@@ -261,4 +261,3 @@ export interface McpServerRecord {
   createdAt: string;
   updatedAt: string;
 }
-
