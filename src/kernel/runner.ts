@@ -19,6 +19,7 @@ export class AgentRunner {
   private readonly cache = new MessageCache();
   private readonly live = new Map<string, LiveRun>();
   private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly finishListeners: Array<(result: KernelRunResult) => void> = [];
 
   constructor(readonly deps: KernelDeps) {}
 
@@ -40,6 +41,10 @@ export class AgentRunner {
       .run(agentId, () =>
         runAgent(this.deps, this.cache, agentId, input, { ...options, runId, signal: controller.signal }),
       )
+      .then((result) => {
+        for (const listen of this.finishListeners) listen(result);
+        return result;
+      })
       .finally(() => {
         this.live.delete(runId);
         this.inFlight.delete(done);
@@ -47,6 +52,16 @@ export class AgentRunner {
       });
     this.inFlight.add(done);
     return done;
+  }
+
+  /** Calls `listen` after every run that finished (sleep-time companions start from here). */
+  onFinish(listen: (result: KernelRunResult) => void): void {
+    this.finishListeners.push(listen);
+  }
+
+  /** True while a run (or exclusive task) of the agent is running or queued in this process. */
+  busy(agentId: string): boolean {
+    return this.queue.busy(agentId);
   }
 
   /** Cancels every run and waits until all have settled (before closing the store). */

@@ -5,6 +5,7 @@ import type { AgentRunner } from "../kernel/index.ts";
 import type { ModelInfo } from "../llm/types.ts";
 import type { AgentRecord, Store } from "../store/types.ts";
 import type { ResolvedConfig } from "./config.ts";
+import type { JobQueue } from "./jobs/index.ts";
 import type { AgentView } from "./types.ts";
 
 export interface RuntimeCore {
@@ -12,6 +13,8 @@ export interface RuntimeCore {
   runner: AgentRunner;
   config: ResolvedConfig;
   modelFor(agent: AgentRecord): ModelInfo;
+  /** The one job queue (agents' messages and sleep-time runs are queued on it). */
+  jobs: JobQueue;
 }
 
 /** An agent by id or name; throws LmosError("not_found"). */

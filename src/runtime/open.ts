@@ -22,6 +22,8 @@ import { failOrphanRuns, runsApi } from "./runs-api.ts";
 import { createSourcesApi } from "./sources-api.ts";
 import { installBuiltinTools } from "./builtin-tools.ts";
 import { mcpServersApi } from "./mcp-api.ts";
+import { SCHEDULE_QUEUE, StoreJobQueue, StoreScheduler } from "./jobs/index.ts";
+import { scheduleFiringHandler } from "./schedules-api.ts";
 import { McpConnections, mcpToolDefinitions } from "../tools/index.ts";
 import type { Lmos, LmosOptions } from "./types.ts";
 
@@ -81,7 +83,22 @@ export async function openLmos(options: LmosOptions = {}): Promise<Lmos> {
     onStepTiming: options.onStepTiming,
   };
   const runner = new AgentRunner(deps);
-  const core: RuntimeCore = { store, runner, config, modelFor };
+  // The one job queue and the one scheduler of this lmos: every kind of background work runs on them.
+  const jobs = new StoreJobQueue(store, {
+    pollMs: intFromEnv(env, "LMOS_JOB_POLL_MS", 1_000, 10),
+    leaseMs: intFromEnv(env, "LMOS_JOB_LEASE_MS", 60_000, 100),
+    concurrency: intFromEnv(env, "LMOS_JOB_CONCURRENCY", 8, 1),
+  });
+  const scheduler = new StoreScheduler(store, {
+    tickMs: intFromEnv(env, "LMOS_SCHEDULER_TICK_MS", 1_000, 10),
+    onFired: () => jobs.poke(),
+  });
+  const core: RuntimeCore = { store, runner, config, modelFor, jobs };
+  jobs.handle(SCHEDULE_QUEUE, scheduleFiringHandler(store, runner));
+  if (options.background ?? true) {
+    jobs.start();
+    scheduler.start();
+  }
   let closed = false;
 
   return {
@@ -105,6 +122,8 @@ export async function openLmos(options: LmosOptions = {}): Promise<Lmos> {
       resolveAgentId: async (idOrName) => (await resolveAgent(core, idOrName)).id,
     }),
     runs: runsApi(store),
+    jobs,
+    scheduler,
     mcpServers: mcpServersApi(store, mcp),
     models: () => knownModels(config),
     embeddingModels: () => knownEmbeddingModels(config),
@@ -112,6 +131,8 @@ export async function openLmos(options: LmosOptions = {}): Promise<Lmos> {
       if (closed) return;
       closed = true;
       clearInterval(sweep);
+      await scheduler.stop();
+      await jobs.stop();
       await runner.drain();
       await mcp.close();
       await store.close();

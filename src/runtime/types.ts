@@ -4,6 +4,9 @@ import type { AgentEvent, RunUsage, StopReason } from "../kernel/events.ts";
 import type { StepTiming } from "../kernel/types.ts";
 import type { ContextTokens } from "../context/index.ts";
 import type { McpServersApi } from "./mcp-types.ts";
+import type { SchedulesApi } from "./coordination-types.ts";
+import type { AgentInput, RunOptions } from "./input-types.ts";
+import type { JobQueue, Scheduler } from "./jobs/index.ts";
 import type { ArchivalSearchOptions, ScoredPassage } from "../memory/index.ts";
 import type { IngestProgress } from "../sources/index.ts";
 import type { ModelInfo, Provider } from "../llm/types.ts";
@@ -42,6 +45,9 @@ export interface LmosOptions {
   onStepTiming?: (timing: StepTiming) => void;
   /** Checkpoint SQLite's WAL on a worker thread rather than inside commits; default true. */
   backgroundCheckpoint?: boolean;
+  /** Run the job queue and the scheduler in this process (schedules fire, agents' messages and sleep-time
+   * runs are taken); default true. One-shot CLI commands pass false and leave the work to `lmos serve`. */
+  background?: boolean;
 }
 
 export interface BlockInput {
@@ -100,23 +106,7 @@ export interface AgentView {
   model: ModelInfo;
 }
 
-export type InputMessage = { role: "user" | "system" | "assistant"; content: string; name?: string };
-
-/** A human's answer to a run paused with stop reason requires_approval: one decision per held call
- * (the pending calls are in `agent.record.pendingApproval`). A denial's reason reaches the model. */
-export interface ApprovalInput {
-  approvals: Array<{ toolCallId: string; approve: boolean; reason?: string }>;
-}
-
-/** What a run takes: text, messages, or an approval of the calls a paused run holds. */
-export type AgentInput = string | InputMessage[] | ApprovalInput;
-
-export interface RunOptions {
-  maxSteps?: number;
-  signal?: AbortSignal;
-  /** Ask the provider for token-level deltas (stream only; send ignores it). */
-  streamTokens?: boolean;
-}
+export type { AgentInput, ApprovalInput, InputMessage, RunOptions } from "./input-types.ts";
 
 export interface RunResult {
   runId: string;
@@ -194,6 +184,8 @@ export interface AgentHandle {
      * PATCH /v1/agents/{id}/tools/approval/{tool_name}. */
     setApproval(toolName: string, requiresApproval: boolean): Promise<void>;
   };
+  /** Scheduled wake-ups of this agent (fired while an lmos with background work is open). */
+  schedules: SchedulesApi;
 }
 
 export interface Lmos {
@@ -241,6 +233,10 @@ export interface Lmos {
   runs: RunsApi;
   /** MCP servers lmos uses as a client: their tools become tools agents attach. */
   mcpServers: McpServersApi;
+  /** The one job queue of this lmos (schedule firings, agents' messages, sleep-time runs, your own work). */
+  jobs: JobQueue;
+  /** The one scheduler: fires agents' schedules into the job queue. */
+  scheduler: Scheduler;
   /** Models the configuration can reach (for GET /v1/models). */
   models(): ModelInfo[];
   embeddingModels(): Array<{ handle: string; dimensions: number | null }>;
@@ -314,3 +310,5 @@ export interface SourcesApi {
 }
 
 export type { McpServerInput, McpServersApi, McpSyncReport } from "./mcp-types.ts";
+export type * from "./coordination-types.ts";
+export type { EnqueueOptions, JobHandler, JobQueue, JobRetry, QueuedJob, Scheduler } from "./jobs/index.ts";

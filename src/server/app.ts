@@ -16,6 +16,7 @@ import { mcpServerRoutes } from "./routes/mcp-servers.ts";
 import { memoryRoutes } from "./routes/memory.ts";
 import { messageRoutes } from "./routes/messages.ts";
 import { runRoutes } from "./routes/runs.ts";
+import { scheduleRoutes } from "./routes/schedules.ts";
 import { PING_MS } from "./routes/send.ts";
 import { systemRoutes } from "./routes/system.ts";
 import { toolRoutes } from "./routes/tools.ts";
@@ -97,6 +98,7 @@ export function createApp(lmos: Lmos, options: AppOptions = {}): Hono {
   agentRoutes(ctx);
   messageRoutes(ctx);
   runRoutes(ctx);
+  scheduleRoutes(ctx);
   memoryRoutes(ctx);
   toolRoutes(ctx);
   mcpServerRoutes(ctx);

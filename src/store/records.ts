@@ -216,6 +216,8 @@ export interface RunChain {
   kind: string;
   /** Agents up the chain waiting for this run's reply (a message back to them would deadlock). */
   waiting: string[];
+  /** The schedule or group that started the chain, when one did. */
+  origin?: string;
 }
 
 export interface Usage {
