@@ -44,7 +44,11 @@ function embeddingOf(value: string | null | undefined, fallback: string | null):
 export type BaseToolIds = (replyMode: "send_message" | "text") => Promise<string[]>;
 
 /** Builds lmos.agents. */
-export function agentsApi(core: RuntimeCore, baseToolIds: BaseToolIds): Lmos["agents"] {
+export function agentsApi(
+  core: RuntimeCore,
+  baseToolIds: BaseToolIds,
+  multiAgentToolIds: () => string[] = () => [],
+): Lmos["agents"] {
   const { store } = core;
 
   async function assertNameFree(name: string, self?: string) {
@@ -78,6 +82,9 @@ export function agentsApi(core: RuntimeCore, baseToolIds: BaseToolIds): Lmos["ag
         labels.add(b.label);
       }
       const toolIds = input.includeBaseTools === false ? [] : await baseToolIds(settings.replyMode);
+      if (input.includeMultiAgentTools) {
+        for (const t of multiAgentToolIds()) if (!toolIds.includes(t)) toolIds.push(t);
+      }
       const attached: ToolRecord[] = [];
       for (const t of input.tools ?? []) {
         const tool = (await store.getTool(t)) ?? (await store.getToolByName(t));

@@ -24,7 +24,8 @@ import { installBuiltinTools } from "./builtin-tools.ts";
 import { mcpServersApi } from "./mcp-api.ts";
 import { SCHEDULE_QUEUE, StoreJobQueue, StoreScheduler } from "./jobs/index.ts";
 import { scheduleFiringHandler } from "./schedules-api.ts";
-import { McpConnections, mcpToolDefinitions } from "../tools/index.ts";
+import { AGENT_MESSAGE_QUEUE, agentMessageHandler, agentMessenger } from "./agent-messenger.ts";
+import { McpConnections, mcpToolDefinitions, multiAgentTools } from "../tools/index.ts";
 import type { Lmos, LmosOptions } from "./types.ts";
 
 /** Opens lmos: the store in $LMOS_HOME (default ~/.lmos), the kernel, and the public API over them. */
@@ -95,6 +96,12 @@ export async function openLmos(options: LmosOptions = {}): Promise<Lmos> {
   });
   const core: RuntimeCore = { store, runner, config, modelFor, jobs };
   jobs.handle(SCHEDULE_QUEUE, scheduleFiringHandler(store, runner));
+  deps.messenger = agentMessenger(core, {
+    maxDepth: intFromEnv(env, "LMOS_CHAIN_MAX_DEPTH", 8, 1),
+    maxRuns: intFromEnv(env, "LMOS_CHAIN_MAX_RUNS", 64, 2),
+    replyTimeoutMs: intFromEnv(env, "LMOS_AGENT_REPLY_TIMEOUT_MS", 180_000, 100),
+  });
+  jobs.handle(AGENT_MESSAGE_QUEUE, agentMessageHandler(core));
   if (options.background ?? true) {
     jobs.start();
     scheduler.start();
@@ -113,7 +120,7 @@ export async function openLmos(options: LmosOptions = {}): Promise<Lmos> {
       defaultModel: config.defaultModel,
       defaultEmbedding: config.defaultEmbedding,
     },
-    agents: agentsApi(core, builtins.baseToolIds),
+    agents: agentsApi(core, builtins.baseToolIds, () => builtins.idsOf(multiAgentTools.map((t) => t.name))),
     blocks: blocksApi(core),
     tools: toolsApi(core),
     sources: createSourcesApi({

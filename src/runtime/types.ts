@@ -73,6 +73,8 @@ export interface CreateAgentInput {
   /** Tool names or ids to attach besides the base tools. */
   tools?: string[];
   includeBaseTools?: boolean;
+  /** Letta's include_multi_agent_tools: the three tools that message other agents. */
+  includeMultiAgentTools?: boolean;
   sourceIds?: string[];
   tags?: string[];
   metadata?: Record<string, unknown>;

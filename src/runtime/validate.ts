@@ -47,6 +47,7 @@ export const createAgentSchema = z.object({
   blockIds: z.array(z.string().min(1)).optional(),
   tools: z.array(z.string().min(1)).optional(),
   includeBaseTools: z.boolean().optional(),
+  includeMultiAgentTools: z.boolean().optional(),
   sourceIds: z.array(z.string().min(1)).optional(),
   tags: z.array(z.string()).optional(),
   metadata: z.record(z.string(), z.unknown()).optional(),

@@ -23,6 +23,12 @@ export {
   type McpToolOrigin,
   unusableReason as mcpUnusableReason,
 } from "./mcp/tool-definition.ts";
+export {
+  asyncPrefix,
+  multiAgentTools,
+  sendMessageToAllAgentsInGroupTool,
+  waitPrefix,
+} from "./multi-agent-tools.ts";
 export { type PythonToolSchema, pythonToolSchema, pythonTypeSchema } from "./python-schema.ts";
 export { ToolRegistry } from "./registry.ts";
 export {
@@ -39,4 +45,10 @@ export {
   REQUEST_HEARTBEAT_DESCRIPTION,
   toolSpec,
 } from "./spec.ts";
-export { type ToolContext, type ToolDefinition, ToolError } from "./types.ts";
+export {
+  type AgentMessageRequest,
+  type AgentMessenger,
+  type ToolContext,
+  type ToolDefinition,
+  ToolError,
+} from "./types.ts";

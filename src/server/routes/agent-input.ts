@@ -57,6 +57,7 @@ export function createAgentInput(body: CreateAgentBody): CreateAgentInput {
     blockIds: undef(body.block_ids),
     tools: tools.length ? tools : undefined,
     includeBaseTools: undef(body.include_base_tools),
+    includeMultiAgentTools: undef(body.include_multi_agent_tools),
     sourceIds: sources.length ? sources : undefined,
     tags: undef(body.tags),
     metadata: undef(body.metadata),

@@ -53,6 +53,8 @@ export const createAgentBody = z.object({
   memory_blocks: opt(z.array(createBlockSchema)),
   tools: opt(z.array(z.string().min(1))),
   include_base_tools: opt(z.boolean()),
+  include_multi_agent_tools: opt(z.boolean()),
+  enable_sleeptime: opt(z.boolean()),
 });
 
 /** AgentUpdateParams. */
