@@ -138,6 +138,11 @@ export function agentsApi(
       const agent = await resolveAgent(core, idOrName);
       core.runner.cancel(agent.id);
       await core.runner.exclusive(agent.id, () => store.deleteAgent(agent.id));
+      // Its groups lose it; a group it managed goes with it.
+      for (const g of await store.agentGroups(agent.id)) {
+        if (g.managerAgentId === agent.id) await store.deleteGroup(g.id);
+        else await store.updateGroup(g.id, { agentIds: g.agentIds.filter((x) => x !== agent.id) });
+      }
       core.runner.forget(agent.id);
     },
   };

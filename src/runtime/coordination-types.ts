@@ -1,5 +1,5 @@
 // The public API of lmos's many-agent features: schedules, groups, sleep-time companions, agent files.
-import type { StopReason } from "../kernel/events.ts";
+import type { RunUsage, StopReason } from "../kernel/events.ts";
 import type { GroupRecord, ManagerType, MessageRecord, Page, ScheduleRecord } from "../store/types.ts";
 import type { InputMessage, RunOptions } from "./input-types.ts";
 
@@ -38,7 +38,7 @@ export interface GroupInput {
 /** What a message to a group gave: every member's run, in turn order, and the replies. */
 export interface GroupTurnResult {
   groupId: string;
-  runs: Array<{ agentId: string; runId: string; stopReason: StopReason; replies: string[] }>;
+  runs: Array<{ agentId: string; runId: string; stopReason: StopReason; replies: string[]; usage: RunUsage }>;
   /** Every message the turn's runs stored, in order. */
   messages: MessageRecord[];
 }

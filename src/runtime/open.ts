@@ -24,6 +24,7 @@ import { installBuiltinTools } from "./builtin-tools.ts";
 import { mcpServersApi } from "./mcp-api.ts";
 import { SCHEDULE_QUEUE, StoreJobQueue, StoreScheduler } from "./jobs/index.ts";
 import { scheduleFiringHandler } from "./schedules-api.ts";
+import { groupsApi } from "./groups-api.ts";
 import { AGENT_MESSAGE_QUEUE, agentMessageHandler, agentMessenger } from "./agent-messenger.ts";
 import { McpConnections, mcpToolDefinitions, multiAgentTools } from "../tools/index.ts";
 import type { Lmos, LmosOptions } from "./types.ts";
@@ -129,6 +130,7 @@ export async function openLmos(options: LmosOptions = {}): Promise<Lmos> {
       resolveAgentId: async (idOrName) => (await resolveAgent(core, idOrName)).id,
     }),
     runs: runsApi(store),
+    groups: groupsApi(core),
     jobs,
     scheduler,
     mcpServers: mcpServersApi(store, mcp),

@@ -4,7 +4,7 @@ import type { AgentEvent, RunUsage, StopReason } from "../kernel/events.ts";
 import type { StepTiming } from "../kernel/types.ts";
 import type { ContextTokens } from "../context/index.ts";
 import type { McpServersApi } from "./mcp-types.ts";
-import type { SchedulesApi } from "./coordination-types.ts";
+import type { GroupsApi, SchedulesApi } from "./coordination-types.ts";
 import type { AgentInput, RunOptions } from "./input-types.ts";
 import type { JobQueue, Scheduler } from "./jobs/index.ts";
 import type { ArchivalSearchOptions, ScoredPassage } from "../memory/index.ts";
@@ -235,6 +235,8 @@ export interface Lmos {
   runs: RunsApi;
   /** MCP servers lmos uses as a client: their tools become tools agents attach. */
   mcpServers: McpServersApi;
+  /** Multi-agent groups: messages routed by a manager policy, shared blocks. */
+  groups: GroupsApi;
   /** The one job queue of this lmos (schedule firings, agents' messages, sleep-time runs, your own work). */
   jobs: JobQueue;
   /** The one scheduler: fires agents' schedules into the job queue. */

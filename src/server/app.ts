@@ -15,6 +15,7 @@ import { folderRoutes } from "./routes/folders.ts";
 import { mcpServerRoutes } from "./routes/mcp-servers.ts";
 import { memoryRoutes } from "./routes/memory.ts";
 import { messageRoutes } from "./routes/messages.ts";
+import { groupRoutes } from "./routes/groups.ts";
 import { runRoutes } from "./routes/runs.ts";
 import { scheduleRoutes } from "./routes/schedules.ts";
 import { PING_MS } from "./routes/send.ts";
@@ -99,6 +100,7 @@ export function createApp(lmos: Lmos, options: AppOptions = {}): Hono {
   messageRoutes(ctx);
   runRoutes(ctx);
   scheduleRoutes(ctx);
+  groupRoutes(ctx);
   memoryRoutes(ctx);
   toolRoutes(ctx);
   mcpServerRoutes(ctx);
