@@ -20,6 +20,7 @@ export class AgentRunner {
   private readonly live = new Map<string, LiveRun>();
   private readonly inFlight = new Set<Promise<unknown>>();
   private readonly finishListeners: Array<(result: KernelRunResult) => void> = [];
+  private readonly eventListeners: Array<(event: AgentEvent) => void> = [];
 
   constructor(readonly deps: KernelDeps) {}
 
@@ -37,9 +38,22 @@ export class AgentRunner {
     else external?.addEventListener("abort", onAbort, { once: true });
     this.live.set(runId, { agentId, controller });
     options.onQueued?.(runId);
+    const own = options.onEvent;
+    const onEvent =
+      this.eventListeners.length === 0
+        ? own
+        : (e: AgentEvent) => {
+            own?.(e);
+            for (const listen of this.eventListeners) listen(e);
+          };
     const done = this.queue
       .run(agentId, () =>
-        runAgent(this.deps, this.cache, agentId, input, { ...options, runId, signal: controller.signal }),
+        runAgent(this.deps, this.cache, agentId, input, {
+          ...options,
+          onEvent,
+          runId,
+          signal: controller.signal,
+        }),
       )
       .then((result) => {
         for (const listen of this.finishListeners) listen(result);
@@ -57,6 +71,11 @@ export class AgentRunner {
   /** Calls `listen` after every run that finished (sleep-time companions start from here). */
   onFinish(listen: (result: KernelRunResult) => void): void {
     this.finishListeners.push(listen);
+  }
+
+  /** Calls `listen` with every event of every run (the runtime's per-agent event feed). */
+  onEvent(listen: (event: AgentEvent) => void): void {
+    this.eventListeners.push(listen);
   }
 
   /** True while a run (or exclusive task) of the agent is running or queued in this process. */

@@ -202,6 +202,7 @@ export function agentHandle(core: RuntimeCore, id: string): AgentHandle {
     },
     archival: archivalApi(core, id),
     schedules: schedulesApi(store, id),
+    watch: (listen) => core.events.subscribe(id, listen),
     recall: recallApi(core, id),
     tools: {
       list: () => store.agentTools(id),

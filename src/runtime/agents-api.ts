@@ -13,6 +13,7 @@ import { agentHandle, checkBlockLimit } from "./agent-handle.ts";
 import { FALLBACK_MODEL } from "./config.ts";
 import { agentView, type RuntimeCore, resolveAgent } from "./core.ts";
 import { defaultSystemPrompt } from "./default-system-prompt.ts";
+import { enableSleeptime, sleeptimeGroupOf } from "./sleeptime.ts";
 import { withApprovalRules } from "./tool-rules.ts";
 import type { BlockInput, Lmos } from "./types.ts";
 import { createAgentSchema, updateAgentSchema, validate } from "./validate.ts";
@@ -50,6 +51,12 @@ export function agentsApi(
   multiAgentToolIds: () => string[] = () => [],
 ): Lmos["agents"] {
   const { store } = core;
+  const withCompanion = async (record: AgentRecord, frequency?: number) => {
+    const group = await enableSleeptime(core, api, record, frequency);
+    if (frequency !== undefined && group.sleeptimeAgentFrequency !== frequency) {
+      await store.updateGroup(group.id, { sleeptimeAgentFrequency: frequency, updatedAt: nowIso() });
+    }
+  };
 
   async function assertNameFree(name: string, self?: string) {
     const other = await store.getAgentByName(name);
@@ -57,7 +64,7 @@ export function agentsApi(
       throw new LmosError("conflict", `an agent named "${name}" already exists`);
   }
 
-  return {
+  const api: Lmos["agents"] = {
     async create(raw) {
       const input = validate(createAgentSchema, raw ?? {}, "agent");
       const now = nowIso();
@@ -113,6 +120,7 @@ export function agentsApi(
       for (const b of blocks) await store.createBlock(b);
       await store.createAgent(record, [...blocks.map((b) => b.id), ...(input.blockIds ?? [])], toolIds);
       for (const s of input.sourceIds ?? []) await store.attachSource(id, s);
+      if (input.enableSleeptime) await withCompanion(record, input.sleeptimeFrequency);
       return agentHandle(core, id);
     },
     async get(idOrName) {
@@ -127,11 +135,14 @@ export function agentsApi(
       const current = await resolveAgent(core, idOrName);
       if (patch.name !== undefined) await assertNameFree(patch.name, current.id);
       if (patch.model !== undefined) parseHandle(patch.model);
-      const { settings, embedding, ...rest } = patch;
+      const { settings, embedding, enableSleeptime: sleeptime, sleeptimeFrequency, ...rest } = patch;
       const next: Partial<AgentRecord> = { ...rest, updatedAt: nowIso() };
       if (settings) next.settings = { ...current.settings, ...settings };
       if (embedding !== undefined) next.embedding = embeddingOf(embedding, null);
       const updated = await store.updateAgent(current.id, next);
+      if (sleeptime || (sleeptimeFrequency !== undefined && (await sleeptimeGroupOf(store, current.id)))) {
+        await withCompanion(updated, sleeptimeFrequency);
+      }
       return agentView(core, updated);
     },
     async delete(idOrName) {
@@ -146,4 +157,5 @@ export function agentsApi(
       core.runner.forget(agent.id);
     },
   };
+  return api;
 }

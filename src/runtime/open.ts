@@ -25,6 +25,8 @@ import { mcpServersApi } from "./mcp-api.ts";
 import { SCHEDULE_QUEUE, StoreJobQueue, StoreScheduler } from "./jobs/index.ts";
 import { scheduleFiringHandler } from "./schedules-api.ts";
 import { groupsApi } from "./groups-api.ts";
+import { AgentEventBus } from "./event-bus.ts";
+import { SLEEPTIME_QUEUE, sleeptimeHandler, sleeptimeTrigger } from "./sleeptime.ts";
 import { AGENT_MESSAGE_QUEUE, agentMessageHandler, agentMessenger } from "./agent-messenger.ts";
 import { McpConnections, mcpToolDefinitions, multiAgentTools } from "../tools/index.ts";
 import type { Lmos, LmosOptions } from "./types.ts";
@@ -95,7 +97,12 @@ export async function openLmos(options: LmosOptions = {}): Promise<Lmos> {
     tickMs: intFromEnv(env, "LMOS_SCHEDULER_TICK_MS", 1_000, 10),
     onFired: () => jobs.poke(),
   });
-  const core: RuntimeCore = { store, runner, config, modelFor, jobs };
+  const events = new AgentEventBus();
+  runner.onEvent((e) => events.publish(e.agentId, e));
+  const core: RuntimeCore = { store, runner, config, modelFor, jobs, events };
+  const idleMs = intFromEnv(env, "LMOS_SLEEPTIME_IDLE_MS", 5_000, 0);
+  runner.onFinish(sleeptimeTrigger(core, idleMs));
+  jobs.handle(SLEEPTIME_QUEUE, sleeptimeHandler(core, events, idleMs));
   jobs.handle(SCHEDULE_QUEUE, scheduleFiringHandler(store, runner));
   deps.messenger = agentMessenger(core, {
     maxDepth: intFromEnv(env, "LMOS_CHAIN_MAX_DEPTH", 8, 1),

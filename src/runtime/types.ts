@@ -26,6 +26,7 @@ import type {
   ToolRecord,
   ToolRule,
   FileRecord,
+  GroupRecord,
 } from "../store/types.ts";
 
 export interface LmosOptions {
@@ -79,6 +80,10 @@ export interface CreateAgentInput {
   tags?: string[];
   metadata?: Record<string, unknown>;
   settings?: Partial<AgentSettings>;
+  /** Letta's enable_sleeptime: a companion agent sharing this agent's blocks reorganises them in the
+   * background after every `sleeptimeFrequency` turns (default 5) once the agent is idle. */
+  enableSleeptime?: boolean;
+  sleeptimeFrequency?: number;
   /** Letta's tool rules (attaching a tool whose defaultRequiresApproval is set adds a requires_approval rule). */
   toolRules?: ToolRule[];
 }
@@ -96,6 +101,8 @@ export type UpdateAgentInput = Partial<
     | "metadata"
     | "settings"
     | "toolRules"
+    | "enableSleeptime"
+    | "sleeptimeFrequency"
   >
 >;
 
@@ -106,6 +113,8 @@ export interface AgentView {
   tools: ToolRecord[];
   sources: SourceRecord[];
   model: ModelInfo;
+  /** The groups the agent is a member or the manager of (a sleep-time primary manages its companion). */
+  groups: GroupRecord[];
 }
 
 export type { AgentInput, ApprovalInput, InputMessage, RunOptions } from "./input-types.ts";
@@ -186,6 +195,11 @@ export interface AgentHandle {
      * PATCH /v1/agents/{id}/tools/approval/{tool_name}. */
     setApproval(toolName: string, requiresApproval: boolean): Promise<void>;
   };
+  /** Calls `listen` with the events of this agent's runs in this process as they happen, background runs
+   * included (a schedule's firing, a message from another agent), and its sleep-time companion's (their
+   * agentId is the companion's: its memory-edit events are edits of this agent's blocks); returns the
+   * unsubscribe. */
+  watch(listen: (event: AgentEvent) => void): () => void;
   /** Scheduled wake-ups of this agent (fired while an lmos with background work is open). */
   schedules: SchedulesApi;
 }

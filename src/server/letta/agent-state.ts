@@ -1,6 +1,7 @@
 // AgentView → Letta's AgentState. Relations (blocks, tools, sources, tags) are always included: a superset
 // of what Letta sends 1.x clients without `include=`, which the client does not mind.
 import type { AgentView } from "../../runtime/types.ts";
+import { groupToLetta } from "./groups.ts";
 import { approvalRequestToLetta } from "./messages.ts";
 import { blockToLetta, embeddingConfig, folderToLetta, llmConfig, toolToLetta } from "./records.ts";
 import { toolRulesToLetta } from "./tool-rules.ts";
@@ -9,6 +10,8 @@ import { toolRulesToLetta } from "./tool-rules.ts";
 export function agentToLetta(view: AgentView): Record<string, unknown> {
   const { record: a, model } = view;
   const blocks = view.blocks.map(blockToLetta);
+  // The group this agent manages (Letta's managed_group; a sleep-time primary manages its companion's).
+  const managed = view.groups.find((g) => g.managerAgentId === a.id);
   return {
     id: a.id,
     name: a.name,
@@ -31,7 +34,7 @@ export function agentToLetta(view: AgentView): Record<string, unknown> {
     tool_rules: toolRulesToLetta(a.toolRules ?? []),
     timezone: "UTC",
     message_buffer_autoclear: false,
-    enable_sleeptime: false,
+    enable_sleeptime: managed?.managerType === "sleeptime",
     last_stop_reason: a.lastStopReason,
     last_run_completion: a.lastRunAt,
     last_run_duration_ms: null,
@@ -39,8 +42,8 @@ export function agentToLetta(view: AgentView): Record<string, unknown> {
     identity_ids: [],
     secrets: [],
     tool_exec_environment_variables: [],
-    multi_agent_group: null,
-    managed_group: null,
+    multi_agent_group: managed ? groupToLetta(managed) : null,
+    managed_group: managed ? groupToLetta(managed) : null,
     pending_approval: a.pendingApproval ? approvalRequestToLetta(a.pendingApproval) : null,
     project_id: null,
     template_id: null,

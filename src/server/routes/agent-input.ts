@@ -58,6 +58,7 @@ export function createAgentInput(body: CreateAgentBody): CreateAgentInput {
     tools: tools.length ? tools : undefined,
     includeBaseTools: undef(body.include_base_tools),
     includeMultiAgentTools: undef(body.include_multi_agent_tools),
+    enableSleeptime: undef(body.enable_sleeptime),
     sourceIds: sources.length ? sources : undefined,
     tags: undef(body.tags),
     metadata: undef(body.metadata),
@@ -78,6 +79,7 @@ export function updateAgentInput(body: UpdateAgentBody): UpdateAgentInput {
     contextWindow: undef(body.context_window_limit) ?? undef(body.llm_config?.context_window),
     tags: undef(body.tags),
     metadata: undef(body.metadata),
+    enableSleeptime: undef(body.enable_sleeptime),
     toolRules: body.tool_rules ? toolRulesFromLetta(body.tool_rules) : undefined,
   };
   return Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) as UpdateAgentInput;

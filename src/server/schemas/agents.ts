@@ -44,6 +44,7 @@ const agentFields = {
   source_ids: opt(z.array(z.string().min(1))),
   timezone: opt(z.string()),
   tool_rules: opt(z.array(lettaToolRuleSchema)),
+  enable_sleeptime: opt(z.boolean()),
 };
 
 /** AgentCreateParams (the subset lmos acts on; other keys are accepted and ignored). */
@@ -54,7 +55,6 @@ export const createAgentBody = z.object({
   tools: opt(z.array(z.string().min(1))),
   include_base_tools: opt(z.boolean()),
   include_multi_agent_tools: opt(z.boolean()),
-  enable_sleeptime: opt(z.boolean()),
 });
 
 /** AgentUpdateParams. */
