@@ -29,7 +29,4 @@ export interface ToolDefinition<A = any> {
   run(args: A, ctx: ToolContext): Promise<string>;
 }
 
-/** A tool failure reported to the model as the tool's result; never crashes a run. */
-export class ToolError extends Error {
-  override readonly name = "ToolError";
-}
+export { ToolError } from "../errors.ts";
