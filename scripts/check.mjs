@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm run check`: strict type check, lint and format (Biome), layering (imports point down the layers of
-// DESIGN.md and enter another layer only through its index.ts or types.ts), no import cycles, and a
-// file-size report. Exits non-zero on any failure except the size report, which only informs.
+// DESIGN.md and enter another layer only through its index.ts or types.ts; no vitest outside *.test.ts
+// and *.testkit.ts, the only test files the build leaves out of dist/), no import cycles, and a file-size
+// report. Exits non-zero on any failure except the size report, which only informs.
 import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
@@ -72,6 +73,10 @@ for (const file of all) {
   const deps = [];
   for (const m of text.matchAll(importRe)) {
     const spec = m[1] ?? m[2];
+    // The build leaves out *.test.ts and *.testkit.ts only; test code anywhere else would ship in dist/.
+    if (spec === "vitest" || spec.startsWith("vitest/")) {
+      layerErrors.push(`${relative(root, file)} imports ${spec}: name it *.test.ts or *.testkit.ts`);
+    }
     if (!spec.startsWith(".")) continue;
     const target = resolve(dirname(file), spec);
     if (!target.startsWith(src)) continue;
