@@ -1,5 +1,6 @@
 // One error type for every layer: a machine-readable code, a message a user can act on, and the HTTP
-// status the server maps it to. A leaf module: every layer may import it.
+// status the server maps it to; and the tool failure the model is told about. A leaf module: every layer
+// may import it.
 
 export type ErrorCode =
   | "bad_request"
@@ -49,4 +50,10 @@ export class LmosError extends Error {
 export function found<T>(value: T | null | undefined, what: string): T {
   if (value == null) throw new LmosError("not_found", `${what} not found`);
   return value;
+}
+
+/** A tool failure reported to the model as the tool's result; never crashes a run. Here rather than in
+ * tools/ because memory and sources, below tools, throw it too. */
+export class ToolError extends Error {
+  override readonly name = "ToolError";
 }

@@ -1,7 +1,7 @@
 // Core memory edits as the memory tools make them: each returns the block's new value or throws a ToolError
 // whose message tells the model what to do instead. Nothing is changed when an edit fails.
 import type { BlockRecord } from "../store/types.ts";
-import { ToolError } from "../tools/types.ts";
+import { ToolError } from "../errors.ts";
 
 /** The block with `label`, or a ToolError listing the labels there are. */
 export function findBlock(blocks: BlockRecord[], label: string): BlockRecord {

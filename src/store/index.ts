@@ -2,5 +2,5 @@
 export * from "./types.ts";
 export { type IdPrefix, newId, nowIso } from "./ids.ts";
 export { DEFAULT_AGENT_SETTINGS, newAgentRecord } from "./agent-record.ts";
-export { newMessageRecord } from "./message-record.ts";
+export { messageText, newMessageRecord } from "./message-record.ts";
 export { openSqliteStore, type SqliteOptions } from "./sqlite/open.ts";

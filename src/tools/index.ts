@@ -39,4 +39,10 @@ export {
   REQUEST_HEARTBEAT_DESCRIPTION,
   toolSpec,
 } from "./spec.ts";
-export { type ToolContext, type ToolDefinition, ToolError } from "./types.ts";
+export {
+  parseToolResult,
+  sendMessageText,
+  type ToolContext,
+  type ToolDefinition,
+  ToolError,
+} from "./types.ts";

@@ -29,7 +29,32 @@ export interface ToolDefinition<A = any> {
   run(args: A, ctx: ToolContext): Promise<string>;
 }
 
-/** A tool failure reported to the model as the tool's result; never crashes a run. */
-export class ToolError extends Error {
-  override readonly name = "ToolError";
+export { ToolError } from "../errors.ts";
+
+// Reading back what tools wrote. Here, in the contract file, because the remote CLI reads them too and must
+// not load the tools (tools/index.ts pulls in memory, the store and the tokenizer).
+
+/** A tool result as Letta packages it ({"status","message","time"}, formatToolResult): whether it
+ * succeeded and its message; a result that is not the envelope counts as a success and is its own text. */
+export function parseToolResult(text: string): { ok: boolean; text: string } {
+  try {
+    const r = JSON.parse(text) as { status?: unknown; message?: unknown };
+    if (r && typeof r === "object" && "status" in r) {
+      const msg = typeof r.message === "string" ? r.message : JSON.stringify(r.message ?? null);
+      return { ok: r.status !== "Failed", text: msg };
+    }
+  } catch {
+    // not the envelope
+  }
+  return { ok: true, text };
+}
+
+/** send_message's `message` argument (the reply to the user), or null when the call is malformed. */
+export function sendMessageText(args: string): string | null {
+  try {
+    const parsed = JSON.parse(args) as { message?: unknown } | null;
+    return typeof parsed?.message === "string" ? parsed.message : null;
+  } catch {
+    return null;
+  }
 }

@@ -1,31 +1,16 @@
 // The kernel's run events → what a chat shows. Token deltas of send_message's `message` argument are
 // decoded as they arrive, so MemGPT-style replies stream like plain text replies do.
 import type { AgentEvent } from "../../kernel/index.ts";
+import { messageText } from "../../store/index.ts";
 import type { MessageRecord } from "../../store/types.ts";
+import { parseToolResult, sendMessageText } from "../../tools/index.ts";
 import { partialStringField } from "../chat/partial-json.ts";
 import type { ChatEvent } from "./types.ts";
-import { messageText, sendMessageText } from "./letta-messages.ts";
-
-/** The `message` of a Letta tool result envelope ({status, message, time}), or the text itself. */
-export function toolResultText(text: string): { ok: boolean; text: string } {
-  try {
-    const r = JSON.parse(text) as { status?: unknown; message?: unknown };
-    if (r && typeof r === "object" && "status" in r) {
-      const msg = typeof r.message === "string" ? r.message : JSON.stringify(r.message ?? null);
-      return { ok: r.status !== "Failed", text: msg };
-    }
-  } catch {
-    // not the envelope
-  }
-  return { ok: true, text };
-}
+import { reasoningText } from "./letta-messages.ts";
 
 function assistantEvents(m: MessageRecord, replyMode: "send_message" | "text"): ChatEvent[] {
   const out: ChatEvent[] = [];
-  const reasoning = m.content
-    .filter((p) => p.type === "reasoning")
-    .map((p) => (p as { text: string }).text)
-    .join("");
+  const reasoning = reasoningText(m);
   if (reasoning) out.push({ type: "reasoning", key: `${m.id}:reasoning`, text: reasoning, delta: false });
   const text = messageText(m);
   if (text) {
@@ -69,7 +54,7 @@ export function chatEventTranslator(replyMode: "send_message" | "text"): (e: Age
         const m = e.message;
         if (m.role === "assistant") return assistantEvents(m, replyMode);
         if (m.role === "tool")
-          return [{ type: "tool-return", name: m.name, ...toolResultText(messageText(m)) }];
+          return [{ type: "tool-return", name: m.name, ...parseToolResult(messageText(m)) }];
         return [];
       }
       case "memory-edit":

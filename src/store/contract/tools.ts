@@ -1,0 +1,16 @@
+// The Store contract, tools: the tool registry (unique by name) and which tools an agent has.
+// Conformance: conformance/tools.testkit.ts.
+import type { ToolRecord } from "../records.ts";
+import type { Page } from "./queries.ts";
+
+export interface ToolStore {
+  /** Inserts, or updates the tool with the same name or else the same id (keeping the stored id). */
+  upsertTool(tool: ToolRecord): Promise<ToolRecord>;
+  getTool(id: string): Promise<ToolRecord | null>;
+  getToolByName(name: string): Promise<ToolRecord | null>;
+  listTools(q: Page & { name?: string }): Promise<ToolRecord[]>;
+  deleteTool(id: string): Promise<void>;
+  agentTools(agentId: string): Promise<ToolRecord[]>;
+  attachTool(agentId: string, toolId: string): Promise<void>;
+  detachTool(agentId: string, toolId: string): Promise<void>;
+}
