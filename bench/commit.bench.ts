@@ -71,7 +71,7 @@ function commit(store: Store, agent: Agent, i: number) {
     },
     runPatch: { status: "running" },
     messages,
-    blockUpdates: [],
+    blockEdits: [],
     passageInserts: [],
     passageDeletes: [],
     agentPatch: { inContextMessageIds: agent.window },

@@ -5,6 +5,7 @@ import { LmosError } from "../errors.ts";
 import { newId, nowIso } from "../store/index.ts";
 import type { MessageRecord } from "../store/types.ts";
 import type { AgentEvent, RunUsage, StopReason } from "./events.ts";
+import type { HeldLease } from "./lease.ts";
 import { type MessageOrigin, textMessage } from "./messages.ts";
 import { runStep } from "./step.ts";
 import type { KernelDeps, KernelRunOptions, RunInput } from "./types.ts";
@@ -52,13 +53,15 @@ function isCancellation(e: unknown, signal?: AbortSignal): boolean {
 
 const PROVIDER_CODES = new Set(["provider_error", "provider_timeout", "no_provider"]);
 
-/** Runs an agent on one input to completion. Throws only before anything is stored (unknown agent, no provider). */
+/** Runs an agent on one input to completion. Throws only before anything is stored (unknown agent, no provider).
+ * With `lease` (the runner's, lease.ts) every commit is fenced by it and the last one gives it back. */
 export async function runAgent(
   deps: KernelDeps,
   cache: MessageCache,
   agentId: string,
   input: RunInput,
   options: KernelRunOptions = {},
+  lease?: HeldLease,
 ): Promise<KernelRunResult> {
   const agent = await deps.store.getAgent(agentId);
   if (!agent) throw new LmosError("not_found", `agent ${agentId} not found`);
@@ -91,6 +94,7 @@ export async function runAgent(
     inputs,
     { inContextMessageIds: [...agent.inContextMessageIds, ...inputs.map((m) => m.id)] },
     run,
+    lease && { fence: lease.fence },
   );
   emit({ type: "run-start", runId, agentId });
   cache.remember(agentId, inputs);
@@ -120,6 +124,7 @@ export async function runAgent(
         signal,
         streamTokens: options.streamTokens ?? false,
         emit,
+        lease: lease && { fence: lease.fence },
       });
       messages.push(...outcome.messages);
       replies.push(...outcome.replies);
@@ -132,6 +137,7 @@ export async function runAgent(
       if (!outcome.continue) {
         stopReason = outcome.stopReason;
         finished = outcome.finished;
+        if (finished && lease) lease.released = true;
         break;
       }
     } catch (e) {
@@ -153,9 +159,18 @@ export async function runAgent(
     await deps.store.updateRun(runId, { status, stopReason, completedAt: finishedAt });
     // A patch, not updateAgent: nothing needs the agent read back here.
     await deps.store
-      .commitMessages(agentId, [], { lastStopReason: stopReason, lastRunAt: finishedAt })
+      .commitMessages(
+        agentId,
+        [],
+        { lastStopReason: stopReason, lastRunAt: finishedAt },
+        undefined,
+        lease && { fence: lease.fence, release: true },
+      )
+      .then(() => {
+        if (lease) lease.released = true;
+      })
       .catch(() => {
-        // the agent was deleted during the run: nothing left to update
+        // the agent was deleted during the run (nothing left to update), or its lease was lost
       });
   }
   emit({ type: "run-finish", runId, agentId, stopReason, usage });

@@ -2,15 +2,16 @@
 // whether to continue, and commit everything the step produced in ONE store transaction. Whole-message
 // events are emitted only after that commit; a step that throws (provider error, cancellation) commits
 // nothing.
-import { assessPressure, heartbeatMessage, pressureWarningMessage } from "../context/index.ts";
+import { assessPressure, pressureWarningMessage } from "../context/index.ts";
 import { parseHandle } from "../llm/index.ts";
 import type { ChatDelta, ChatResponse } from "../llm/types.ts";
 import { newId, nowIso } from "../store/index.ts";
-import type { MessageRecord, StepCommit, ToolCallRecord, Usage } from "../store/types.ts";
-import { decideContinuation } from "./continuation.ts";
+import type { LeaseUse, MessageRecord, ToolCallRecord, Usage } from "../store/types.ts";
 import type { AgentEvent, StopReason } from "./events.ts";
 import { assistantMessage, type MessageOrigin, replyOf, textMessage } from "./messages.ts";
 import { evictEvent, evictIntoSummary } from "./pressure.ts";
+import { commitStepDraft } from "./step-commit.ts";
+import { StepWriteLog } from "./step-writes.ts";
 import { dispatchToolCall, type ToolOutcome } from "./tool-dispatch.ts";
 import type { KernelDeps } from "./types.ts";
 import { compileView, type CompiledView, loadView, type MessageCache, type StepView } from "./view.ts";
@@ -26,6 +27,8 @@ export interface StepInput {
   signal?: AbortSignal;
   streamTokens: boolean;
   emit: (event: AgentEvent) => void;
+  /** The agent lease the run holds: the step's commit is fenced by it (and releases it when the run ends). */
+  lease?: LeaseUse;
 }
 
 export interface StepOutcome {
@@ -39,14 +42,6 @@ export interface StepOutcome {
   /** The run's end (run record, the agent's last stop) was committed with this step. */
   finished: boolean;
   replies: string[];
-}
-
-const EMPTY_REPLY_ALERT =
-  "Your last response had no text and no tool call, so nothing reached the user. Reply to the user now (with send_message, or plain text if that is how you answer).";
-
-/** System-alert text in Letta's wire form (a user-role JSON message). */
-function systemAlert(message: string, now: string): string {
-  return JSON.stringify({ type: "system_alert", message, time: now });
 }
 
 /** Loads the view and applies memory pressure (warn or evict) before the model sees it. */
@@ -149,67 +144,43 @@ export async function runStep(input: StepInput): Promise<StepOutcome> {
   }));
   const assistant = assistantMessage(origin, messageId, response.text, response.reasoning, calls);
   const empty = !response.text.trim() && calls.length === 0;
-  const messages: MessageRecord[] = [...pending];
-  if (!empty || response.reasoning) messages.push(assistant);
+  const head: MessageRecord[] = [...pending];
+  if (!empty || response.reasoning) head.push(assistant);
 
-  const writes: Pick<StepCommit, "blockUpdates" | "passageInserts" | "passageDeletes"> = {
-    blockUpdates: [],
-    passageInserts: [],
-    passageDeletes: [],
-  };
+  const writes = new StepWriteLog(deps.store, agentId, now);
   const blocks = view.blocks.map((b) => ({ ...b }));
   const outcomes: ToolOutcome[] = [];
-  for (const call of calls) {
+  for (const [index, call] of calls.entries()) {
     const outcome = await dispatchToolCall(call, {
       agent,
       blocks,
       tools: view.tools,
       store: deps.store,
       embedder: deps.embedderFor(agent.embedding),
-      pending: writes,
+      writes,
+      index,
       now,
       signal,
     });
     outcomes.push(outcome);
-    messages.push(textMessage(origin, "tool", outcome.content, { toolCallId: call.id, name: call.name }));
-  }
-
-  const decision = decideContinuation(agent.settings, response, outcomes, empty);
-  if (decision.continue && !input.lastAllowed) {
-    if (decision.alert === "empty_reply") {
-      messages.push(
-        textMessage(origin, "user", systemAlert(EMPTY_REPLY_ALERT, now), { kind: "system_alert" }),
-      );
-    } else if (decision.heartbeat) {
-      messages.push(
-        textMessage(origin, "user", heartbeatMessage(decision.heartbeat, now), { kind: "heartbeat" }),
-      );
-    }
   }
 
   const usage = response.usage;
-  const edited = outcomes.flatMap((o) => o.editedLabels.map((label) => ({ label, tool: o.call.name })));
-  // A step after which the run ends writes the run's end with it (one transaction less per run).
-  const finishedAt = decision.continue ? null : (deps.now?.() ?? nowIso());
-  const commit: StepCommit = {
-    agentId,
-    step: { id: stepId, runId, agentId, index: input.stepIndex, model: agent.model, usage, createdAt: now },
-    messages,
-    blockUpdates: dedupeBlockUpdates(writes.blockUpdates),
-    passageInserts: writes.passageInserts,
-    passageDeletes: writes.passageDeletes,
-    agentPatch: {
-      inContextMessageIds: [...agent.inContextMessageIds, ...messages.map((m) => m.id)],
-      pressureWarned: warned,
-      ...(edited.length > 0 ? { memoryEditedAt: now } : {}),
-      ...(finishedAt ? { lastStopReason: decision.stopReason, lastRunAt: finishedAt } : {}),
-    },
-    ...(finishedAt
-      ? { runPatch: { status: "completed", stopReason: decision.stopReason, completedAt: finishedAt } }
-      : {}),
-  };
-  signal?.throwIfAborted();
-  await deps.store.commitStep(commit);
+  const { messages, decision, edited, finishedAt } = await commitStepDraft({
+    deps,
+    origin: { ...origin, stepId, runId },
+    agent,
+    stepIndex: input.stepIndex,
+    lastAllowed: input.lastAllowed,
+    response,
+    empty,
+    warned,
+    head,
+    outcomes,
+    writes,
+    lease: input.lease,
+    signal,
+  });
   input.cache.remember(agentId, messages);
   deps.onStepTiming?.({
     agentId,
@@ -230,10 +201,4 @@ export async function runStep(input: StepInput): Promise<StepOutcome> {
     finished: finishedAt !== null,
     replies: messages.flatMap((m) => replyOf(m, agent.settings.replyMode)),
   };
-}
-
-function dedupeBlockUpdates(updates: StepCommit["blockUpdates"]): StepCommit["blockUpdates"] {
-  const last = new Map<string, string>();
-  for (const u of updates) last.set(u.id, u.value);
-  return [...last].map(([id, value]) => ({ id, value }));
 }

@@ -2,13 +2,13 @@
 // embedder is configured, fused by RRF). Only user and assistant words come back: kernel alerts,
 // heartbeats and tool results are noise to a model looking for what was said.
 import type { Embedder } from "../embed/types.ts";
-import type { MessageRecord, RankedId, Role, Store } from "../store/types.ts";
+import type { MessageRecord, RankedId, Role, StoreReader } from "../store/types.ts";
 import { dateBound } from "./dates.ts";
 import { reciprocalRankFusion } from "./rrf.ts";
 
 /** What memory searches need: the store, and the embedder when vectors are on. */
 export interface MemoryDeps {
-  store: Store;
+  store: StoreReader;
   embedder: Embedder | null;
   signal?: AbortSignal;
 }

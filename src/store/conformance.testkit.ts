@@ -2,6 +2,8 @@
 // implementation (sqlite/ now, postgres/ later). `open` must return a fresh, empty store each call.
 import { describe } from "vitest";
 import { agentSuite } from "./conformance/agents.ts";
+import { blockEditSuite } from "./conformance/block-edits.ts";
+import { leaseSuite } from "./conformance/leases.ts";
 import { messageSuite } from "./conformance/messages.ts";
 import { passageSuite } from "./conformance/passages.ts";
 import { runSuite } from "./conformance/runs.ts";
@@ -26,6 +28,8 @@ export function storeConformance(
     passageSuite(open);
     stepSuite(open);
     runSuite(open);
+    blockEditSuite(open);
+    leaseSuite(open);
     if (options.openPersistent) reopenSuite(options.openPersistent);
   });
 }

@@ -13,9 +13,15 @@ import type {
   RunRecord,
   StepRecord,
   OpenFileRecord,
+  FileWindowChange,
+  RunOwner,
 } from "./records.ts";
+import type { BlockEdit } from "./block-edits.ts";
+import type { AgentLease, LeaseHolder, LeaseUse } from "./leases.ts";
 
 export type * from "./records.ts";
+export type * from "./leases.ts";
+export type { BlockEdit, BlockEditFailure } from "./block-edits.ts";
 
 /** Everything one agent step changes, applied in one transaction by `commitStep`. */
 export interface StepCommit {
@@ -24,7 +30,10 @@ export interface StepCommit {
   messages: MessageRecord[];
   /** Embeddings for some of `messages`, by message id (only when an embedder is configured). */
   messageEmbeddings?: Record<string, Float32Array>;
-  blockUpdates: Array<{ id: string; value: string }>;
+  /** Core-memory edits, applied in order to each block's value as it stands in the commit's transaction
+   * (semantics in block-edits.ts). When one cannot apply, nothing of the commit is applied and it rejects
+   * with a BlockEditError whose editIndex names the edit. */
+  blockEdits: BlockEdit[];
   passageInserts: Array<{ passage: PassageRecord; embedding?: Float32Array }>;
   passageDeletes: string[];
   agentPatch: Partial<
@@ -35,6 +44,11 @@ export interface StepCommit {
   >;
   /** The run's end, when this step ends the run: written in the same transaction. */
   runPatch?: Partial<Pick<RunRecord, "status" | "stopReason" | "completedAt">>;
+  /** The open-file windows the file tools set, in order (null closes the file; openedAt is the step's
+   * createdAt); a file deleted meanwhile is skipped. */
+  fileWindows?: FileWindowChange[];
+  /** The agent lease the step ran under (see acquireAgentLease). */
+  lease?: LeaseUse;
 }
 
 export interface Page {
@@ -57,14 +71,6 @@ export interface RunQuery extends Page {
   agentIds?: string[];
   statuses?: RunRecord["status"][];
   stopReason?: string;
-}
-
-/** The process that created a run: runs of a process that no longer exists are orphans. */
-export interface RunOwner {
-  host: string;
-  pid: number;
-  /** Random per process, so a later process that reuses the pid is told apart. */
-  token: string;
 }
 
 export interface LexicalQuery {
@@ -107,9 +113,14 @@ export interface Store {
   createBlock(block: BlockRecord): Promise<void>;
   getBlock(id: string): Promise<BlockRecord | null>;
   listBlocks(q: Page & { label?: string }): Promise<BlockRecord[]>;
+  /** Patches a block in one transaction. A value change also stamps memoryEditedAt (the patch's updatedAt)
+   * on every agent the block is attached to. A label change is refused (invalid_argument) when an agent the
+   * block is attached to has another block with that label. */
   updateBlock(id: string, patch: Partial<BlockRecord>): Promise<BlockRecord>;
   deleteBlock(id: string): Promise<void>;
   agentBlocks(agentId: string): Promise<BlockRecord[]>;
+  /** Links a block to an agent (idempotent); refused (invalid_argument) when the agent has another block
+   * with the same label. */
   attachBlock(agentId: string, blockId: string): Promise<void>;
   detachBlock(agentId: string, blockId: string): Promise<void>;
   blockAgents(blockId: string): Promise<string[]>;
@@ -196,7 +207,23 @@ export interface Store {
     messages: MessageRecord[],
     agentPatch: StepCommit["agentPatch"],
     run?: RunRecord,
+    lease?: LeaseUse,
   ): Promise<void>;
+
+  // agent leases: one runner at a time per agent across processes (the kernel's runner takes one per run)
+  /** Takes the agent's lease for `holder` until now + ttlMs when it is free: never taken, released, lapsed,
+   * or held by a holder `canTakeOver` judges gone (its process died). Otherwise answers who holds it.
+   * Every acquisition gets a larger fence than the last. not_found when the agent does not exist. */
+  acquireAgentLease(
+    agentId: string,
+    holder: string,
+    ttlMs: number,
+    canTakeOver: (current: LeaseHolder) => boolean,
+  ): Promise<{ lease: AgentLease } | { heldBy: LeaseHolder }>;
+  /** Extends a lease to now + ttlMs; null when it was lost (another acquisition since: its fence moved on). */
+  renewAgentLease(lease: AgentLease, ttlMs: number): Promise<AgentLease | null>;
+  /** Ends a lease (a no-op when it was lost). */
+  releaseAgentLease(lease: AgentLease): Promise<void>;
 
   // compressed-memory tier (src/cr): opaque node blobs per agent
   putMemoryNodes(
@@ -221,3 +248,32 @@ export interface Store {
   /** Closes every file the agent has open; returns how many were open. */
   closeAllFiles(agentId: string): Promise<number>;
 }
+
+/** The reads tools and memory searches use; their writes go through the step (ToolContext.writes), so
+ * they commit with it. */
+export type StoreReader = Pick<
+  Store,
+  | "getAgent"
+  | "getBlock"
+  | "agentBlocks"
+  | "agentTools"
+  | "getMessages"
+  | "listMessages"
+  | "countMessages"
+  | "searchMessagesLexical"
+  | "searchMessagesVector"
+  | "getPassages"
+  | "listPassages"
+  | "countPassages"
+  | "passageTags"
+  | "searchPassagesLexical"
+  | "searchPassagesVector"
+  | "getSource"
+  | "listSources"
+  | "agentSources"
+  | "getFile"
+  | "findFile"
+  | "listFiles"
+  | "listOpenFiles"
+  | "getMemoryNodes"
+>;

@@ -79,7 +79,7 @@ export const archivalMemoryInsertTool: ToolDefinition<z.infer<typeof insertSchem
       args.tags ?? [],
       ctx.now,
     );
-    ctx.pending.passageInserts.push(item);
+    ctx.writes.insertPassage(item.passage, item.embedding);
     const tags = item.passage.tags.length ? ` with tags ${item.passage.tags.join(", ")}` : "";
     return `Inserted into archival memory${tags} (${item.passage.id}).`;
   },

@@ -146,8 +146,19 @@ ALTER TABLE runs ADD COLUMN owner_token TEXT;
 CREATE INDEX runs_active ON runs(status) WHERE status IN ('created', 'running');
 `);
 
+// Agent leases (leases.ts): who may run an agent across the processes sharing the file, until when, and
+// the fence of that acquisition. A row per agent that ever ran, kept after release so fences only grow.
+const v5: Migration = (db) =>
+  db.exec(`
+CREATE TABLE agent_leases (
+  agent_id TEXT PRIMARY KEY REFERENCES agents(id) ON DELETE CASCADE,
+  fence INTEGER NOT NULL, holder TEXT NOT NULL,
+  owner_host TEXT NOT NULL, owner_pid INTEGER NOT NULL, owner_token TEXT NOT NULL,
+  expires_at INTEGER NOT NULL) WITHOUT ROWID;
+`);
+
 /** Every migration in order; version N is the N-th entry. Append, never edit. */
-export const migrations: readonly Migration[] = [v1, v2, v3, v4];
+export const migrations: readonly Migration[] = [v1, v2, v3, v4, v5];
 
 /** Applies the migrations this database lacks; returns how many ran. */
 export function migrate(db: BetterSqlite3.Database): number {
