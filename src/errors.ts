@@ -32,7 +32,7 @@ const statusOf: Record<ErrorCode, number> = {
 
 /** An error with a code and a message that says what to do next. */
 export class LmosError extends Error {
-  override readonly name = "LmosError";
+  override readonly name: string = "LmosError";
   readonly code: ErrorCode;
   readonly status: number;
   constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {

@@ -159,6 +159,7 @@ export async function runStep(input: StepInput): Promise<StepOutcome> {
       embedder: deps.embedderFor(agent.embedding),
       writes,
       index,
+      runId,
       now,
       signal,
     });

@@ -31,6 +31,7 @@ export interface DispatchInput {
   writes: StepWriteLog;
   /** This call's position in the step (its writes are tagged with it). */
   index: number;
+  runId: string;
   now: string;
   signal?: AbortSignal;
 }
@@ -81,6 +82,7 @@ export async function dispatchToolCall(call: ToolCallRecord, input: DispatchInpu
       store: input.store,
       embedder: input.embedder,
       writes: input.writes.forCall(input.index),
+      runId: input.runId,
       now: input.now,
       signal: input.signal,
     });

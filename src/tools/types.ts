@@ -1,6 +1,7 @@
 // The Tool contract. Base tools (memory, search, files) and custom tools all implement it; the kernel
 // validates arguments against `schema` before `run`, and sends any thrown ToolError back to the model.
 import type { z } from "zod";
+import { LmosError } from "../errors.ts";
 import type {
   AgentRecord,
   BlockEdit,
@@ -34,6 +35,8 @@ export interface ToolContext {
   store: StoreReader;
   embedder: Embedder | null;
   writes: StepWrites;
+  /** The run this step belongs to (absent outside a run). */
+  runId?: string;
   /** ISO time of this step. */
   now: string;
   signal?: AbortSignal;
@@ -50,7 +53,12 @@ export interface ToolDefinition<A = any> {
   run(args: A, ctx: ToolContext): Promise<string>;
 }
 
-/** A tool failure reported to the model as the tool's result; never crashes a run. */
-export class ToolError extends Error {
+/** A tool failure reported to the model as the tool's result; never crashes a run. The same checks serve
+ * the library and REST (a bad date in an archival search, a bad regex): there a ToolError is an
+ * invalid_argument LmosError, so it reaches an HTTP client as a 422 with a code, never a 500. */
+export class ToolError extends LmosError {
   override readonly name = "ToolError";
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("invalid_argument", message, options);
+  }
 }
