@@ -129,7 +129,9 @@ export function agentsApi(core: RuntimeCore, baseToolIds: BaseToolIds): Lmos["ag
       if (patch.name !== undefined) await assertNameFree(patch.name, current.id);
       if (patch.model !== undefined) checkModel(patch.model);
       const { settings, embedding, ...rest } = patch;
-      const next: Partial<AgentRecord> = { ...rest, updatedAt: nowIso() };
+      // Keys given as undefined mean "unchanged", not "clear".
+      const given = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
+      const next: Partial<AgentRecord> = { ...given, updatedAt: nowIso() };
       if (settings) next.settings = { ...current.settings, ...settings };
       if (embedding !== undefined) next.embedding = embeddingOf(embedding, null);
       const updated = await store.updateAgent(current.id, next);
