@@ -54,7 +54,8 @@ export default async function cliBench(args: string[]): Promise<void> {
         return false;
       }
     });
-    for (let i = 0; i < runs; i++) for (const name of names) (launched[name] ??= []).push(timeOnce(env, name));
+    for (let i = 0; i < runs; i++)
+      for (const name of names) (launched[name] ??= []).push(timeOnce(env, name));
     const result = {
       command: "lmos agents list (empty home)",
       runs,

@@ -1,48 +1,23 @@
-// One agent step: load, handle memory pressure, compile, call the model, run the tool calls, decide
-// whether to continue, and commit everything the step produced in ONE store transaction. Whole-message
-// events are emitted only after that commit; a step that throws (provider error, cancellation) commits
-// nothing.
+// One agent step: load, handle memory pressure, compile, call the model with the tools the rules allow,
+// run the tool calls (or hold them for a human's approval), decide whether to continue, and commit
+// everything the step produced in ONE store transaction (step-commit.ts). Whole-message events are emitted
+// only after that commit; a step that throws (provider error, cancellation) commits nothing.
 import { assessPressure, pressureWarningMessage } from "../context/index.ts";
 import { parseHandle } from "../llm/index.ts";
 import type { ChatDelta, ChatResponse } from "../llm/types.ts";
 import { newId, nowIso } from "../store/index.ts";
-import type { LeaseUse, MessageRecord, ToolCallRecord, Usage } from "../store/types.ts";
-import type { AgentEvent, StopReason } from "./events.ts";
-import { assistantMessage, type MessageOrigin, replyOf, textMessage } from "./messages.ts";
+import type { MessageRecord, ToolCallRecord, Usage } from "../store/types.ts";
+import { type ContinuationDecision, decideContinuation } from "./continuation.ts";
+import type { AgentEvent } from "./events.ts";
+import { assistantMessage, type MessageOrigin, textMessage } from "./messages.ts";
 import { evictEvent, evictIntoSummary } from "./pressure.ts";
-import { commitStepDraft } from "./step-commit.ts";
+import { finishStep, type StepInput, type StepOutcome } from "./step-commit.ts";
+import { lastToolResult, runToolCalls } from "./step-tools.ts";
 import { StepWriteLog } from "./step-writes.ts";
-import { dispatchToolCall, type ToolOutcome } from "./tool-dispatch.ts";
-import type { KernelDeps } from "./types.ts";
-import { compileView, type CompiledView, loadView, type MessageCache, type StepView } from "./view.ts";
+import type { ToolOutcome } from "./tool-dispatch.ts";
+import { compileView, type CompiledView, loadView, type StepView } from "./view.ts";
 
-export interface StepInput {
-  deps: KernelDeps;
-  cache: MessageCache;
-  agentId: string;
-  runId: string;
-  stepIndex: number;
-  /** True on the last step the limit allows: no heartbeat is queued for a step that will not run. */
-  lastAllowed: boolean;
-  signal?: AbortSignal;
-  streamTokens: boolean;
-  emit: (event: AgentEvent) => void;
-  /** The agent lease the run holds: the step's commit is fenced by it (and releases it when the run ends). */
-  lease?: LeaseUse;
-}
-
-export interface StepOutcome {
-  stepId: string;
-  messages: MessageRecord[];
-  usage: Usage;
-  /** The model asked for (or needs) another step. */
-  continue: boolean;
-  /** Why the run stops after this step when it does not continue. */
-  stopReason: StopReason;
-  /** The run's end (run record, the agent's last stop) was committed with this step. */
-  finished: boolean;
-  replies: string[];
-}
+export type { StepInput, StepOutcome } from "./step-commit.ts";
 
 /** Loads the view and applies memory pressure (warn or evict) before the model sees it. */
 async function prepare(input: StepInput, now: string, origin: MessageOrigin) {
@@ -121,13 +96,16 @@ export async function runStep(input: StepInput): Promise<StepOutcome> {
   const { agent } = view;
   const provider = deps.providerFor(agent.model);
   const messageId = newId("message");
+  // The rules narrow the tools offered, and force a tool call while an init or child rule is active.
+  const offered = input.rules.allowed([...view.tools.keys()], lastToolResult(view.messages));
+  const tools = [...view.tools.values()].filter((t) => offered.has(t.record.name)).map((t) => t.spec);
   const providerStart = performance.now();
   const response: ChatResponse = await provider.chat(
     {
       model: parseHandle(agent.model).model,
       messages: compiled.chat,
-      tools: [...view.tools.values()].map((t) => t.spec),
-      toolChoice: "auto",
+      tools,
+      toolChoice: input.rules.mustCallTool() && tools.length > 0 ? "required" : "auto",
     },
     {
       signal,
@@ -142,64 +120,61 @@ export async function runStep(input: StepInput): Promise<StepOutcome> {
     name: c.name,
     arguments: c.arguments,
   }));
-  const assistant = assistantMessage(origin, messageId, response.text, response.reasoning, calls);
   const empty = !response.text.trim() && calls.length === 0;
-  const head: MessageRecord[] = [...pending];
-  if (!empty || response.reasoning) head.push(assistant);
-
+  const messages: MessageRecord[] = [...pending];
   const writes = new StepWriteLog(deps.store, agentId, now);
-  const blocks = view.blocks.map((b) => ({ ...b }));
-  const outcomes: ToolOutcome[] = [];
-  for (const [index, call] of calls.entries()) {
-    const outcome = await dispatchToolCall(call, {
-      agent,
-      blocks,
-      tools: view.tools,
+  const common = { stepId, origin, agent, usage: response.usage, writes, warned, started, providerMs };
+
+  // A call that needs a human's approval holds the whole response, as Letta does: nothing runs until the
+  // approval (or denial) arrives in the next run; the run stops with requires_approval.
+  const held = calls.filter((c) => view.tools.has(c.name) && input.rules.requiresApproval(c.name));
+  if (held.length > 0) {
+    const marked = calls.map((c) => (held.includes(c) ? { ...c, requiresApproval: true } : c));
+    const request = {
+      ...assistantMessage(origin, messageId, response.text, response.reasoning, marked),
+      kind: "approval_request",
+    };
+    const decision: ContinuationDecision = {
+      continue: false,
+      stopReason: "requires_approval",
+      heartbeat: null,
+      alert: null,
+    };
+    return finishStep(input, {
+      ...common,
+      messages: [...messages, request],
+      outcomes: [],
+      decision,
+      agentPatch: {
+        pendingApproval: {
+          messageId,
+          runId,
+          stepId,
+          toolCalls: marked.filter((c) => c.requiresApproval),
+          createdAt: now,
+        },
+      },
+    });
+  }
+
+  const assistant = assistantMessage(origin, messageId, response.text, response.reasoning, calls);
+  if (!empty || response.reasoning) messages.push(assistant);
+  const ran = await runToolCalls(
+    calls.map((call) => ({ call })),
+    {
+      view,
+      blocks: view.blocks.map((b) => ({ ...b })),
       store: deps.store,
       embedder: deps.embedderFor(agent.embedding),
       writes,
-      index,
-      runId,
-      now,
+      rules: input.rules,
+      origin,
       signal,
-    });
-    outcomes.push(outcome);
-  }
-
-  const usage = response.usage;
-  const { messages, decision, edited, finishedAt } = await commitStepDraft({
-    deps,
-    origin: { ...origin, stepId, runId },
-    agent,
-    stepIndex: input.stepIndex,
-    lastAllowed: input.lastAllowed,
-    response,
-    empty,
-    warned,
-    head,
-    outcomes,
-    writes,
-    lease: input.lease,
-    signal,
-  });
-  input.cache.remember(agentId, messages);
-  deps.onStepTiming?.({
-    agentId,
-    stepIndex: input.stepIndex,
-    totalMs: performance.now() - started,
-    providerMs,
-  });
-
-  for (const message of messages) input.emit({ type: "message", runId, agentId, stepId, message });
-  for (const e of edited) input.emit({ type: "memory-edit", runId, agentId, stepId, ...e });
-  input.emit({ type: "step-finish", runId, agentId, stepId, stepIndex: input.stepIndex, usage });
-  return {
-    stepId,
-    messages,
-    usage,
-    continue: decision.continue,
-    stopReason: decision.stopReason,
-    finished: finishedAt !== null,
-    replies: messages.flatMap((m) => replyOf(m, agent.settings.replyMode)),
-  };
+    },
+    { checkRules: true, lastResult: lastToolResult(view.messages) },
+  );
+  messages.push(...ran.messages);
+  const outcomes: ToolOutcome[] = ran.outcomes;
+  const redecide = (o: ToolOutcome[]) => decideContinuation(agent.settings, response, o, empty, ran.facts);
+  return finishStep(input, { ...common, messages, outcomes, decision: redecide(outcomes), redecide });
 }
