@@ -6,7 +6,7 @@ import { basename, resolve } from "node:path";
 import { glob, isDynamicPattern } from "tinyglobby";
 import type { Embedder } from "../embed/types.ts";
 import { LmosError, found } from "../errors.ts";
-import { checkFileName, fileTools, ingestDocument, searchSourcePassages } from "../sources/index.ts";
+import { fileTools, ingestDocument, searchSourcePassages } from "../sources/index.ts";
 import { newId } from "../store/index.ts";
 import type { SourceRecord, Store } from "../store/types.ts";
 import type { IngestReport, SourcesApi } from "./types.ts";
@@ -121,9 +121,6 @@ export function createSourcesApi(deps: SourcesApiDeps): SourcesApi {
     },
     async upload(sourceIdOrName, file, options = {}) {
       const src = await source(sourceIdOrName);
-      // Refused before anything is stored: an ingest with a bad name reports an error file it never
-      // stores, and its id would then lead nowhere (a REST upload answered 200 with an id that 404s).
-      checkFileName(file.name);
       const outcome = await ingestDocument(store, src, deps.embedderFor(src.embedding), file, options);
       return outcome.file;
     },
