@@ -44,7 +44,9 @@ export default async function cliBench(args: string[]): Promise<void> {
       throughTsx.push(timeOnce(env));
       utimesSync(built, now, now);
     }
-    const launched: Record<string, number[]> = {};
+    const launched: Record<string, number[]> = Object.fromEntries(
+      Object.keys(LAUNCHERS).map((n) => [n, [] as number[]]),
+    );
     const names = Object.keys(LAUNCHERS).filter((name) => {
       try {
         timeOnce(env, name); // warm (npx: fails here when its cache does not hold the checkout)
@@ -54,8 +56,7 @@ export default async function cliBench(args: string[]): Promise<void> {
         return false;
       }
     });
-    for (let i = 0; i < runs; i++)
-      for (const name of names) (launched[name] ??= []).push(timeOnce(env, name));
+    for (let i = 0; i < runs; i++) for (const name of names) launched[name].push(timeOnce(env, name));
     const result = {
       command: "lmos agents list (empty home)",
       runs,

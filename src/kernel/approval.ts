@@ -6,7 +6,7 @@
 // the run paused and the approval can be sent again.
 import { LmosError } from "../errors.ts";
 import { newId } from "../store/index.ts";
-import type { MessageRecord, PendingApproval, StepCommit } from "../store/types.ts";
+import type { MessageRecord, PendingApproval } from "../store/types.ts";
 import { decideContinuation } from "./continuation.ts";
 import { type MessageOrigin, textMessage } from "./messages.ts";
 import { finishStep, type StepInput, type StepOutcome } from "./step-commit.ts";

@@ -61,11 +61,19 @@ export class AgentRunner {
         { ...options, runId, signal: controller.signal },
         lease,
       ),
-    ).finally(() => {
-      this.live.delete(runId);
-      this.inFlight.delete(done);
-      external?.removeEventListener("abort", onAbort);
-    });
+    )
+      .catch(async (e: unknown) => {
+        if (!(e instanceof LeaseWaitCancelled)) throw e;
+        // Never started: a run created ahead (background) ends cancelled; the caller gets the cancellation.
+        const end = { status: "cancelled", stopReason: "cancelled", completedAt: nowIso() } as const;
+        await this.deps.store.updateRun(runId, end).catch(() => {});
+        throw new LmosError("cancelled", e.message);
+      })
+      .finally(() => {
+        this.live.delete(runId);
+        this.inFlight.delete(done);
+        external?.removeEventListener("abort", onAbort);
+      });
     this.inFlight.add(done);
     return done;
   }
