@@ -18,6 +18,7 @@ import { eventStream } from "./event-stream.ts";
 import type { AgentHandle, AgentInput, ContextBreakdown, RunOptions, RunResult } from "./types.ts";
 import {
   approvalInputSchema,
+  blockEditSchema,
   blockPatchSchema,
   inputSchema,
   runOptionsSchema,
@@ -185,6 +186,10 @@ export function agentHandle(core: RuntimeCore, id: string): AgentHandle {
         // One write: the store stamps memoryEditedAt on the agents of a block whose value changed, and
         // refuses a label another block of theirs has.
         return store.updateBlock(current.id, { ...valid, updatedAt: nowIso() });
+      },
+      async edit(label, op) {
+        const b = await block(label);
+        return store.editBlock({ ...validate(blockEditSchema, op, "edit"), blockId: b.id }, nowIso());
       },
       async attach(blockId) {
         const b = await store.getBlock(blockId);

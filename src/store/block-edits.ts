@@ -14,10 +14,13 @@ import type { BlockRecord } from "./records.ts";
  *   edit committed in between (another agent's append) is never silently dropped.
  * Every edit is refused past the block's character limit ("limit", checked on the value at commit) and on a
  * read-only block ("read_only"). */
-export type BlockEdit =
-  | { blockId: string; op: "append"; text: string }
-  | { blockId: string; op: "replace"; old: string; new: string }
-  | { blockId: string; op: "rethink"; value: string; basis?: string };
+export type BlockEditOp =
+  | { op: "append"; text: string }
+  | { op: "replace"; old: string; new: string }
+  | { op: "rethink"; value: string; basis?: string };
+
+/** An edit of one block. */
+export type BlockEdit = BlockEditOp & { blockId: string };
 
 export type BlockEditFailure = "not_found" | "read_only" | "empty" | "missing_text" | "stale" | "limit";
 

@@ -22,7 +22,7 @@ import type { AgentLease, LeaseHolder, LeaseUse } from "./leases.ts";
 
 export type * from "./records.ts";
 export type * from "./leases.ts";
-export type { BlockEdit, BlockEditFailure } from "./block-edits.ts";
+export type { BlockEdit, BlockEditFailure, BlockEditOp } from "./block-edits.ts";
 
 /** Everything one agent step changes, applied in one transaction by `commitStep`. */
 export interface StepCommit {
@@ -126,6 +126,10 @@ export interface Store {
   updateBlock(id: string, patch: Partial<BlockRecord>): Promise<BlockRecord>;
   deleteBlock(id: string): Promise<void>;
   agentBlocks(agentId: string): Promise<BlockRecord[]>;
+  /** Applies one edit outside a step (the REST/MCP/library paths) to the block's value as stored now, in one
+   * transaction, with the rules of a step's edits (block-edits.ts; refused with a BlockEditError), and
+   * stamps memoryEditedAt (`at`) on every agent the block is attached to; returns the block. */
+  editBlock(edit: BlockEdit, at: string): Promise<BlockRecord>;
   /** Links a block to an agent (idempotent); refused (invalid_argument) when the agent has another block
    * with the same label. */
   attachBlock(agentId: string, blockId: string): Promise<void>;

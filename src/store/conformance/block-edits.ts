@@ -123,6 +123,29 @@ export function blockEditSuite(open: () => Promise<Store>): void {
     });
   });
 
+  describe("block edits outside a step", () => {
+    it("editBlock applies to the stored value (beside a step's edits), stamps the agents, follows the rules", async () => {
+      const { b, agents, runs } = await shared("Start");
+      const at = "2025-07-01T00:00:00.000Z";
+      await Promise.all([
+        store().editBlock({ blockId: b.id, op: "append", text: "from mcp" }, at),
+        commitEdits(agents[0].id, runs[0].id, [{ blockId: b.id, op: "append", text: "from a step" }]),
+        store().editBlock({ blockId: b.id, op: "append", text: "from the api" }, at),
+      ]);
+      const value = (await store().getBlock(b.id))?.value ?? "";
+      expect(value.split("\n").sort()).toEqual(["Start", "from a step", "from mcp", "from the api"].sort());
+      expect((await store().getAgent(agents[1].id))?.memoryEditedAt).toBe(at);
+      const e = await refusal(
+        store().editBlock({ blockId: b.id, op: "replace", old: "absent", new: "x" }, at),
+      );
+      expect(e).toMatchObject({ reason: "missing_text" });
+      await expectCode(
+        store().editBlock({ blockId: "block-gone", op: "append", text: "x" }, at),
+        "not_found",
+      );
+    });
+  });
+
   describe("block labels and stamps", () => {
     it("refuses renaming a block onto a label another block of one of its agents has", async () => {
       const human = block({ label: "human" });

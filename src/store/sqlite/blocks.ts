@@ -45,6 +45,16 @@ export function applyBlockEdits(sql: Sql, edits: BlockEdit[], now = nowIso()): v
   });
 }
 
+/** One edit outside a step: applied to the stored value, its agents stamped, in one transaction. */
+export function editBlock(sql: Sql, edit: BlockEdit, at: string): { block: BlockRecord; stamped: string[] } {
+  return sql.tx(() => {
+    applyBlockEdits(sql, [edit], at);
+    const stamped = linkedAgents(sql, agentBlocksJoin, edit.blockId);
+    for (const a of stamped) sql.run("UPDATE agents SET memory_edited_at = ? WHERE id = ?", at, a);
+    return { block: getRecord(sql, blockCodec, edit.blockId) as BlockRecord, stamped };
+  });
+}
+
 /** The label another block of `agentId` already has (other than `blockId`), if `label` is taken. */
 function labelTaken(sql: Sql, agentId: string, blockId: string, label: string): boolean {
   return !!sql.get(

@@ -3,6 +3,7 @@
 import type {
   AgentLease,
   AgentRecord,
+  BlockEdit,
   BlockRecord,
   LexicalQuery,
   MessageQuery,
@@ -98,6 +99,15 @@ export class SqliteStore extends SqliteStoreBase implements Store {
   }
   agentBlocks(agentId: string) {
     return this.read(() => this.linked.agentBlocks(agentId, () => agents.agentBlocks(this.sql, agentId)));
+  }
+  editBlock(edit: BlockEdit, at: string) {
+    return this.write(() =>
+      this.linked.write(() => {
+        const { block, stamped } = blocks.editBlock(this.sql, edit, at);
+        for (const a of stamped) this.cache.forget(a);
+        return block;
+      }),
+    );
   }
   attachBlock(agentId: string, blockId: string) {
     return this.write(() => this.linked.write(() => blocks.attachBlock(this.sql, agentId, blockId)));
