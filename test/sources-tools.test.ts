@@ -12,6 +12,7 @@ import {
   openFileTool,
   searchFilesTool,
 } from "../src/sources/index.ts";
+import { recordingWrites } from "../src/tools/step-writes.testkit.ts";
 import type { ToolContext } from "../src/tools/types.ts";
 import { ToolError } from "../src/tools/types.ts";
 
@@ -43,7 +44,7 @@ beforeEach(async () => {
     blocks: [],
     store: lmos.store,
     embedder: null,
-    pending: { blockUpdates: [], passageInserts: [], passageDeletes: [] },
+    writes: recordingWrites(lmos.store, agent.id),
     now: new Date().toISOString(),
   };
 });

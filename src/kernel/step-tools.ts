@@ -3,10 +3,11 @@
 // run's rule history, and the allowed set is worked out again before each call (so a max-count or child
 // rule also holds between the calls of one response).
 import type { Embedder } from "../embed/types.ts";
-import type { BlockRecord, MessageRecord, StepCommit, Store, ToolCallRecord } from "../store/types.ts";
+import type { BlockRecord, MessageRecord, StoreReader, ToolCallRecord } from "../store/types.ts";
 import { formatToolResult } from "../tools/index.ts";
 import type { RuleFacts } from "./continuation.ts";
 import { type MessageOrigin, textMessage } from "./messages.ts";
+import type { StepWriteLog } from "./step-writes.ts";
 import { dispatchToolCall, type ToolOutcome } from "./tool-dispatch.ts";
 import type { ToolRuleSolver } from "./tool-rules.ts";
 import type { StepView } from "./view.ts";
@@ -14,9 +15,10 @@ import type { StepView } from "./view.ts";
 export interface ToolRunContext {
   view: StepView;
   blocks: BlockRecord[];
-  store: Store;
+  store: StoreReader;
   embedder: Embedder | null;
-  writes: Pick<StepCommit, "blockUpdates" | "passageInserts" | "passageDeletes">;
+  /** The step's writes; each call's are tagged with its position (a failed call takes them back). */
+  writes: StepWriteLog;
   rules: ToolRuleSolver;
   origin: MessageOrigin;
   signal?: AbortSignal;
@@ -74,7 +76,7 @@ export async function runToolCalls(
   let lastResult = options.lastResult;
   let terminal = false;
   let continueReason: string | null = null;
-  for (const { call, refused } of calls) {
+  for (const [index, { call, refused }] of calls.entries()) {
     let outcome: ToolOutcome;
     const allowed = options.checkRules ? rules.allowed(names, lastResult) : null;
     if (refused !== undefined) {
@@ -88,7 +90,9 @@ export async function runToolCalls(
         tools: view.tools,
         store: ctx.store,
         embedder: ctx.embedder,
-        pending: ctx.writes,
+        writes: ctx.writes,
+        index,
+        runId: origin.runId ?? "",
         now: origin.now,
         signal: ctx.signal,
       });

@@ -4,6 +4,7 @@ import type { ModelInfo, Provider } from "../llm/types.ts";
 import type { AgentRecord, Store, ToolRecord } from "../store/types.ts";
 import type { ToolDefinition } from "../tools/types.ts";
 import type { AgentEvent } from "./events.ts";
+import type { LeasePolicy } from "./lease.ts";
 
 /** A source of extra context sections (open files, the compressor-retriever tier, ...). */
 export interface ContextExtension {
@@ -38,6 +39,8 @@ export interface KernelDeps {
   extensions?: ContextExtension[];
   /** ISO time source (tests may pin it). */
   now?: () => string;
+  /** Agent leases among processes sharing the store (lease.ts); absent: runs serialise in-process only. */
+  leases?: LeasePolicy;
   onStepTiming?: (t: StepTiming) => void;
 }
 

@@ -18,6 +18,7 @@ import { eventStream } from "./event-stream.ts";
 import type { AgentHandle, AgentInput, ContextBreakdown, RunOptions, RunResult } from "./types.ts";
 import {
   approvalInputSchema,
+  blockEditSchema,
   blockPatchSchema,
   inputSchema,
   runOptionsSchema,
@@ -182,17 +183,18 @@ export function agentHandle(core: RuntimeCore, id: string): AgentHandle {
         const value = valid.value ?? current.value;
         const limit = valid.limit ?? current.limit;
         checkBlockLimit(valid.label ?? label, value, limit);
-        const updated = await store.updateBlock(current.id, { ...valid, updatedAt: nowIso() });
-        if (valid.value !== undefined) await store.updateAgent(id, { memoryEditedAt: nowIso() });
-        return updated;
+        // One write: the store stamps memoryEditedAt on the agents of a block whose value changed, and
+        // refuses a label another block of theirs has.
+        return store.updateBlock(current.id, { ...valid, updatedAt: nowIso() });
+      },
+      async edit(label, op) {
+        const b = await block(label);
+        return store.editBlock({ ...validate(blockEditSchema, op, "edit"), blockId: b.id }, nowIso());
       },
       async attach(blockId) {
         const b = await store.getBlock(blockId);
         if (!b) throw new LmosError("not_found", `block ${blockId} not found`);
-        if ((await store.agentBlocks(id)).some((x) => x.label === b.label && x.id !== b.id)) {
-          throw new LmosError("conflict", `agent ${id} already has a block labelled "${b.label}"`);
-        }
-        await store.attachBlock(id, blockId);
+        await store.attachBlock(id, blockId); // refuses a label the agent has already (invalid_argument)
       },
       async detach(blockId) {
         await store.detachBlock(id, blockId);

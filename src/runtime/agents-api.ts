@@ -47,6 +47,18 @@ export type BaseToolIds = (replyMode: "send_message" | "text") => Promise<string
 export function agentsApi(core: RuntimeCore, baseToolIds: BaseToolIds): Lmos["agents"] {
   const { store } = core;
 
+  // A handle whose provider lmos does not know is refused now (422), not at the first send; a known
+  // provider that is not configured yet is fine (sending then says what to set).
+  function checkModel(handle: string): void {
+    parseHandle(handle);
+    try {
+      core.runner.deps.providerFor(handle);
+    } catch (e) {
+      if (LmosError.is(e) && e.code === "no_provider") return;
+      throw e;
+    }
+  }
+
   async function assertNameFree(name: string, self?: string) {
     const other = await store.getAgentByName(name);
     if (other && other.id !== self)
@@ -61,7 +73,7 @@ export function agentsApi(core: RuntimeCore, baseToolIds: BaseToolIds): Lmos["ag
       const name = input.name ?? `agent-${id.slice(-8)}`;
       await assertNameFree(name);
       const model = input.model ?? core.config.defaultModel ?? FALLBACK_MODEL;
-      parseHandle(model);
+      checkModel(model);
       const settings = { ...DEFAULT_SETTINGS, ...input.settings };
       const labels = new Set<string>();
       const blocks = (input.memoryBlocks ?? (input.blockIds?.length ? [] : DEFAULT_BLOCKS)).map((b) => {
@@ -119,9 +131,11 @@ export function agentsApi(core: RuntimeCore, baseToolIds: BaseToolIds): Lmos["ag
       const patch = validate(updateAgentSchema, raw ?? {}, "patch");
       const current = await resolveAgent(core, idOrName);
       if (patch.name !== undefined) await assertNameFree(patch.name, current.id);
-      if (patch.model !== undefined) parseHandle(patch.model);
+      if (patch.model !== undefined) checkModel(patch.model);
       const { settings, embedding, ...rest } = patch;
-      const next: Partial<AgentRecord> = { ...rest, updatedAt: nowIso() };
+      // Keys given as undefined mean "unchanged", not "clear".
+      const given = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
+      const next: Partial<AgentRecord> = { ...given, updatedAt: nowIso() };
       if (settings) next.settings = { ...current.settings, ...settings };
       if (embedding !== undefined) next.embedding = embeddingOf(embedding, null);
       const updated = await store.updateAgent(current.id, next);

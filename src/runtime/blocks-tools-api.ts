@@ -30,12 +30,8 @@ export function blocksApi(core: RuntimeCore): Lmos["blocks"] {
         patch.value ?? current.value,
         patch.limit ?? current.limit,
       );
-      const updated = await store.updateBlock(id, { ...patch, updatedAt: nowIso() });
-      if (patch.value !== undefined) {
-        for (const agentId of await store.blockAgents(id))
-          await store.updateAgent(agentId, { memoryEditedAt: nowIso() });
-      }
-      return updated;
+      // One write: the store stamps memoryEditedAt on every agent of the block when its value changes.
+      return store.updateBlock(id, { ...patch, updatedAt: nowIso() });
     },
     async delete(id) {
       found(await store.getBlock(id), `block ${id}`);

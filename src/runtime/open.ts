@@ -18,7 +18,7 @@ import { resolveConfig } from "./config.ts";
 import { type RuntimeCore, resolveAgent } from "./core.ts";
 import { knownEmbeddingModels, knownModels } from "./model-lists.ts";
 import { experimentalCrExtensions } from "./experimental-cr.ts";
-import { failOrphanRuns, runsApi } from "./runs-api.ts";
+import { failOrphanRuns, ownerIsLive, runsApi } from "./runs-api.ts";
 import { createSourcesApi } from "./sources-api.ts";
 import { installBuiltinTools } from "./builtin-tools.ts";
 import { mcpServersApi } from "./mcp-api.ts";
@@ -79,6 +79,13 @@ export async function openLmos(options: LmosOptions = {}): Promise<Lmos> {
     toolFor: (record) => (record.toolType === "external_mcp" ? mcpTool(record) : builtins.definition(record)),
     extensions: [createFilesContextExtension(store), ...(await experimentalCrExtensions(store, env))],
     onStepTiming: options.onStepTiming,
+    // Runs of one agent are serialised among every process on the database (kernel/lease.ts); a lease
+    // whose process is gone is taken over at once, one of a live process that stopped renewing (hung)
+    // once it lapses.
+    leases: {
+      ttlMs: intFromEnv(env, "LMOS_LEASE_TTL_MS", 15_000, 100),
+      canTakeOver: (holder) => !ownerIsLive(holder.owner, store.runOwner),
+    },
   };
   const runner = new AgentRunner(deps);
   const core: RuntimeCore = { store, runner, config, modelFor };

@@ -10,6 +10,7 @@ import type { ModelInfo, Provider } from "../llm/types.ts";
 import type {
   AgentRecord,
   AgentSettings,
+  BlockEditOp,
   BlockRecord,
   MessageQuery,
   MessageRecord,
@@ -170,6 +171,9 @@ export interface AgentHandle {
       label: string,
       patch: Partial<Omit<BlockInput, "label">> & { label?: string },
     ): Promise<BlockRecord>;
+    /** Applies one edit to the block's value as stored now (store BlockEdit: what an append or replace
+     * meets is the latest value, not the one read before), in one write. */
+    edit(label: string, edit: BlockEditOp): Promise<BlockRecord>;
     attach(blockId: string): Promise<void>;
     detach(blockId: string): Promise<void>;
   };

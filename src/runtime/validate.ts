@@ -25,6 +25,13 @@ export const blockInputSchema = z.object({
 
 export const blockPatchSchema = blockInputSchema.partial();
 
+/** One core-memory edit from the library (memory.edit): the store's BlockEditOp. */
+export const blockEditSchema = z.discriminatedUnion("op", [
+  z.object({ op: z.literal("append"), text: z.string() }),
+  z.object({ op: z.literal("replace"), old: z.string(), new: z.string() }),
+  z.object({ op: z.literal("rethink"), value: z.string(), basis: z.string().optional() }),
+]);
+
 export const settingsSchema = z
   .object({
     heartbeats: z.boolean(),

@@ -4,6 +4,8 @@
 // piece by piece runs the suites of the parts it has so far.
 import { describe } from "vitest";
 import { agentSuite } from "./conformance/agents.testkit.ts";
+import { blockEditSuite } from "./conformance/block-edits.testkit.ts";
+import { leaseSuite } from "./conformance/leases.testkit.ts";
 import { mcpServerSuite } from "./conformance/mcp-servers.testkit.ts";
 import { memoryNodeSuite } from "./conformance/memory-nodes.testkit.ts";
 import { messageSuite } from "./conformance/messages.testkit.ts";
@@ -17,6 +19,8 @@ import type { Store } from "./types.ts";
 
 export {
   agentSuite,
+  blockEditSuite,
+  leaseSuite,
   mcpServerSuite,
   memoryNodeSuite,
   messageSuite,
@@ -52,6 +56,8 @@ export function storeConformance(
     memoryNodeSuite(open);
     stepSuite(open);
     runSuite(open);
+    blockEditSuite(open);
+    leaseSuite(open);
     if (options.openPersistent) reopenSuite(options.openPersistent);
   });
 }

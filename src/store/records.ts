@@ -225,6 +225,20 @@ export interface OpenFileRecord {
   openedAt: string;
 }
 
+/** An open-file change a step commits: open (or move the window of) a file, or close it (window null). */
+export interface FileWindowChange {
+  fileId: string;
+  window: { offset: number; length: number } | null;
+}
+
+/** The process that created a run: runs of a process that no longer exists are orphans. */
+export interface RunOwner {
+  host: string;
+  pid: number;
+  /** Random per process, so a later process that reuses the pid is told apart. */
+  token: string;
+}
+
 /** An MCP server lmos connects to as a client: a command it starts (stdio) or a URL (streamable HTTP, SSE). */
 export interface McpServerRecord {
   id: string;

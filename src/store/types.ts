@@ -4,6 +4,7 @@
 // The contract is split by concern (contract/*.ts), each part with its own conformance suite
 // (conformance/*.testkit.ts), so a second store is written and tested piece by piece; `Store` is their sum.
 import type { AgentStore } from "./contract/agents.ts";
+import type { AgentLeaseStore } from "./contract/leases.ts";
 import type { McpServerStore } from "./contract/mcp-servers.ts";
 import type { MemoryNodeStore } from "./contract/memory-nodes.ts";
 import type { MessageStore } from "./contract/messages.ts";
@@ -14,6 +15,8 @@ import type { SourceStore } from "./contract/sources.ts";
 import type { ToolStore } from "./contract/tools.ts";
 
 export type * from "./records.ts";
+export type * from "./leases.ts";
+export type { BlockEdit, BlockEditFailure, BlockEditOp } from "./block-edits.ts";
 export type * from "./contract/queries.ts";
 export type * from "./contract/agents.ts";
 export type * from "./contract/tools.ts";
@@ -24,6 +27,7 @@ export type * from "./contract/sources.ts";
 export type * from "./contract/runs.ts";
 export type * from "./contract/memory-nodes.ts";
 export type * from "./contract/open-files.ts";
+export type * from "./contract/leases.ts";
 
 /** The store a runtime opens: every part of the contract, plus its lifecycle. */
 export interface Store
@@ -35,10 +39,40 @@ export interface Store
     SourceStore,
     RunStore,
     MemoryNodeStore,
-    OpenFileStore {
+    OpenFileStore,
+    AgentLeaseStore {
   readonly kind: "sqlite" | "postgres";
   close(): Promise<void>;
   /** A consistent copy of the whole database at `path` (a new file), taken while others keep writing;
    * resolves with its size in bytes. */
   backup(path: string): Promise<{ bytes: number }>;
 }
+
+/** The reads tools and memory searches use; their writes go through the step (ToolContext.writes), so
+ * they commit with it. */
+export type StoreReader = Pick<
+  Store,
+  | "getAgent"
+  | "getBlock"
+  | "agentBlocks"
+  | "agentTools"
+  | "getMessages"
+  | "listMessages"
+  | "countMessages"
+  | "searchMessagesLexical"
+  | "searchMessagesVector"
+  | "getPassages"
+  | "listPassages"
+  | "countPassages"
+  | "passageTags"
+  | "searchPassagesLexical"
+  | "searchPassagesVector"
+  | "getSource"
+  | "listSources"
+  | "agentSources"
+  | "getFile"
+  | "findFile"
+  | "listFiles"
+  | "listOpenFiles"
+  | "getMemoryNodes"
+>;

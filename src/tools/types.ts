@@ -1,18 +1,42 @@
 // The Tool contract. Base tools (memory, search, files) and custom tools all implement it; the kernel
 // validates arguments against `schema` before `run`, and sends any thrown ToolError back to the model.
 import type { z } from "zod";
-import type { AgentRecord, BlockRecord, StepCommit, Store } from "../store/types.ts";
+import { LmosError } from "../errors.ts";
+import type {
+  AgentRecord,
+  BlockEdit,
+  BlockRecord,
+  OpenFileRecord,
+  PassageRecord,
+  StoreReader,
+} from "../store/types.ts";
 import type { Embedder } from "../embed/types.ts";
 
-/** What a tool may read and change during one step. Writes go to `pending`, committed with the step. */
+/** The writes a tool may make: queued for its step and committed with it, all or nothing (nothing a tool
+ * does reaches the store before the step's transaction, so a cancelled or failed step leaves no trace). */
+export interface StepWrites {
+  /** Queues a core-memory edit, applied at commit to the block's value as it is then (store BlockEdit); an
+   * edit that cannot apply then turns this call's result into the error that says why. */
+  editBlock(edit: BlockEdit): void;
+  insertPassage(passage: PassageRecord, embedding?: Float32Array): void;
+  deletePassage(id: string): void;
+  /** Opens a file at a window of lines or moves its window; null closes it. */
+  setFileWindow(fileId: string, window: { offset: number; length: number } | null): void;
+  /** The agent's open files as this step leaves them so far, least recently opened first. */
+  openFiles(): Promise<OpenFileRecord[]>;
+}
+
+/** What a tool may read and change during one step. */
 export interface ToolContext {
   agent: AgentRecord;
-  /** The agent's core memory blocks as they stand in this step (edits already applied in memory). */
+  /** The agent's core memory blocks as they stand in this step (its own edits already applied). */
   blocks: BlockRecord[];
-  store: Store;
+  /** Reads only: writes go through `writes`. */
+  store: StoreReader;
   embedder: Embedder | null;
-  /** Writes collected for this step's transaction. */
-  pending: Pick<StepCommit, "blockUpdates" | "passageInserts" | "passageDeletes">;
+  writes: StepWrites;
+  /** The run this step belongs to (absent outside a run). */
+  runId?: string;
   /** ISO time of this step. */
   now: string;
   signal?: AbortSignal;

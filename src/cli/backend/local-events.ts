@@ -28,17 +28,23 @@ function assistantEvents(m: MessageRecord, replyMode: "send_message" | "text"): 
 /** A stateful translator of one run's events (it remembers partial tool-call arguments). */
 export function chatEventTranslator(replyMode: "send_message" | "text"): (e: AgentEvent) => ChatEvent[] {
   const calls = new Map<string, { name: string; args: string; shown: number }>();
+  const calling = new Set<string>(); // messages that have shown a tool call: their text is monologue
   return (e) => {
     switch (e.type) {
       case "reasoning-delta":
         return [{ type: "reasoning", key: `${e.messageId}:reasoning`, text: e.delta, delta: true }];
-      case "text-delta":
-        // With send_message replies, text is inner monologue until the message shows otherwise.
-        return replyMode === "text"
-          ? [{ type: "reply", key: `${e.messageId}:text`, text: e.delta, delta: true }]
-          : [];
+      case "text-delta": {
+        // With send_message replies, text is inner monologue when the message also calls a tool, and the
+        // reply when it does not (common with local models): streamed as a tentative reply until the
+        // whole message says which, so a plain-text reply streams like send_message's.
+        const key = `${e.messageId}:text`;
+        if (replyMode === "text") return [{ type: "reply", key, text: e.delta, delta: true }];
+        if (calling.has(e.messageId)) return [];
+        return [{ type: "reply", key, text: e.delta, delta: true, tentative: true }];
+      }
       case "tool-call-delta": {
         const key = `${e.messageId}:${e.index}`;
+        calling.add(e.messageId);
         const call = calls.get(key) ?? { name: "", args: "", shown: 0 };
         if (e.name) call.name = e.name;
         call.args += e.argumentsDelta;

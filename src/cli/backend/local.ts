@@ -73,6 +73,9 @@ export async function openLocalBackend(options: {
       if (o.human !== undefined) await h.memory.update("human", { value: o.human });
       return agent(await h.state());
     },
+    async updateAgent(idOrName, patch) {
+      return agent(await lmos.agents.update(idOrName, patch));
+    },
     async getAgent(idOrName) {
       return agent(await (await handle(idOrName)).state());
     },

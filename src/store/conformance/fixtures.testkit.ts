@@ -162,7 +162,7 @@ export function stepCommit(agentId: string, runId: string, over: Partial<StepCom
       createdAt: at(0),
     },
     messages: [],
-    blockUpdates: [],
+    blockEdits: [],
     passageInserts: [],
     passageDeletes: [],
     agentPatch: {},

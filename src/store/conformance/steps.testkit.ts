@@ -51,7 +51,7 @@ export function stepSuite(open: () => Promise<Store>): void {
       const c1 = stepCommit(a.id, r.id, {
         messages: [m],
         messageEmbeddings: { [m.id]: vec(3, 0) },
-        blockUpdates: [{ id: b.id, value: "new" }],
+        blockEdits: [{ blockId: b.id, op: "rethink", value: "new" }],
         passageInserts: [{ passage: kept, embedding: vec(3, 1) }],
         passageDeletes: [doomed.id],
         agentPatch: { inContextMessageIds: [m.id], summary: "s", pressureWarned: true, lastStopReason: "x" },
@@ -85,7 +85,7 @@ export function stepSuite(open: () => Promise<Store>): void {
       const fresh = message(a.id, "a perfectly unique marmalade");
       const bad = stepCommit(a.id, r.id, {
         messages: [fresh, { ...first }],
-        blockUpdates: [{ id: b.id, value: "changed" }],
+        blockEdits: [{ blockId: b.id, op: "append", text: "changed" }],
         passageInserts: [{ passage: passage("ghost passage", { agentId: a.id }) }],
         passageDeletes: [doomed.id],
         agentPatch: { inContextMessageIds: [first.id, fresh.id], summary: "changed" },
@@ -108,7 +108,10 @@ export function stepSuite(open: () => Promise<Store>): void {
       const m = message(a.id, "lost");
       await expectCode(
         store().commitStep(
-          stepCommit(a.id, r.id, { messages: [m], blockUpdates: [{ id: "block-x", value: "v" }] }),
+          stepCommit(a.id, r.id, {
+            messages: [m],
+            blockEdits: [{ blockId: "block-x", op: "append", text: "v" }],
+          }),
         ),
         "not_found",
       );

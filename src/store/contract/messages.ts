@@ -1,6 +1,7 @@
 // The Store contract, messages and windows: recall memory (every message ever, with BM25 and vector
 // search) and the agent's window onto it (in-context ids, summary) written outside a step.
 // Conformance: conformance/messages.testkit.ts.
+import type { LeaseUse } from "../leases.ts";
 import type { AgentRecord, MessageRecord, Role, RunRecord } from "../records.ts";
 import type { LexicalQuery, Page, RankedId } from "./queries.ts";
 
@@ -48,5 +49,6 @@ export interface MessageStore {
     messages: MessageRecord[],
     agentPatch: AgentStepPatch,
     run?: RunRecord,
+    lease?: LeaseUse,
   ): Promise<void>;
 }

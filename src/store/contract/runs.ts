@@ -1,6 +1,15 @@
 // The Store contract, runs and steps: a run's record and steps, the one-transaction step commit, and
 // runs left behind by a process that died. Conformance: conformance/runs.testkit.ts and steps.testkit.ts.
-import type { MessageRecord, PassageRecord, RunRecord, StepRecord } from "../records.ts";
+import type { BlockEdit } from "../block-edits.ts";
+import type { LeaseUse } from "../leases.ts";
+import type {
+  FileWindowChange,
+  MessageRecord,
+  PassageRecord,
+  RunOwner,
+  RunRecord,
+  StepRecord,
+} from "../records.ts";
 import type { AgentStepPatch } from "./messages.ts";
 import type { Page } from "./queries.ts";
 
@@ -11,12 +20,20 @@ export interface StepCommit {
   messages: MessageRecord[];
   /** Embeddings for some of `messages`, by message id (only when an embedder is configured). */
   messageEmbeddings?: Record<string, Float32Array>;
-  blockUpdates: Array<{ id: string; value: string }>;
+  /** Core-memory edits, applied in order to each block's value as it stands in the commit's transaction
+   * (semantics in block-edits.ts). When one cannot apply, nothing of the commit is applied and it rejects
+   * with a BlockEditError whose editIndex names the edit. */
+  blockEdits: BlockEdit[];
   passageInserts: Array<{ passage: PassageRecord; embedding?: Float32Array }>;
   passageDeletes: string[];
   agentPatch: AgentStepPatch;
   /** The run's end, when this step ends the run: written in the same transaction. */
   runPatch?: Partial<Pick<RunRecord, "status" | "stopReason" | "completedAt">>;
+  /** The open-file windows the file tools set, in order (null closes the file; openedAt is the step's
+   * createdAt); a file deleted meanwhile is skipped. */
+  fileWindows?: FileWindowChange[];
+  /** The agent lease the step ran under (see acquireAgentLease). */
+  lease?: LeaseUse;
 }
 
 /** Filters of `listRuns`; every given filter must hold. */
@@ -24,14 +41,6 @@ export interface RunQuery extends Page {
   agentIds?: string[];
   statuses?: RunRecord["status"][];
   stopReason?: string;
-}
-
-/** The process that created a run: runs of a process that no longer exists are orphans. */
-export interface RunOwner {
-  host: string;
-  pid: number;
-  /** Random per process, so a later process that reuses the pid is told apart. */
-  token: string;
 }
 
 export interface RunStore {

@@ -29,7 +29,7 @@ describe("group commit", () => {
           messages: [m],
           agentPatch: { inContextMessageIds: [m.id] },
           // agent 5 edits a block that does not exist: its whole step rolls back
-          blockUpdates: i === 5 ? [{ id: "block-missing", value: "x" }] : [],
+          blockEdits: i === 5 ? [{ blockId: "block-missing", op: "append", text: "x" }] : [],
         }),
       );
     });

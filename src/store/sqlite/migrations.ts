@@ -161,8 +161,19 @@ CREATE TABLE mcp_servers (
 CREATE INDEX mcp_servers_created ON mcp_servers(created_at, id);
 `);
 
+// Agent leases (leases.ts): who may run an agent across the processes sharing the file, until when, and
+// the fence of that acquisition. A row per agent that ever ran, kept after release so fences only grow.
+const v6: Migration = (db) =>
+  db.exec(`
+CREATE TABLE agent_leases (
+  agent_id TEXT PRIMARY KEY REFERENCES agents(id) ON DELETE CASCADE,
+  fence INTEGER NOT NULL, holder TEXT NOT NULL,
+  owner_host TEXT NOT NULL, owner_pid INTEGER NOT NULL, owner_token TEXT NOT NULL,
+  expires_at INTEGER NOT NULL) WITHOUT ROWID;
+`);
+
 /** Every migration in order; version N is the N-th entry. Append, never edit. */
-export const migrations: readonly Migration[] = [v1, v2, v3, v4, v5];
+export const migrations: readonly Migration[] = [v1, v2, v3, v4, v5, v6];
 
 /** Applies the migrations this database lacks; returns how many ran. */
 export function migrate(db: BetterSqlite3.Database): number {
