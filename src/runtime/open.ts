@@ -21,6 +21,7 @@ import { experimentalCrExtensions } from "./experimental-cr.ts";
 import { failOrphanRuns, runsApi } from "./runs-api.ts";
 import { createSourcesApi } from "./sources-api.ts";
 import { installBuiltinTools } from "./builtin-tools.ts";
+import { createCustomTools } from "./custom-tools.ts";
 import type { Lmos, LmosOptions } from "./types.ts";
 
 /** Opens lmos: the store in $LMOS_HOME (default ~/.lmos), the kernel, and the public API over them. */
@@ -62,12 +63,13 @@ export async function openLmos(options: LmosOptions = {}): Promise<Lmos> {
   };
 
   const builtins = await installBuiltinTools(store);
+  const custom = createCustomTools(env, options.sandbox);
   const deps: KernelDeps = {
     store,
     providerFor,
     modelFor,
     embedderFor,
-    toolFor: (record) => builtins.definition(record),
+    toolFor: (record) => builtins.definition(record) ?? custom.definition(record),
     extensions: [createFilesContextExtension(store), ...(await experimentalCrExtensions(store, env))],
     onStepTiming: options.onStepTiming,
   };
@@ -103,6 +105,7 @@ export async function openLmos(options: LmosOptions = {}): Promise<Lmos> {
       closed = true;
       clearInterval(sweep);
       await runner.drain();
+      await custom.close();
       await store.close();
     },
   };

@@ -50,6 +50,9 @@ export const createAgentSchema = z.object({
   tags: z.array(z.string()).optional(),
   metadata: z.record(z.string(), z.unknown()).optional(),
   settings: settingsSchema.optional(),
+  secrets: z
+    .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be an environment variable name"), z.string())
+    .optional(),
 });
 
 export const updateAgentSchema = createAgentSchema.pick({
@@ -62,6 +65,7 @@ export const updateAgentSchema = createAgentSchema.pick({
   tags: true,
   metadata: true,
   settings: true,
+  secrets: true,
 });
 
 /** Why a timed wake-up happened (shown to the model in the heartbeat). */
@@ -105,6 +109,15 @@ export const toolUpsertSchema = z.object({
   jsonSchema: z.record(z.string(), z.unknown()).optional(),
   description: z.string().optional(),
   tags: z.array(z.string()).optional(),
+  returnCharLimit: z.number().int().positive().max(10_000_000).optional(),
+  sandbox: z
+    .object({
+      timeoutMs: z.number().int().min(1).max(3_600_000).optional(),
+      memoryMb: z.number().int().min(8).max(4_096).optional(),
+      network: z.boolean().optional(),
+    })
+    .nullable()
+    .optional(),
 });
 
 /** Parses `value` with `schema` or throws LmosError("invalid_argument") naming the first bad field. */

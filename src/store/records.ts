@@ -62,8 +62,20 @@ export interface ToolRecord {
   toolType: string;
   tags: string[];
   returnCharLimit: number;
+  /** Sandbox limits and grants of a custom tool (null or absent: the global defaults). */
+  sandbox?: ToolSandboxSettings | null;
   createdAt: string;
   updatedAt: string;
+}
+
+/** What one custom tool may use, overriding the global defaults (LMOS_TOOL_TIMEOUT_MS, ...). */
+export interface ToolSandboxSettings {
+  /** Wall time of one call. */
+  timeoutMs?: number;
+  /** Memory of one call. */
+  memoryMb?: number;
+  /** HTTP from the tool (JavaScript tools get `fetch`). Off unless granted. */
+  network?: boolean;
 }
 
 /** Per-agent behaviour switches that are not Letta fields of their own. */

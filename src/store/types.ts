@@ -123,6 +123,10 @@ export interface Store {
   agentTools(agentId: string): Promise<ToolRecord[]>;
   attachTool(agentId: string, toolId: string): Promise<void>;
   detachTool(agentId: string, toolId: string): Promise<void>;
+  /** An agent's tool environment variables (Letta's secrets); values never leave the server. */
+  agentSecrets(agentId: string): Promise<Record<string, string>>;
+  /** Replaces an agent's tool environment variables. */
+  setAgentSecrets(agentId: string, secrets: Record<string, string>): Promise<void>;
 
   // messages (recall: every message ever)
   getMessages(ids: string[]): Promise<MessageRecord[]>;

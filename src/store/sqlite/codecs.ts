@@ -65,6 +65,7 @@ export const toolCodec: Codec<ToolRecord> = {
     ["toolType", "tool_type", "text"],
     ["tags", "tags", "json"],
     ["returnCharLimit", "return_char_limit", "int"],
+    ["sandbox", "sandbox", "json"],
     ["createdAt", "created_at", "text"],
     ["updatedAt", "updated_at", "text"],
   ],

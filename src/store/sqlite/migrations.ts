@@ -146,8 +146,22 @@ ALTER TABLE runs ADD COLUMN owner_token TEXT;
 CREATE INDEX runs_active ON runs(status) WHERE status IN ('created', 'running');
 `);
 
+// Custom tools run (issue 12): a tool's sandbox limits and grants, and each agent's tool environment
+// (Letta's secrets / tool_exec_environment_variables), kept apart from the agent row so that nothing that
+// prints or serialises an agent can carry a secret value.
+const v5: Migration = (db) =>
+  db.exec(`
+ALTER TABLE tools ADD COLUMN sandbox TEXT;
+CREATE TABLE agent_secrets (
+  agent_id TEXT NOT NULL REFERENCES agents(id) ON DELETE CASCADE,
+  key TEXT NOT NULL,
+  value TEXT NOT NULL,
+  PRIMARY KEY (agent_id, key)
+) WITHOUT ROWID;
+`);
+
 /** Every migration in order; version N is the N-th entry. Append, never edit. */
-export const migrations: readonly Migration[] = [v1, v2, v3, v4];
+export const migrations: readonly Migration[] = [v1, v2, v3, v4, v5];
 
 /** Applies the migrations this database lacks; returns how many ran. */
 export function migrate(db: BetterSqlite3.Database): number {
