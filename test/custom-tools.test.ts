@@ -126,7 +126,9 @@ describe("custom tools through @letta-ai/letta-client", () => {
     expect(JSON.parse(results[2].tool_return).message).toBe('{"total":5}');
     // The model saw the results in the next request, and they are stored in the agent's history.
     const last = fx.model.chatRequests().at(-1);
-    expect(last?.messages.some((m) => m.role === "tool" && m.content.includes("Teal Bakery: 12.00"))).toBe(true);
+    expect(last?.messages.some((m) => m.role === "tool" && m.content.includes("Teal Bakery: 12.00"))).toBe(
+      true,
+    );
     const listed = await client.agents.messages.list(agentId, { limit: 50 });
     expect(returns(listed.items).some((r) => r.tool_return.includes('{\\"total\\":5}'))).toBe(true);
   });
@@ -135,7 +137,11 @@ describe("custom tools through @letta-ai/letta-client", () => {
     const spin = await client.tools.create({
       source_code: "export function spin() { for (;;) {} }",
       source_type: "javascript",
-      json_schema: { name: "spin", description: "Never returns.", parameters: { type: "object", properties: {} } },
+      json_schema: {
+        name: "spin",
+        description: "Never returns.",
+        parameters: { type: "object", properties: {} },
+      },
       // lmos's own field: this tool's limits over the server's defaults.
       sandbox: { timeout_ms: 300 },
     } as Letta.ToolCreateParams);
@@ -146,7 +152,10 @@ describe("custom tools through @letta-ai/letta-client", () => {
     expect(result.status).toBe("error");
     expect(JSON.parse(result.tool_return).message).toContain("wall-time limit of 300 ms");
     expect(res.stop_reason.stop_reason).toBe("end_turn");
-    fx.model.push(toolCallReply("slugify", { text: "still here", request_heartbeat: true }), sendMessageReply("ok"));
+    fx.model.push(
+      toolCallReply("slugify", { text: "still here", request_heartbeat: true }),
+      sendMessageReply("ok"),
+    );
     const after = await client.agents.messages.create(agentId, { input: "And now?" });
     expect(JSON.parse(returns(after.messages)[0].tool_return).message).toBe("still-here @Teal Bakery");
     expect((await client.health()).status).toBe("ok");
