@@ -1,5 +1,6 @@
-// QuickJS in a sandbox worker. Each call gets a runtime of its own (about 0.2 ms to make), so nothing a
-// call does to globals or prototypes survives it; the runtime's memory limit, stack limit and interrupt
+// QuickJS in a sandbox worker (chosen over isolated-vm: no native build, a hard heap cap; see
+// BENCHMARKS.md, "tools"). Each call gets a runtime of its own, so nothing a call does to globals or
+// prototypes survives it; the runtime's memory limit, stack limit and interrupt
 // handler enforce the call's limits inside the interpreter. The guest sees only what is put in: its
 // arguments, `process.env`, `console`, and `fetch` when the tool is granted the network.
 import type {
