@@ -88,6 +88,7 @@ export function toolsApi(core: RuntimeCore): Lmos["tools"] {
         tags: input.tags ?? existing?.tags ?? [],
         returnCharLimit: input.returnCharLimit ?? existing?.returnCharLimit ?? RETURN_CHAR_LIMIT,
         sandbox: input.sandbox !== undefined ? input.sandbox : (existing?.sandbox ?? null),
+        defaultRequiresApproval: input.defaultRequiresApproval ?? existing?.defaultRequiresApproval ?? false,
         createdAt: existing?.createdAt ?? now,
         updatedAt: now,
       };
@@ -99,7 +100,7 @@ export function toolsApi(core: RuntimeCore): Lmos["tools"] {
     list: (query = {}) => store.listTools(query),
     async delete(id) {
       const tool = found((await store.getTool(id)) ?? (await store.getToolByName(id)), `tool ${id}`);
-      if (tool.toolType !== "custom")
+      if (tool.toolType !== "custom" && tool.toolType !== "external_mcp")
         throw new LmosError("conflict", `"${tool.name}" is a built-in tool and cannot be deleted`);
       await store.deleteTool(tool.id);
     },

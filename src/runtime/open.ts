@@ -22,6 +22,8 @@ import { failOrphanRuns, runsApi } from "./runs-api.ts";
 import { createSourcesApi } from "./sources-api.ts";
 import { installBuiltinTools } from "./builtin-tools.ts";
 import { createCustomTools } from "./custom-tools.ts";
+import { mcpServersApi } from "./mcp-api.ts";
+import { McpConnections, mcpToolDefinitions } from "../tools/index.ts";
 import type { Lmos, LmosOptions } from "./types.ts";
 
 /** Opens lmos: the store in $LMOS_HOME (default ~/.lmos), the kernel, and the public API over them. */
@@ -64,12 +66,22 @@ export async function openLmos(options: LmosOptions = {}): Promise<Lmos> {
 
   const builtins = await installBuiltinTools(store);
   const custom = createCustomTools(env, options.sandbox);
+  // MCP servers' tools run through connections shared by every agent (closed with lmos).
+  const mcp = new McpConnections({
+    timeoutMs: intFromEnv(env, "LMOS_MCP_TIMEOUT_MS", 60_000, 1),
+    connectTimeoutMs: intFromEnv(env, "LMOS_MCP_CONNECT_TIMEOUT_MS", 30_000, 1),
+  });
+  const mcpTool = mcpToolDefinitions({ connections: mcp, server: (id) => store.getMcpServer(id) });
   const deps: KernelDeps = {
     store,
     providerFor,
     modelFor,
     embedderFor,
-    toolFor: (record) => builtins.definition(record) ?? custom.definition(record),
+    // Each kind of tool record has one source of its implementation.
+    toolFor: (record) =>
+      record.toolType === "external_mcp"
+        ? mcpTool(record)
+        : (builtins.definition(record) ?? custom.definition(record)),
     extensions: [createFilesContextExtension(store), ...(await experimentalCrExtensions(store, env))],
     onStepTiming: options.onStepTiming,
   };
@@ -98,6 +110,7 @@ export async function openLmos(options: LmosOptions = {}): Promise<Lmos> {
       resolveAgentId: async (idOrName) => (await resolveAgent(core, idOrName)).id,
     }),
     runs: runsApi(store),
+    mcpServers: mcpServersApi(store, mcp),
     models: () => knownModels(config),
     embeddingModels: () => knownEmbeddingModels(config),
     async close() {
@@ -106,6 +119,7 @@ export async function openLmos(options: LmosOptions = {}): Promise<Lmos> {
       clearInterval(sweep);
       await runner.drain();
       await custom.close();
+      await mcp.close();
       await store.close();
     },
   };

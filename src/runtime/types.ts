@@ -3,6 +3,7 @@
 import type { AgentEvent, RunUsage, StopReason } from "../kernel/events.ts";
 import type { StepTiming } from "../kernel/types.ts";
 import type { ContextTokens } from "../context/index.ts";
+import type { McpServersApi } from "./mcp-types.ts";
 import type { ArchivalSearchOptions, ScoredPassage } from "../memory/index.ts";
 import type { IngestProgress } from "../sources/index.ts";
 import type { ModelInfo, Provider } from "../llm/types.ts";
@@ -22,6 +23,7 @@ import type {
   Store,
   ToolRecord,
   ToolSandboxSettings,
+  ToolRule,
   FileRecord,
 } from "../store/types.ts";
 
@@ -76,6 +78,8 @@ export interface CreateAgentInput {
   settings?: Partial<AgentSettings>;
   /** Environment variables custom tools of this agent see (Letta's secrets); stored apart, never shown. */
   secrets?: Record<string, string>;
+  /** Letta's tool rules (attaching a tool whose defaultRequiresApproval is set adds a requires_approval rule). */
+  toolRules?: ToolRule[];
 }
 
 export type UpdateAgentInput = Partial<
@@ -91,6 +95,7 @@ export type UpdateAgentInput = Partial<
     | "metadata"
     | "settings"
     | "secrets"
+    | "toolRules"
   >
 >;
 
@@ -106,6 +111,15 @@ export interface AgentView {
 }
 
 export type InputMessage = { role: "user" | "system" | "assistant"; content: string; name?: string };
+
+/** A human's answer to a run paused with stop reason requires_approval: one decision per held call
+ * (the pending calls are in `agent.record.pendingApproval`). A denial's reason reaches the model. */
+export interface ApprovalInput {
+  approvals: Array<{ toolCallId: string; approve: boolean; reason?: string }>;
+}
+
+/** What a run takes: text, messages, or an approval of the calls a paused run holds. */
+export type AgentInput = string | InputMessage[] | ApprovalInput;
 
 export interface RunOptions {
   maxSteps?: number;
@@ -142,15 +156,15 @@ export interface AgentHandle {
   readonly id: string;
   state(): Promise<AgentView>;
   /** Runs the agent on the input to completion (queued behind any run in progress). */
-  send(input: string | InputMessage[], options?: RunOptions): Promise<RunResult>;
+  send(input: AgentInput, options?: RunOptions): Promise<RunResult>;
   /** A timed wake-up: runs the agent with no message from anyone (the model sees a heartbeat with the
    * reason), e.g. from the application's own scheduler; queued behind any run in progress. */
   wake(reason?: string, options?: RunOptions): Promise<RunResult>;
   /** Starts a run in the background and returns it at once (status "created" until it leaves the agent's
    * queue); follow it with lmos.runs. Unknown agent or no provider for its model fail here. */
-  start(input: string | InputMessage[], options?: RunOptions): Promise<RunRecord>;
+  start(input: AgentInput, options?: RunOptions): Promise<RunRecord>;
   /** The same run as an async iterable of events; ends after `run-finish`. */
-  stream(input: string | InputMessage[], options?: RunOptions): AsyncIterable<AgentEvent>;
+  stream(input: AgentInput, options?: RunOptions): AsyncIterable<AgentEvent>;
   /** Cancels the run in progress (or the given run); state stays consistent. */
   cancel(runId?: string): Promise<boolean>;
   messages(query?: MessageQuery): Promise<MessageRecord[]>;
@@ -175,10 +189,20 @@ export interface AgentHandle {
     list(query?: Page & { search?: string }): Promise<PassageRecord[]>;
     delete(passageId: string): Promise<void>;
   };
+  recall: {
+    /** Hybrid search over every message the agent exchanged (what its conversation_search sees), best first. */
+    search(
+      query: string,
+      options?: { limit?: number; roles?: Array<"user" | "assistant">; start?: string; end?: string },
+    ): Promise<Array<{ message: MessageRecord; text: string }>>;
+  };
   tools: {
     list(): Promise<ToolRecord[]>;
     attach(toolId: string): Promise<void>;
     detach(toolId: string): Promise<void>;
+    /** Adds or removes the agent's requires_approval rule for a tool (by name), as Letta's
+     * PATCH /v1/agents/{id}/tools/approval/{tool_name}. */
+    setApproval(toolName: string, requiresApproval: boolean): Promise<void>;
   };
 }
 
@@ -220,6 +244,7 @@ export interface Lmos {
       returnCharLimit?: number;
       /** This tool's sandbox limits and grants over the global defaults; null clears them. */
       sandbox?: ToolSandboxSettings | null;
+      defaultRequiresApproval?: boolean;
     }): Promise<ToolRecord>;
     get(id: string): Promise<ToolRecord>;
     list(query?: Page & { name?: string }): Promise<ToolRecord[]>;
@@ -227,6 +252,8 @@ export interface Lmos {
   };
   sources: SourcesApi;
   runs: RunsApi;
+  /** MCP servers lmos uses as a client: their tools become tools agents attach. */
+  mcpServers: McpServersApi;
   /** Models the configuration can reach (for GET /v1/models). */
   models(): ModelInfo[];
   embeddingModels(): Array<{ handle: string; dimensions: number | null }>;
@@ -298,3 +325,5 @@ export interface SourcesApi {
   deleteFile(sourceIdOrName: string, fileId: string): Promise<void>;
   search(sourceIdOrName: string, query: string, options?: { limit?: number }): Promise<SourceSearchHit[]>;
 }
+
+export type { McpServerInput, McpServersApi, McpSyncReport } from "./mcp-types.ts";

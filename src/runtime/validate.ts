@@ -1,6 +1,7 @@
 // zod schemas of the public API's inputs; a bad input becomes LmosError("invalid_argument") naming the field.
 import { z } from "zod";
 import { LmosError } from "../errors.ts";
+import { toolRulesSchema } from "./tool-rules.ts";
 
 const handle = z
   .string()
@@ -53,6 +54,7 @@ export const createAgentSchema = z.object({
   secrets: z
     .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be an environment variable name"), z.string())
     .optional(),
+  toolRules: toolRulesSchema.optional(),
 });
 
 export const updateAgentSchema = createAgentSchema.pick({
@@ -66,6 +68,20 @@ export const updateAgentSchema = createAgentSchema.pick({
   metadata: true,
   settings: true,
   secrets: true,
+  toolRules: true,
+});
+
+/** An approval of the calls a paused run holds. */
+export const approvalInputSchema = z.object({
+  approvals: z
+    .array(
+      z.object({
+        toolCallId: z.string().min(1),
+        approve: z.boolean(),
+        reason: z.string().max(10_000).optional(),
+      }),
+    )
+    .min(1, "give at least one approval"),
 });
 
 /** Why a timed wake-up happened (shown to the model in the heartbeat). */
@@ -118,6 +134,7 @@ export const toolUpsertSchema = z.object({
     })
     .nullable()
     .optional(),
+  defaultRequiresApproval: z.boolean().optional(),
 });
 
 /** Parses `value` with `schema` or throws LmosError("invalid_argument") naming the first bad field. */

@@ -2,7 +2,9 @@
 // of what Letta sends 1.x clients without `include=`, which the client does not mind.
 import { REDACTED_SECRET } from "../../runtime/index.ts";
 import type { AgentView } from "../../runtime/types.ts";
+import { approvalRequestToLetta } from "./messages.ts";
 import { blockToLetta, embeddingConfig, folderToLetta, llmConfig, toolToLetta } from "./records.ts";
+import { toolRulesToLetta } from "./tool-rules.ts";
 
 /** AgentEnvironmentVariable, its value redacted. */
 function secretToLetta(agentId: string, key: string): Record<string, unknown> {
@@ -32,7 +34,7 @@ export function agentToLetta(view: AgentView): Record<string, unknown> {
     tags: a.tags,
     metadata: a.metadata,
     message_ids: a.inContextMessageIds,
-    tool_rules: [],
+    tool_rules: toolRulesToLetta(a.toolRules ?? []),
     timezone: "UTC",
     message_buffer_autoclear: false,
     enable_sleeptime: false,
@@ -46,7 +48,7 @@ export function agentToLetta(view: AgentView): Record<string, unknown> {
     tool_exec_environment_variables: view.secretKeys.map((key) => secretToLetta(a.id, key)),
     multi_agent_group: null,
     managed_group: null,
-    pending_approval: null,
+    pending_approval: a.pendingApproval ? approvalRequestToLetta(a.pendingApproval) : null,
     project_id: null,
     template_id: null,
     base_template_id: null,

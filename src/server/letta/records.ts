@@ -106,10 +106,10 @@ export function toolToLetta(t: ToolRecord): Json {
           network: t.sandbox.network ?? null,
         }
       : null,
-    metadata_: {},
+    metadata_: t.metadata ?? {},
     pip_requirements: null,
     npm_requirements: null,
-    default_requires_approval: false,
+    default_requires_approval: t.defaultRequiresApproval ?? false,
     enable_parallel_execution: false,
     project_id: null,
     created_by_id: null,

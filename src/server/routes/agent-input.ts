@@ -1,6 +1,7 @@
 // Letta's agent create/modify bodies → the runtime's CreateAgentInput / UpdateAgentInput.
 import type { AgentSettings } from "../../store/types.ts";
 import type { CreateAgentInput, UpdateAgentInput } from "../../runtime/types.ts";
+import { toolRulesFromLetta } from "../letta/tool-rules.ts";
 import type { CreateAgentBody, UpdateAgentBody } from "../schemas/agents.ts";
 
 const undef = <T>(v: T | null | undefined): T | undefined => (v === null ? undefined : v);
@@ -66,6 +67,7 @@ export function createAgentInput(body: CreateAgentBody): CreateAgentInput {
     metadata: undef(body.metadata),
     settings,
     secrets: secretsOf(body),
+    toolRules: body.tool_rules ? toolRulesFromLetta(body.tool_rules) : undefined,
   };
   return Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) as CreateAgentInput;
 }
@@ -82,6 +84,7 @@ export function updateAgentInput(body: UpdateAgentBody): UpdateAgentInput {
     tags: undef(body.tags),
     metadata: undef(body.metadata),
     secrets: secretsOf(body),
+    toolRules: body.tool_rules ? toolRulesFromLetta(body.tool_rules) : undefined,
   };
   return Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) as UpdateAgentInput;
 }
