@@ -17,6 +17,9 @@ import { withApprovalRules } from "./tool-rules.ts";
 import type { BlockInput, Lmos } from "./types.ts";
 import { createAgentSchema, updateAgentSchema, validate } from "./validate.ts";
 
+/** What responses show in place of a secret's value. */
+export const REDACTED_SECRET = "<redacted>";
+
 /** A block record from an input, with Letta's default description for persona/human. */
 export function blockFromInput(input: BlockInput, now = nowIso()): BlockRecord {
   const limit = input.limit ?? DEFAULT_BLOCK_LIMIT;
@@ -64,6 +67,15 @@ export function agentsApi(core: RuntimeCore, baseToolIds: BaseToolIds): Lmos["ag
     if (other && other.id !== self)
       throw new LmosError("conflict", `an agent named "${name}" already exists`);
   }
+
+  // Responses show secret values as REDACTED_SECRET; a client that writes back what it read (read,
+  // modify, write) must not overwrite the real values with the placeholder.
+  const keptSecrets = async (agentId: string, given: Record<string, string>) => {
+    const stored = await store.agentSecrets(agentId);
+    return Object.fromEntries(
+      Object.entries(given).map(([k, v]) => [k, v === REDACTED_SECRET && k in stored ? stored[k] : v]),
+    );
+  };
 
   return {
     async create(raw) {
@@ -118,6 +130,7 @@ export function agentsApi(core: RuntimeCore, baseToolIds: BaseToolIds): Lmos["ag
       for (const b of blocks) await store.createBlock(b);
       await store.createAgent(record, [...blocks.map((b) => b.id), ...(input.blockIds ?? [])], toolIds);
       for (const s of input.sourceIds ?? []) await store.attachSource(id, s);
+      if (input.secrets && Object.keys(input.secrets).length) await store.setAgentSecrets(id, input.secrets);
       return agentHandle(core, id);
     },
     async get(idOrName) {
@@ -132,12 +145,13 @@ export function agentsApi(core: RuntimeCore, baseToolIds: BaseToolIds): Lmos["ag
       const current = await resolveAgent(core, idOrName);
       if (patch.name !== undefined) await assertNameFree(patch.name, current.id);
       if (patch.model !== undefined) checkModel(patch.model);
-      const { settings, embedding, ...rest } = patch;
+      const { settings, embedding, secrets, ...rest } = patch;
       // Keys given as undefined mean "unchanged", not "clear".
       const given = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
       const next: Partial<AgentRecord> = { ...given, updatedAt: nowIso() };
       if (settings) next.settings = { ...current.settings, ...settings };
       if (embedding !== undefined) next.embedding = embeddingOf(embedding, null);
+      if (secrets) await store.setAgentSecrets(current.id, await keptSecrets(current.id, secrets));
       const updated = await store.updateAgent(current.id, next);
       return agentView(core, updated);
     },

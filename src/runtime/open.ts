@@ -21,6 +21,7 @@ import { experimentalCrExtensions } from "./experimental-cr.ts";
 import { failOrphanRuns, ownerIsLive, runsApi } from "./runs-api.ts";
 import { createSourcesApi } from "./sources-api.ts";
 import { installBuiltinTools } from "./builtin-tools.ts";
+import { createCustomTools } from "./custom-tools.ts";
 import { mcpServersApi } from "./mcp-api.ts";
 import { McpConnections, mcpToolDefinitions } from "../tools/index.ts";
 import type { Lmos, LmosOptions } from "./types.ts";
@@ -64,6 +65,7 @@ export async function openLmos(options: LmosOptions = {}): Promise<Lmos> {
   };
 
   const builtins = await installBuiltinTools(store);
+  const custom = createCustomTools(env, options.sandbox);
   // MCP servers' tools run through connections shared by every agent (closed with lmos).
   const mcp = new McpConnections({
     timeoutMs: intFromEnv(env, "LMOS_MCP_TIMEOUT_MS", 60_000, 1),
@@ -76,7 +78,10 @@ export async function openLmos(options: LmosOptions = {}): Promise<Lmos> {
     modelFor,
     embedderFor,
     // Each kind of tool record has one source of its implementation.
-    toolFor: (record) => (record.toolType === "external_mcp" ? mcpTool(record) : builtins.definition(record)),
+    toolFor: (record) =>
+      record.toolType === "external_mcp"
+        ? mcpTool(record)
+        : (builtins.definition(record) ?? custom.definition(record)),
     extensions: [createFilesContextExtension(store), ...(await experimentalCrExtensions(store, env))],
     onStepTiming: options.onStepTiming,
     // Runs of one agent are serialised among every process on the database (kernel/lease.ts); a lease
@@ -120,6 +125,7 @@ export async function openLmos(options: LmosOptions = {}): Promise<Lmos> {
       closed = true;
       clearInterval(sweep);
       await runner.drain();
+      await custom.close();
       await mcp.close();
       await store.close();
     },

@@ -7,6 +7,7 @@ import type { McpServersApi } from "./mcp-types.ts";
 import type { ArchivalSearchOptions, ScoredPassage } from "../memory/index.ts";
 import type { IngestProgress } from "../sources/index.ts";
 import type { ModelInfo, Provider } from "../llm/types.ts";
+import type { Sandbox } from "../tools/index.ts";
 import type {
   AgentRecord,
   AgentSettings,
@@ -22,6 +23,7 @@ import type {
   StepRecord,
   Store,
   ToolRecord,
+  ToolSandboxSettings,
   ToolRule,
   FileRecord,
 } from "../store/types.ts";
@@ -43,6 +45,9 @@ export interface LmosOptions {
   onStepTiming?: (timing: StepTiming) => void;
   /** Checkpoint SQLite's WAL on a worker thread rather than inside commits; default true. */
   backgroundCheckpoint?: boolean;
+  /** The sandbox pool custom tools run in; default a pool of this lmos (closed with it). Pass one to
+   *  share warm interpreters between several lmos instances; its owner closes it. */
+  sandbox?: Sandbox;
 }
 
 export interface BlockInput {
@@ -72,6 +77,8 @@ export interface CreateAgentInput {
   tags?: string[];
   metadata?: Record<string, unknown>;
   settings?: Partial<AgentSettings>;
+  /** Environment variables custom tools of this agent see (Letta's secrets); stored apart, never shown. */
+  secrets?: Record<string, string>;
   /** Letta's tool rules (attaching a tool whose defaultRequiresApproval is set adds a requires_approval rule). */
   toolRules?: ToolRule[];
 }
@@ -88,6 +95,7 @@ export type UpdateAgentInput = Partial<
     | "tags"
     | "metadata"
     | "settings"
+    | "secrets"
     | "toolRules"
   >
 >;
@@ -99,6 +107,8 @@ export interface AgentView {
   tools: ToolRecord[];
   sources: SourceRecord[];
   model: ModelInfo;
+  /** Names of the agent's tool environment variables (their values are never part of a view). */
+  secretKeys: string[];
 }
 
 export type InputMessage = { role: "user" | "system" | "assistant"; content: string; name?: string };
@@ -234,7 +244,10 @@ export interface Lmos {
       jsonSchema?: Record<string, unknown>;
       description?: string;
       tags?: string[];
+      /** Characters of the result the model sees (Letta's return_char_limit; default 50,000). */
       returnCharLimit?: number;
+      /** This tool's sandbox limits and grants over the global defaults; null clears them. */
+      sandbox?: ToolSandboxSettings | null;
       defaultRequiresApproval?: boolean;
     }): Promise<ToolRecord>;
     get(id: string): Promise<ToolRecord>;

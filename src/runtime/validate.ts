@@ -58,6 +58,9 @@ export const createAgentSchema = z.object({
   tags: z.array(z.string()).optional(),
   metadata: z.record(z.string(), z.unknown()).optional(),
   settings: settingsSchema.optional(),
+  secrets: z
+    .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be an environment variable name"), z.string())
+    .optional(),
   toolRules: toolRulesSchema.optional(),
 });
 
@@ -71,6 +74,7 @@ export const updateAgentSchema = createAgentSchema.pick({
   tags: true,
   metadata: true,
   settings: true,
+  secrets: true,
   toolRules: true,
 });
 
@@ -128,7 +132,15 @@ export const toolUpsertSchema = z.object({
   jsonSchema: z.record(z.string(), z.unknown()).optional(),
   description: z.string().optional(),
   tags: z.array(z.string()).optional(),
-  returnCharLimit: z.number().int().positive().optional(),
+  returnCharLimit: z.number().int().positive().max(10_000_000).optional(),
+  sandbox: z
+    .object({
+      timeoutMs: z.number().int().min(1).max(3_600_000).optional(),
+      memoryMb: z.number().int().min(8).max(4_096).optional(),
+      network: z.boolean().optional(),
+    })
+    .nullable()
+    .optional(),
   defaultRequiresApproval: z.boolean().optional(),
 });
 

@@ -68,8 +68,20 @@ export interface ToolRecord {
   defaultRequiresApproval?: boolean;
   /** Letta's metadata_ (e.g. `{mcp: {server_id, server_name, tool_name}}` for an MCP server's tool). */
   metadata?: Record<string, unknown>;
+  /** Sandbox limits and grants of a custom tool (null or absent: the global defaults). */
+  sandbox?: ToolSandboxSettings | null;
   createdAt: string;
   updatedAt: string;
+}
+
+/** What one custom tool may use, overriding the global defaults (LMOS_TOOL_TIMEOUT_MS, ...). */
+export interface ToolSandboxSettings {
+  /** Wall time of one call. */
+  timeoutMs?: number;
+  /** Memory of one call. */
+  memoryMb?: number;
+  /** HTTP from the tool (JavaScript tools get `fetch`). Off unless granted. */
+  network?: boolean;
 }
 
 /** A Letta tool rule (the `type` strings are Letta's); rules constrain which tool the model may call

@@ -56,6 +56,7 @@ export type StoreReader = Pick<
   | "getBlock"
   | "agentBlocks"
   | "agentTools"
+  | "agentSecrets"
   | "getMessages"
   | "listMessages"
   | "countMessages"

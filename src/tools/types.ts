@@ -45,8 +45,11 @@ export interface ToolContext {
 export interface ToolDefinition<A = any> {
   name: string;
   description: string;
-  /** zod schema of the arguments; its JSON Schema is what the model sees. */
+  /** zod schema of the arguments; its JSON Schema is what the model sees unless `parameters` is given. */
   schema: z.ZodType<A>;
+  /** The JSON Schema the model sees, when it comes from outside (a custom tool's json_schema, an MCP
+   *  tool) and `schema` only validates against it. */
+  parameters?: Record<string, unknown>;
   /** Letta tool_type, e.g. "letta_core", "letta_memory_core", "letta_files_core", "custom". */
   toolType: string;
   /** Returns the text the model sees as the tool result. Throw ToolError for a failure the model can act on. */

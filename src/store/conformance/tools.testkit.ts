@@ -34,5 +34,18 @@ export function toolSuite(open: () => Promise<Part<AgentStore & ToolStore>>): vo
       expect((await store().agentTools(ag.id)).map((x) => x.name)).toEqual(["c"]);
       await expectCode(store().attachTool(ag.id, "tool-missing"), "not_found");
     });
+
+    it("keeps an agent's tool secrets apart, replaced whole", async () => {
+      const ag = agent();
+      await store().createAgent(ag, [], []);
+      expect(await store().agentSecrets(ag.id)).toEqual({});
+      await store().setAgentSecrets(ag.id, { API_KEY: "k1", REGION: "eu" });
+      expect(await store().agentSecrets(ag.id)).toEqual({ API_KEY: "k1", REGION: "eu" });
+      await store().setAgentSecrets(ag.id, { API_KEY: "k2" });
+      expect(await store().agentSecrets(ag.id)).toEqual({ API_KEY: "k2" });
+      const other = agent({ name: "other" });
+      await store().createAgent(other, [], []);
+      expect(await store().agentSecrets(other.id)).toEqual({});
+    });
   });
 }

@@ -13,4 +13,8 @@ export interface ToolStore {
   agentTools(agentId: string): Promise<ToolRecord[]>;
   attachTool(agentId: string, toolId: string): Promise<void>;
   detachTool(agentId: string, toolId: string): Promise<void>;
+  /** An agent's tool environment variables (Letta's secrets); values never leave the server. */
+  agentSecrets(agentId: string): Promise<Record<string, string>>;
+  /** Replaces an agent's tool environment variables. */
+  setAgentSecrets(agentId: string, secrets: Record<string, string>): Promise<void>;
 }

@@ -172,8 +172,22 @@ CREATE TABLE agent_leases (
   expires_at INTEGER NOT NULL) WITHOUT ROWID;
 `);
 
+// Custom tools run (issue 12): a tool's sandbox limits and grants, and each agent's tool environment
+// (Letta's secrets / tool_exec_environment_variables), kept apart from the agent row so that nothing that
+// prints or serialises an agent can carry a secret value.
+const v7: Migration = (db) =>
+  db.exec(`
+ALTER TABLE tools ADD COLUMN sandbox TEXT;
+CREATE TABLE agent_secrets (
+  agent_id TEXT NOT NULL REFERENCES agents(id) ON DELETE CASCADE,
+  key TEXT NOT NULL,
+  value TEXT NOT NULL,
+  PRIMARY KEY (agent_id, key)
+) WITHOUT ROWID;
+`);
+
 /** Every migration in order; version N is the N-th entry. Append, never edit. */
-export const migrations: readonly Migration[] = [v1, v2, v3, v4, v5, v6];
+export const migrations: readonly Migration[] = [v1, v2, v3, v4, v5, v6, v7];
 
 /** Applies the migrations this database lacks; returns how many ran. */
 export function migrate(db: BetterSqlite3.Database): number {

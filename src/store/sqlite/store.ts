@@ -139,6 +139,30 @@ export class SqliteStore extends SqliteStoreBase implements Store {
   agentTools(agentId: string) {
     return this.read(() => this.linked.agentTools(agentId, () => agents.agentTools(this.sql, agentId)));
   }
+  agentSecrets(agentId: string) {
+    return this.read(() => {
+      const rows = this.sql.all<{ key: string; value: string }>(
+        "SELECT key, value FROM agent_secrets WHERE agent_id = ? ORDER BY key",
+        agentId,
+      );
+      return Object.fromEntries(rows.map((r) => [r.key, r.value]));
+    });
+  }
+  setAgentSecrets(agentId: string, secrets: Record<string, string>) {
+    return this.write(() =>
+      this.sql.tx(() => {
+        this.sql.run("DELETE FROM agent_secrets WHERE agent_id = ?", agentId);
+        for (const [key, value] of Object.entries(secrets)) {
+          this.sql.run(
+            "INSERT INTO agent_secrets (agent_id, key, value) VALUES (?, ?, ?)",
+            agentId,
+            key,
+            value,
+          );
+        }
+      }),
+    );
+  }
   attachTool(agentId: string, toolId: string) {
     return this.write(() => this.linked.write(() => attach(this.sql, agentToolsJoin, agentId, toolId)));
   }
