@@ -7,6 +7,7 @@ import {
   loadView,
   MessageCache,
 } from "../kernel/index.ts";
+import { pressureThresholds } from "../context/index.ts";
 import { newId, nowIso } from "../store/index.ts";
 import type { BlockRecord, MessageRecord, RunRecord } from "../store/types.ts";
 import { archivalApi } from "./archival-api.ts";
@@ -150,6 +151,7 @@ export function agentHandle(core: RuntimeCore, id: string): AgentHandle {
         total: b.total,
         system: b.system,
         coreMemory: b.coreMemory,
+        files: b.files,
         summary: b.summary,
         messages: b.messages,
         tools: b.tools,
@@ -157,6 +159,7 @@ export function agentHandle(core: RuntimeCore, id: string): AgentHandle {
         recallMessages: view.counts.recallMessages,
         archivalPassages: view.counts.archivalPassages,
         systemPrompt: compiled.systemPrompt,
+        ...pressureThresholds(view.contextWindow, view.agent.settings.warnFraction),
       };
     },
     memory: {

@@ -122,6 +122,10 @@ export interface RunResult {
 export interface ContextBreakdown extends ContextTokens {
   recallMessages: number;
   archivalPassages: number;
+  /** Past this many tokens the model is warned to save what matters (memory pressure). */
+  warnAt: number;
+  /** At this many tokens the oldest messages are evicted into the summary. */
+  evictAt: number;
 }
 
 export type { ArchivalSearchOptions } from "../memory/index.ts";
