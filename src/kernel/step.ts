@@ -127,6 +127,7 @@ export async function runStep(input: StepInput): Promise<StepOutcome> {
   const provider = deps.providerFor(agent.model);
   const messageId = newId("message");
   const providerStart = performance.now();
+  let request: (() => unknown) | null = null;
   const response: ChatResponse = await provider.chat(
     {
       model: parseHandle(agent.model).model,
@@ -137,6 +138,11 @@ export async function runStep(input: StepInput): Promise<StepOutcome> {
     {
       signal,
       onDelta: input.streamTokens ? (d) => input.emit(deltaEvent(input, stepId, messageId, d)) : undefined,
+      onRequest: deps.onStepTrace
+        ? (body) => {
+            request = body;
+          }
+        : undefined,
     },
   );
   const providerMs = performance.now() - providerStart;
@@ -216,6 +222,16 @@ export async function runStep(input: StepInput): Promise<StepOutcome> {
     stepIndex: input.stepIndex,
     totalMs: performance.now() - started,
     providerMs,
+  });
+  deps.onStepTrace?.({
+    stepId,
+    runId,
+    agentId,
+    stepIndex: input.stepIndex,
+    model: agent.model,
+    request,
+    response,
+    createdAt: now,
   });
 
   for (const message of messages) input.emit({ type: "message", runId, agentId, stepId, message });

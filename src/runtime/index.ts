@@ -2,3 +2,4 @@
 export { defaultSystemPrompt } from "./default-system-prompt.ts";
 export { openLmos } from "./open.ts";
 export type * from "./types.ts";
+export type { StepTraceView } from "./step-traces.ts";

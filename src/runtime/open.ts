@@ -20,6 +20,7 @@ import { knownEmbeddingModels, knownModels } from "./model-lists.ts";
 import { experimentalCrExtensions } from "./experimental-cr.ts";
 import { failOrphanRuns, runsApi } from "./runs-api.ts";
 import { createSourcesApi } from "./sources-api.ts";
+import { DEFAULT_STEP_TRACES, StepTraces } from "./step-traces.ts";
 import { installBuiltinTools } from "./builtin-tools.ts";
 import type { Lmos, LmosOptions } from "./types.ts";
 
@@ -61,6 +62,9 @@ export async function openLmos(options: LmosOptions = {}): Promise<Lmos> {
     return agent.contextWindow ? { ...info, contextWindow: agent.contextWindow } : info;
   };
 
+  const traces = new StepTraces(
+    options.stepTraces ?? intFromEnv(env, "LMOS_STEP_TRACES", DEFAULT_STEP_TRACES, 0),
+  );
   const builtins = await installBuiltinTools(store);
   const deps: KernelDeps = {
     store,
@@ -70,6 +74,7 @@ export async function openLmos(options: LmosOptions = {}): Promise<Lmos> {
     toolFor: (record) => builtins.definition(record),
     extensions: [createFilesContextExtension(store), ...(await experimentalCrExtensions(store, env))],
     onStepTiming: options.onStepTiming,
+    onStepTrace: traces.capacity > 0 ? traces.record : undefined,
   };
   const runner = new AgentRunner(deps);
   const core: RuntimeCore = { store, runner, config, modelFor };
@@ -95,7 +100,7 @@ export async function openLmos(options: LmosOptions = {}): Promise<Lmos> {
       embedderFor,
       resolveAgentId: async (idOrName) => (await resolveAgent(core, idOrName)).id,
     }),
-    runs: runsApi(store),
+    runs: runsApi(store, traces),
     models: () => knownModels(config),
     embeddingModels: () => knownEmbeddingModels(config),
     async close() {
