@@ -18,6 +18,7 @@ export async function openServerFixture(
     pingMs?: number;
     corsOrigins?: string[];
     env?: Record<string, string>;
+    webDist?: string;
   } = {},
 ): Promise<ServerFixture> {
   const fx = await openFixture(options);
@@ -27,6 +28,7 @@ export async function openServerFixture(
     apiKey: options.apiKey ?? "",
     pingMs: options.pingMs,
     corsOrigins: options.corsOrigins ?? [],
+    webDist: options.webDist,
   });
   const call = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
     fetch(server.url + path, {

@@ -11,6 +11,7 @@ import { pressureThresholds } from "../context/index.ts";
 import { newId, nowIso } from "../store/index.ts";
 import type { BlockRecord, MessageRecord, RunRecord } from "../store/types.ts";
 import { archivalApi } from "./archival-api.ts";
+import { recallApi } from "./recall-api.ts";
 import { type RuntimeCore, agentView, resolveAgent } from "./core.ts";
 import { eventStream } from "./event-stream.ts";
 import type { AgentHandle, ContextBreakdown, InputMessage, RunOptions, RunResult } from "./types.ts";
@@ -188,6 +189,7 @@ export function agentHandle(core: RuntimeCore, id: string): AgentHandle {
       },
     },
     archival: archivalApi(core, id),
+    recall: recallApi(core, id),
     tools: {
       list: () => store.agentTools(id),
       async attach(toolIdOrName) {

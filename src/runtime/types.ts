@@ -5,6 +5,7 @@ import type { StepTiming } from "../kernel/types.ts";
 import type { ContextTokens } from "../context/index.ts";
 import type { ArchivalSearchOptions, ScoredPassage } from "../memory/index.ts";
 import type { IngestProgress } from "../sources/index.ts";
+import type { StepTraceView } from "./step-traces.ts";
 import type { ModelInfo, Provider } from "../llm/types.ts";
 import type {
   AgentRecord,
@@ -40,6 +41,9 @@ export interface LmosOptions {
   onStepTiming?: (timing: StepTiming) => void;
   /** Checkpoint SQLite's WAL on a worker thread rather than inside commits; default true. */
   backgroundCheckpoint?: boolean;
+  /** How many recent steps' exact model requests to keep in memory for lmos.runs.trace; default
+   * $LMOS_STEP_TRACES or 200, 0 keeps none. */
+  stepTraces?: number;
 }
 
 export interface BlockInput {
@@ -130,6 +134,15 @@ export interface ContextBreakdown extends ContextTokens {
 
 export type { ArchivalSearchOptions } from "../memory/index.ts";
 
+export interface RecallSearchOptions {
+  roles?: Array<"user" | "assistant">;
+  /** "YYYY-MM-DD" (the whole day) or an ISO time, inclusive. */
+  start?: string;
+  end?: string;
+  /** At most this many results (default 20). */
+  limit?: number;
+}
+
 export type { ScoredPassage } from "../memory/index.ts";
 
 export interface AgentHandle {
@@ -168,6 +181,11 @@ export interface AgentHandle {
     search(query: string, options?: ArchivalSearchOptions): Promise<ScoredPassage[]>;
     list(query?: Page & { search?: string }): Promise<PassageRecord[]>;
     delete(passageId: string): Promise<void>;
+  };
+  recall: {
+    /** Hybrid search (BM25, plus vectors with an embedder) of what the user and the agent said, best first;
+     * an empty query gives the most recent. Kernel alerts and tool results are left out. */
+    search(query: string, options?: RecallSearchOptions): Promise<MessageRecord[]>;
   };
   tools: {
     list(): Promise<ToolRecord[]>;
@@ -233,6 +251,9 @@ export interface RunsApi {
   /** The messages the run stored, its input first (in the page's order). */
   messages(id: string, query?: Page): Promise<MessageRecord[]>;
   steps(id: string): Promise<StepRecord[]>;
+  /** What a step sent to the model and got back, while this process keeps it (the newest LmosOptions.stepTraces
+   * steps it ran); null otherwise. */
+  trace(stepId: string): Promise<StepTraceView | null>;
 }
 
 export interface IngestReport {

@@ -99,6 +99,15 @@ export const archivalSearchSchema = z
   })
   .optional();
 
+export const recallSearchSchema = z
+  .object({
+    roles: z.array(z.enum(["user", "assistant"])).optional(),
+    limit: z.number().int().min(1).max(200).optional(),
+    start: z.string().optional(),
+    end: z.string().optional(),
+  })
+  .optional();
+
 export const toolUpsertSchema = z.object({
   sourceCode: z.string().min(1),
   sourceType: z.string().optional(),
