@@ -91,8 +91,8 @@ export async function startWebStack(
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
   const context = await browser.newContext({ viewport: options.viewport ?? { width: 1366, height: 820 } });
   const page = await context.newPage();
-  // Fail a step within seconds rather than Playwright's 30 s: the scripted model answers at once.
-  page.setDefaultTimeout(10_000);
+  // Fail a step in 20 s rather than Playwright's 30 s: the scripted model answers at once (the slack is for a loaded machine).
+  page.setDefaultTimeout(20_000);
   const pageErrors: string[] = [];
   page.on("pageerror", (e) => pageErrors.push(e.message));
   page.on("console", (m) => {

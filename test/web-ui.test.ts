@@ -98,11 +98,24 @@ describe("web UI", () => {
       // Runs in the page (the test's own tsconfig has no DOM types).
       const g = globalThis as any;
       const seen: string[] = [];
+      // Where the streaming turn's summary line sits within its turn, and the turn within the
+      // transcript's content, at every change: one place each means nothing jumped while it streamed.
+      const positions = new Set<string>();
       g.__replyTexts = seen;
+      g.__positions = positions;
       new g.MutationObserver(() => {
         const replies = g.document.querySelectorAll('[data-testid="reply"]');
         const text = replies[replies.length - 1]?.textContent ?? "";
         if (text && seen[seen.length - 1] !== text) seen.push(text);
+        const turns = g.document.querySelectorAll('[data-testid="turn"]');
+        const turn = turns[turns.length - 1];
+        const summary = turn?.querySelector('[data-testid="turn-summary"]');
+        const transcript = g.document.querySelector(".transcript");
+        if (!summary || !transcript) return;
+        const top = turn.getBoundingClientRect().top;
+        const inTurn = Math.round(summary.getBoundingClientRect().top - top);
+        const inTranscript = Math.round(top - transcript.getBoundingClientRect().top + transcript.scrollTop);
+        positions.add(`${inTurn}/${inTranscript}`);
       }).observe(g.document.body, { subtree: true, childList: true, characterData: true });
     });
     await page.getByLabel("Message to ada", { exact: true }).fill("Hi, I'm Ada and I love teal.");
@@ -119,6 +132,7 @@ describe("web UI", () => {
     const texts: string[] = await page.evaluate(() => (globalThis as any).__replyTexts);
     expect(texts.length).toBeGreaterThan(1);
     for (let i = 1; i < texts.length; i++) expect(texts[i].startsWith(texts[i - 1])).toBe(true);
+    expect(await page.evaluate(() => [...(globalThis as any).__positions])).toHaveLength(1);
     expect(stack.model.requests.at(-1)?.stream).toBe(true);
 
     // Folded: the reasoning and the tool call are there but closed.

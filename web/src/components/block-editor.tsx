@@ -37,6 +37,9 @@ export function BlockEditor({ agentId, block, onSaved, rows = 4, compact = false
   useEffect(() => setBaseline(seen.get(key) ?? block.value), [key, block.value]);
 
   const value = draft ?? block.value;
+  // Tall enough for what the block holds (about 70 characters a line), within reason.
+  const lines = value.split("\n").reduce((n, l) => n + Math.max(1, Math.ceil(l.length / 70)), 0);
+  const height = Math.min(14, Math.max(rows, lines + 1));
   const over = value.length > block.limit;
   const dirty = draft !== null && draft !== block.value;
   const changed = baseline !== block.value;
@@ -95,7 +98,7 @@ export function BlockEditor({ agentId, block, onSaved, rows = 4, compact = false
       {block.description && !compact ? <p class="block-desc">{block.description}</p> : null}
       <textarea
         id={`${id}-value`}
-        rows={rows}
+        rows={height}
         value={value}
         readOnly={block.read_only}
         aria-describedby={`${id}-chars`}
@@ -132,7 +135,12 @@ export function BlockEditor({ agentId, block, onSaved, rows = 4, compact = false
               Revert
             </button>
           ) : null}
-          <button type="button" onClick={() => void save()} disabled={!dirty || over || saving}>
+          <button
+            type="button"
+            class={dirty ? undefined : "quiet"}
+            onClick={() => void save()}
+            disabled={!dirty || over || saving}
+          >
             {saving ? "Saving…" : "Save"}
           </button>
         </div>

@@ -167,16 +167,15 @@ function FolderCard({ folder, agents, onChange }: { folder: Folder; agents: Agen
         >
           <label class="field">
             <span>Attach to agent</span>
-            <select
-              aria-label="Attach to agent"
-              value={pick}
-              onChange={(e) => setPick(e.currentTarget.value)}
-            >
-              <option value="">Choose an agent…</option>
+            {/* `selected` on the options, not `value` on the select: the options change under it. */}
+            <select aria-label="Attach to agent" onChange={(e) => setPick(e.currentTarget.value)}>
+              <option value="" selected={pick === ""}>
+                Choose an agent…
+              </option>
               {agents
                 .filter((a) => !attachedIds.has(a.id))
                 .map((a) => (
-                  <option key={a.id} value={a.id}>
+                  <option key={a.id} value={a.id} selected={pick === a.id}>
                     {a.name}
                   </option>
                 ))}
