@@ -130,7 +130,14 @@ function Sidebar({ agents, version }: { agents: Agent[]; version: string }) {
       <footer class="sidebar-foot">
         <span class="muted">lmos {version}</span>
         {currentKey() ? (
-          <button type="button" class="quiet small" onClick={() => setKey(null)}>
+          <button
+            type="button"
+            class="quiet small"
+            onClick={() => {
+              setKey(null);
+              window.location.reload();
+            }}
+          >
             Forget key
           </button>
         ) : null}

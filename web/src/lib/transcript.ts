@@ -86,14 +86,13 @@ export function mergePart(parts: Part[], m: LettaMessage): Part[] {
   const at = parts.findIndex((p) => p.key === next.key);
   if (at < 0) return [...parts, next];
   const old = parts[at];
-  const merged: Part = {
-    ...old,
-    text: old.text + next.text,
-    toolName: old.toolName || next.toolName,
-    toolArgs: (old.toolArgs ?? "") + (next.toolArgs ?? ""),
-    toolCallId: old.toolCallId ?? next.toolCallId,
-    status: next.status ?? old.status,
-  };
+  const merged: Part = { ...old, text: old.text + next.text };
+  if (old.kind === "tool-call") {
+    merged.toolName = old.toolName || next.toolName;
+    merged.toolArgs = (old.toolArgs ?? "") + (next.toolArgs ?? "");
+    merged.toolCallId = old.toolCallId ?? next.toolCallId;
+  }
+  if (next.status) merged.status = next.status;
   const out = parts.slice();
   out[at] = merged;
   return out;
