@@ -93,6 +93,7 @@ describe("web UI files", () => {
     expect(asset.headers.get("cache-control")).toContain("immutable");
     expect((await fetch(`${fx.url}/v1/agents/`)).status).toBe(401);
     expect((await fetch(`${fx.url}/openapi.json`)).status).toBe(401);
+    expect((await fetch(`${fx.url}/mcp`, { method: "POST" })).status).toBe(401);
     const unknown = await fetch(`${fx.url}/assets/../../etc/passwd`);
     expect(unknown.status).toBe(404);
     expect((await fetch(`${fx.url}/nothing-here`)).status).toBe(404);

@@ -84,7 +84,9 @@ export async function startWebStack(
       // A model lmos does not know, so the window is LMOS_CONTEXT_WINDOW: small enough to see on the bar.
       LMOS_MODEL: "openai/scripted-model",
       LMOS_CONTEXT_WINDOW: "8192",
-      LMOS_MAX_RETRIES: "0",
+      // The production default of retries (not 0 as in the API tests): a person's pauses between model
+      // calls can meet the scripted server closing an idle keep-alive socket (Node's 5 s), which a retry
+      // covers; one such 502 was seen here once, on a machine at load 17.
       LMOS_API_KEY: options.apiKey,
     }),
   );
@@ -97,6 +99,15 @@ export async function startWebStack(
   page.on("pageerror", (e) => pageErrors.push(e.message));
   page.on("console", (m) => {
     if (m.type() === "error" && !/status of 40[14]/.test(m.text())) pageErrors.push(m.text());
+  });
+  // A server error's body says why (a test that fails on one shows it in its page errors).
+  page.on("response", (r) => {
+    if (r.status() >= 500) {
+      void r.text().then(
+        (body) => pageErrors.push(`${r.status()} ${r.url()}: ${body.slice(0, 300)}`),
+        () => {},
+      );
+    }
   });
   await page.goto(`${server.url}/`);
   return {

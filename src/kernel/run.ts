@@ -3,10 +3,12 @@
 // steps. The run record in the store ends completed, failed or cancelled with its stop reason.
 import { LmosError } from "../errors.ts";
 import { newId, nowIso } from "../store/index.ts";
-import type { MessageRecord } from "../store/types.ts";
+import type { AgentRecord, MessageRecord } from "../store/types.ts";
+import { checkApprovals, runApprovalStep } from "./approval.ts";
 import type { AgentEvent, RunUsage, StopReason } from "./events.ts";
 import { type MessageOrigin, textMessage } from "./messages.ts";
 import { runStep } from "./step.ts";
+import { ToolRuleSolver } from "./tool-rules.ts";
 import type { KernelDeps, KernelRunOptions, RunInput } from "./types.ts";
 import type { MessageCache } from "./view.ts";
 
@@ -31,6 +33,8 @@ const HIDDEN = "[This is an automated system message hidden from the user] ";
 
 /** The stored messages of the run's input. System input reaches the model as a system alert. */
 function inputMessages(origin: MessageOrigin, input: RunInput): MessageRecord[] {
+  // An approval is stored by the step that acts on it, with the results (approval.ts).
+  if (input.type === "approval") return [];
   if (input.type === "wakeup") {
     const reason = `${HIDDEN}Timed wake-up${input.reason ? `: ${input.reason}` : ""}.`;
     const text = JSON.stringify({ type: "heartbeat", reason, time: origin.now });
@@ -50,6 +54,28 @@ function isCancellation(e: unknown, signal?: AbortSignal): boolean {
   return e instanceof Error && (e.name === "AbortError" || (LmosError.is(e) && e.code === "cancelled"));
 }
 
+/** A paused agent takes only an approval; an approval needs a paused agent (Letta's PENDING_APPROVAL). */
+export function checkPending(agent: AgentRecord, input: RunInput): void {
+  const pending = agent.pendingApproval;
+  if (input.type === "approval") {
+    if (!pending) {
+      throw new LmosError(
+        "invalid_argument",
+        "Cannot process approval response: no tool call is currently awaiting approval. Send a regular message to interact with the agent.",
+      );
+    }
+    checkApprovals(pending, input.approvals);
+    return;
+  }
+  if (pending) {
+    const ids = pending.toolCalls.map((c) => `${c.name} (${c.id})`).join(", ");
+    throw new LmosError(
+      "conflict",
+      `PENDING_APPROVAL: the agent is waiting for approval of ${ids} (request ${pending.messageId}). Approve or deny it before sending a new message.`,
+    );
+  }
+}
+
 const PROVIDER_CODES = new Set(["provider_error", "provider_timeout", "no_provider"]);
 
 /** Runs an agent on one input to completion. Throws only before anything is stored (unknown agent, no provider). */
@@ -62,6 +88,7 @@ export async function runAgent(
 ): Promise<KernelRunResult> {
   const agent = await deps.store.getAgent(agentId);
   if (!agent) throw new LmosError("not_found", `agent ${agentId} not found`);
+  checkPending(agent, input);
   deps.providerFor(agent.model); // fail before storing anything when no provider is configured
   const runId = options.runId ?? newId("run");
   const maxSteps = options.maxSteps ?? agent.settings.maxSteps ?? DEFAULT_MAX_STEPS;
@@ -75,6 +102,7 @@ export async function runAgent(
   const messages: MessageRecord[] = [];
   const replies: string[] = [];
   const now = deps.now?.() ?? nowIso();
+  const rules = new ToolRuleSolver(agent.toolRules);
 
   // The run and its input commit in one transaction: one write instead of two on every send.
   const run = {
@@ -110,7 +138,7 @@ export async function runAgent(
       break;
     }
     try {
-      const outcome = await runStep({
+      const step = {
         deps,
         cache,
         agentId,
@@ -120,7 +148,12 @@ export async function runAgent(
         signal,
         streamTokens: options.streamTokens ?? false,
         emit,
-      });
+        rules,
+      };
+      const outcome =
+        stepIndex === 0 && input.type === "approval"
+          ? await runApprovalStep(step, input.approvals)
+          : await runStep(step);
       messages.push(...outcome.messages);
       replies.push(...outcome.replies);
       if (outcome.messages.length > 0 || outcome.usage.totalTokens > 0) {

@@ -66,7 +66,9 @@ export interface KernelInputMessage {
 /** What starts a run: messages from outside, or a timed wake-up with no message from anyone. */
 export type RunInput =
   | { type: "messages"; messages: KernelInputMessage[] }
-  | { type: "wakeup"; reason?: string };
+  | { type: "wakeup"; reason?: string }
+  /** Answers a run paused with stop reason requires_approval: one decision per held tool call. */
+  | { type: "approval"; approvals: Array<{ toolCallId: string; approve: boolean; reason?: string }> };
 
 export interface KernelRunOptions {
   maxSteps?: number;

@@ -6,6 +6,7 @@ import { createTokenCounter } from "../llm/index.ts";
 import type { ChatMessage } from "../llm/types.ts";
 import type { AgentRecord, BlockRecord, MessageRecord, Store } from "../store/types.ts";
 import { LmosError } from "../errors.ts";
+import { renderToolRules } from "./tool-rules.ts";
 import { resolveTools, type ResolvedTool } from "./tool-specs.ts";
 import type { KernelDeps } from "./types.ts";
 
@@ -134,6 +135,8 @@ async function renderExtensions(
 
 /** Compiles the view (plus messages not yet stored, e.g. this step's pressure warning). */
 export function compileView(view: StepView, now: string, extra: MessageRecord[] = []): CompiledView {
+  // Letta renders the tool rules right after the memory blocks, before attached files.
+  const rules = renderToolRules(view.agent.toolRules ?? []);
   const compiled = compileContext({
     agent: view.agent,
     blocks: view.blocks,
@@ -143,7 +146,9 @@ export function compileView(view: StepView, now: string, extra: MessageRecord[] 
     now,
     contextWindow: view.contextWindow,
     tokens: createTokenCounter(view.agent.model),
-    extraSections: view.extraSections,
+    extraSections: rules
+      ? [{ name: "tool_usage_rules", text: rules }, ...view.extraSections]
+      : view.extraSections,
     memo: view.memo,
   });
   return { chat: compiled.messages, systemPrompt: compiled.systemPrompt, breakdown: compiled.breakdown };

@@ -2,10 +2,12 @@
 import { LmosError } from "../errors.ts";
 import {
   type AgentEvent,
+  checkPending,
   compileView,
   type KernelRunResult,
   loadView,
   MessageCache,
+  type RunInput,
 } from "../kernel/index.ts";
 import { pressureThresholds } from "../context/index.ts";
 import { newId, nowIso } from "../store/index.ts";
@@ -14,12 +16,27 @@ import { archivalApi } from "./archival-api.ts";
 import { recallApi } from "./recall-api.ts";
 import { type RuntimeCore, agentView, resolveAgent } from "./core.ts";
 import { eventStream } from "./event-stream.ts";
-import type { AgentHandle, ContextBreakdown, InputMessage, RunOptions, RunResult } from "./types.ts";
-import { blockPatchSchema, inputSchema, runOptionsSchema, validate, wakeReasonSchema } from "./validate.ts";
+import type { AgentHandle, AgentInput, ContextBreakdown, RunOptions, RunResult } from "./types.ts";
+import {
+  approvalInputSchema,
+  blockPatchSchema,
+  inputSchema,
+  runOptionsSchema,
+  validate,
+  wakeReasonSchema,
+} from "./validate.ts";
+import { setApprovalRule, withApprovalRules } from "./tool-rules.ts";
 
-function toMessages(input: string | InputMessage[]): InputMessage[] {
+/** The kernel's run input for text, messages, or an approval. */
+function toRunInput(input: AgentInput): RunInput {
+  if (input !== null && typeof input === "object" && !Array.isArray(input)) {
+    return { type: "approval", approvals: validate(approvalInputSchema, input, "input").approvals };
+  }
   const valid = validate(inputSchema, input, "input");
-  return typeof valid === "string" ? [{ role: "user", content: valid }] : valid;
+  return {
+    type: "messages",
+    messages: typeof valid === "string" ? [{ role: "user", content: valid }] : valid,
+  };
 }
 
 /** Checks a block value against its character limit (the model gets the same rule from the memory tools). */
@@ -63,22 +80,20 @@ export function agentHandle(core: RuntimeCore, id: string): AgentHandle {
       return agentView(core, await record());
     },
     async send(input, options?: RunOptions) {
-      const messages = toMessages(input);
+      const runInput = toRunInput(input);
       const opts = validate(runOptionsSchema, options, "options") ?? {};
-      const run = await runner.run(
-        id,
-        { type: "messages", messages },
-        {
-          maxSteps: opts.maxSteps,
-          signal: opts.signal,
-        },
-      );
+      const run = await runner.run(id, runInput, {
+        maxSteps: opts.maxSteps,
+        signal: opts.signal,
+      });
       return result(run);
     },
     async start(input, options?: RunOptions) {
-      const messages = toMessages(input);
+      const runInput = toRunInput(input);
       const opts = validate(runOptionsSchema, options, "options") ?? {};
-      runner.deps.providerFor((await record()).model); // fail now, not in the background
+      const agent = await record();
+      runner.deps.providerFor(agent.model); // fail now, not in the background
+      checkPending(agent, runInput);
       const run: RunRecord = {
         id: newId("run"),
         agentId: id,
@@ -89,11 +104,7 @@ export function agentHandle(core: RuntimeCore, id: string): AgentHandle {
       };
       await store.createRun(run);
       runner
-        .run(
-          id,
-          { type: "messages", messages },
-          { runId: run.id, maxSteps: opts.maxSteps, signal: opts.signal },
-        )
+        .run(id, runInput, { runId: run.id, maxSteps: opts.maxSteps, signal: opts.signal })
         // The kernel ends every run it started; this one failed before starting (e.g. agent deleted).
         .catch(() =>
           store.updateRun(run.id, { status: "failed", stopReason: "error", completedAt: nowIso() }),
@@ -115,18 +126,14 @@ export function agentHandle(core: RuntimeCore, id: string): AgentHandle {
     },
     stream(input, options?: RunOptions): AsyncIterable<AgentEvent> {
       return eventStream(async (push) => {
-        const messages = toMessages(input);
+        const runInput = toRunInput(input);
         const opts = validate(runOptionsSchema, options, "options") ?? {};
-        await runner.run(
-          id,
-          { type: "messages", messages },
-          {
-            maxSteps: opts.maxSteps,
-            signal: opts.signal,
-            streamTokens: opts.streamTokens ?? false,
-            onEvent: push,
-          },
-        );
+        await runner.run(id, runInput, {
+          maxSteps: opts.maxSteps,
+          signal: opts.signal,
+          streamTokens: opts.streamTokens ?? false,
+          onEvent: push,
+        });
       });
     },
     async cancel(runId?: string) {
@@ -136,8 +143,14 @@ export function agentHandle(core: RuntimeCore, id: string): AgentHandle {
       return store.listMessages(id, query);
     },
     async reset() {
+      // A paused run's held calls leave with the window they were in.
       await runner.exclusive(id, () =>
-        store.commitMessages(id, [], { inContextMessageIds: [], summary: "", pressureWarned: false }),
+        store.commitMessages(id, [], {
+          inContextMessageIds: [],
+          summary: "",
+          pressureWarned: false,
+          pendingApproval: null,
+        }),
       );
     },
     async compact() {
@@ -196,11 +209,29 @@ export function agentHandle(core: RuntimeCore, id: string): AgentHandle {
         const tool = (await store.getTool(toolIdOrName)) ?? (await store.getToolByName(toolIdOrName));
         if (!tool) throw new LmosError("not_found", `tool "${toolIdOrName}" not found`);
         await store.attachTool(id, tool.id);
+        // Letta: a tool whose default_requires_approval is set asks for approval on every agent it joins.
+        if (tool.defaultRequiresApproval) {
+          const agent = await record();
+          const rules = withApprovalRules(agent.toolRules, [tool]);
+          if (rules !== agent.toolRules)
+            await store.updateAgent(id, { toolRules: rules, updatedAt: nowIso() });
+        }
       },
       async detach(toolIdOrName) {
         const tool = (await store.getTool(toolIdOrName)) ?? (await store.getToolByName(toolIdOrName));
         if (!tool) throw new LmosError("not_found", `tool "${toolIdOrName}" not found`);
         await store.detachTool(id, tool.id);
+      },
+      async setApproval(toolName, requiresApproval) {
+        if (typeof requiresApproval !== "boolean") {
+          throw new LmosError("invalid_argument", "requires_approval: give true or false");
+        }
+        await runner.exclusive(id, async () => {
+          const agent = await record();
+          const rules = setApprovalRule(agent.toolRules, toolName, requiresApproval);
+          if (rules !== agent.toolRules)
+            await store.updateAgent(id, { toolRules: rules, updatedAt: nowIso() });
+        });
       },
     },
   };

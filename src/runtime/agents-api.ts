@@ -2,7 +2,7 @@
 import { LmosError } from "../errors.ts";
 import { parseHandle } from "../llm/index.ts";
 import { newAgentRecord, newId, nowIso } from "../store/index.ts";
-import type { AgentRecord, BlockRecord } from "../store/types.ts";
+import type { AgentRecord, BlockRecord, ToolRecord } from "../store/types.ts";
 import {
   DEFAULT_BLOCK_DESCRIPTIONS,
   DEFAULT_BLOCK_LIMIT,
@@ -13,6 +13,7 @@ import { agentHandle, checkBlockLimit } from "./agent-handle.ts";
 import { FALLBACK_MODEL } from "./config.ts";
 import { agentView, type RuntimeCore, resolveAgent } from "./core.ts";
 import { defaultSystemPrompt } from "./default-system-prompt.ts";
+import { withApprovalRules } from "./tool-rules.ts";
 import type { BlockInput, Lmos } from "./types.ts";
 import { createAgentSchema, updateAgentSchema, validate } from "./validate.ts";
 
@@ -77,10 +78,12 @@ export function agentsApi(core: RuntimeCore, baseToolIds: BaseToolIds): Lmos["ag
         labels.add(b.label);
       }
       const toolIds = input.includeBaseTools === false ? [] : await baseToolIds(settings.replyMode);
+      const attached: ToolRecord[] = [];
       for (const t of input.tools ?? []) {
         const tool = (await store.getTool(t)) ?? (await store.getToolByName(t));
         if (!tool) throw new LmosError("not_found", `tool "${t}" not found`);
         if (!toolIds.includes(tool.id)) toolIds.push(tool.id);
+        attached.push(tool);
       }
       for (const s of input.sourceIds ?? []) {
         if (!(await store.getSource(s))) throw new LmosError("not_found", `source ${s} not found`);
@@ -97,6 +100,7 @@ export function agentsApi(core: RuntimeCore, baseToolIds: BaseToolIds): Lmos["ag
         tags: input.tags ?? [],
         metadata: input.metadata ?? {},
         settings,
+        toolRules: withApprovalRules(input.toolRules ?? [], attached),
         createdAt: now,
       });
       for (const b of blocks) await store.createBlock(b);

@@ -80,7 +80,8 @@ export function toolsApi(core: RuntimeCore): Lmos["tools"] {
         sourceType,
         toolType: "custom",
         tags: input.tags ?? existing?.tags ?? [],
-        returnCharLimit: existing?.returnCharLimit ?? RETURN_CHAR_LIMIT,
+        returnCharLimit: input.returnCharLimit ?? existing?.returnCharLimit ?? RETURN_CHAR_LIMIT,
+        defaultRequiresApproval: input.defaultRequiresApproval ?? existing?.defaultRequiresApproval ?? false,
         createdAt: existing?.createdAt ?? now,
         updatedAt: now,
       };
@@ -92,7 +93,7 @@ export function toolsApi(core: RuntimeCore): Lmos["tools"] {
     list: (query = {}) => store.listTools(query),
     async delete(id) {
       const tool = found((await store.getTool(id)) ?? (await store.getToolByName(id)), `tool ${id}`);
-      if (tool.toolType !== "custom")
+      if (tool.toolType !== "custom" && tool.toolType !== "external_mcp")
         throw new LmosError("conflict", `"${tool.name}" is a built-in tool and cannot be deleted`);
       await store.deleteTool(tool.id);
     },

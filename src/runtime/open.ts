@@ -22,6 +22,8 @@ import { failOrphanRuns, runsApi } from "./runs-api.ts";
 import { createSourcesApi } from "./sources-api.ts";
 import { DEFAULT_STEP_TRACES, StepTraces } from "./step-traces.ts";
 import { installBuiltinTools } from "./builtin-tools.ts";
+import { mcpServersApi } from "./mcp-api.ts";
+import { McpConnections, mcpToolDefinitions } from "../tools/index.ts";
 import type { Lmos, LmosOptions } from "./types.ts";
 
 /** Opens lmos: the store in $LMOS_HOME (default ~/.lmos), the kernel, and the public API over them. */
@@ -66,12 +68,19 @@ export async function openLmos(options: LmosOptions = {}): Promise<Lmos> {
     options.stepTraces ?? intFromEnv(env, "LMOS_STEP_TRACES", DEFAULT_STEP_TRACES, 0),
   );
   const builtins = await installBuiltinTools(store);
+  // MCP servers' tools run through connections shared by every agent (closed with lmos).
+  const mcp = new McpConnections({
+    timeoutMs: intFromEnv(env, "LMOS_MCP_TIMEOUT_MS", 60_000, 1),
+    connectTimeoutMs: intFromEnv(env, "LMOS_MCP_CONNECT_TIMEOUT_MS", 30_000, 1),
+  });
+  const mcpTool = mcpToolDefinitions({ connections: mcp, server: (id) => store.getMcpServer(id) });
   const deps: KernelDeps = {
     store,
     providerFor,
     modelFor,
     embedderFor,
-    toolFor: (record) => builtins.definition(record),
+    // Each kind of tool record has one source of its implementation.
+    toolFor: (record) => (record.toolType === "external_mcp" ? mcpTool(record) : builtins.definition(record)),
     extensions: [createFilesContextExtension(store), ...(await experimentalCrExtensions(store, env))],
     onStepTiming: options.onStepTiming,
     onStepTrace: traces.capacity > 0 ? traces.record : undefined,
@@ -101,6 +110,7 @@ export async function openLmos(options: LmosOptions = {}): Promise<Lmos> {
       resolveAgentId: async (idOrName) => (await resolveAgent(core, idOrName)).id,
     }),
     runs: runsApi(store, traces),
+    mcpServers: mcpServersApi(store, mcp),
     models: () => knownModels(config),
     embeddingModels: () => knownEmbeddingModels(config),
     async close() {
@@ -108,6 +118,7 @@ export async function openLmos(options: LmosOptions = {}): Promise<Lmos> {
       closed = true;
       clearInterval(sweep);
       await runner.drain();
+      await mcp.close();
       await store.close();
     },
   };

@@ -3,6 +3,7 @@
 import type { AgentEvent, RunUsage, StopReason } from "../kernel/events.ts";
 import type { StepTiming } from "../kernel/types.ts";
 import type { ContextTokens } from "../context/index.ts";
+import type { McpServersApi } from "./mcp-types.ts";
 import type { ArchivalSearchOptions, ScoredPassage } from "../memory/index.ts";
 import type { IngestProgress } from "../sources/index.ts";
 import type { StepTraceView } from "./step-traces.ts";
@@ -21,6 +22,7 @@ import type {
   StepRecord,
   Store,
   ToolRecord,
+  ToolRule,
   FileRecord,
 } from "../store/types.ts";
 
@@ -73,6 +75,8 @@ export interface CreateAgentInput {
   tags?: string[];
   metadata?: Record<string, unknown>;
   settings?: Partial<AgentSettings>;
+  /** Letta's tool rules (attaching a tool whose defaultRequiresApproval is set adds a requires_approval rule). */
+  toolRules?: ToolRule[];
 }
 
 export type UpdateAgentInput = Partial<
@@ -87,6 +91,7 @@ export type UpdateAgentInput = Partial<
     | "tags"
     | "metadata"
     | "settings"
+    | "toolRules"
   >
 >;
 
@@ -100,6 +105,15 @@ export interface AgentView {
 }
 
 export type InputMessage = { role: "user" | "system" | "assistant"; content: string; name?: string };
+
+/** A human's answer to a run paused with stop reason requires_approval: one decision per held call
+ * (the pending calls are in `agent.record.pendingApproval`). A denial's reason reaches the model. */
+export interface ApprovalInput {
+  approvals: Array<{ toolCallId: string; approve: boolean; reason?: string }>;
+}
+
+/** What a run takes: text, messages, or an approval of the calls a paused run holds. */
+export type AgentInput = string | InputMessage[] | ApprovalInput;
 
 export interface RunOptions {
   maxSteps?: number;
@@ -134,30 +148,21 @@ export interface ContextBreakdown extends ContextTokens {
 
 export type { ArchivalSearchOptions } from "../memory/index.ts";
 
-export interface RecallSearchOptions {
-  roles?: Array<"user" | "assistant">;
-  /** "YYYY-MM-DD" (the whole day) or an ISO time, inclusive. */
-  start?: string;
-  end?: string;
-  /** At most this many results (default 20). */
-  limit?: number;
-}
-
 export type { ScoredPassage } from "../memory/index.ts";
 
 export interface AgentHandle {
   readonly id: string;
   state(): Promise<AgentView>;
   /** Runs the agent on the input to completion (queued behind any run in progress). */
-  send(input: string | InputMessage[], options?: RunOptions): Promise<RunResult>;
+  send(input: AgentInput, options?: RunOptions): Promise<RunResult>;
   /** A timed wake-up: runs the agent with no message from anyone (the model sees a heartbeat with the
    * reason), e.g. from the application's own scheduler; queued behind any run in progress. */
   wake(reason?: string, options?: RunOptions): Promise<RunResult>;
   /** Starts a run in the background and returns it at once (status "created" until it leaves the agent's
    * queue); follow it with lmos.runs. Unknown agent or no provider for its model fail here. */
-  start(input: string | InputMessage[], options?: RunOptions): Promise<RunRecord>;
+  start(input: AgentInput, options?: RunOptions): Promise<RunRecord>;
   /** The same run as an async iterable of events; ends after `run-finish`. */
-  stream(input: string | InputMessage[], options?: RunOptions): AsyncIterable<AgentEvent>;
+  stream(input: AgentInput, options?: RunOptions): AsyncIterable<AgentEvent>;
   /** Cancels the run in progress (or the given run); state stays consistent. */
   cancel(runId?: string): Promise<boolean>;
   messages(query?: MessageQuery): Promise<MessageRecord[]>;
@@ -183,14 +188,19 @@ export interface AgentHandle {
     delete(passageId: string): Promise<void>;
   };
   recall: {
-    /** Hybrid search (BM25, plus vectors with an embedder) of what the user and the agent said, best first;
-     * an empty query gives the most recent. Kernel alerts and tool results are left out. */
-    search(query: string, options?: RecallSearchOptions): Promise<MessageRecord[]>;
+    /** Hybrid search over every message the agent exchanged (what its conversation_search sees), best first. */
+    search(
+      query: string,
+      options?: { limit?: number; roles?: Array<"user" | "assistant">; start?: string; end?: string },
+    ): Promise<Array<{ message: MessageRecord; text: string }>>;
   };
   tools: {
     list(): Promise<ToolRecord[]>;
     attach(toolId: string): Promise<void>;
     detach(toolId: string): Promise<void>;
+    /** Adds or removes the agent's requires_approval rule for a tool (by name), as Letta's
+     * PATCH /v1/agents/{id}/tools/approval/{tool_name}. */
+    setApproval(toolName: string, requiresApproval: boolean): Promise<void>;
   };
 }
 
@@ -228,6 +238,8 @@ export interface Lmos {
       jsonSchema?: Record<string, unknown>;
       description?: string;
       tags?: string[];
+      returnCharLimit?: number;
+      defaultRequiresApproval?: boolean;
     }): Promise<ToolRecord>;
     get(id: string): Promise<ToolRecord>;
     list(query?: Page & { name?: string }): Promise<ToolRecord[]>;
@@ -235,6 +247,8 @@ export interface Lmos {
   };
   sources: SourcesApi;
   runs: RunsApi;
+  /** MCP servers lmos uses as a client: their tools become tools agents attach. */
+  mcpServers: McpServersApi;
   /** Models the configuration can reach (for GET /v1/models). */
   models(): ModelInfo[];
   embeddingModels(): Array<{ handle: string; dimensions: number | null }>;
@@ -309,3 +323,5 @@ export interface SourcesApi {
   deleteFile(sourceIdOrName: string, fileId: string): Promise<void>;
   search(sourceIdOrName: string, query: string, options?: { limit?: number }): Promise<SourceSearchHit[]>;
 }
+
+export type { McpServerInput, McpServersApi, McpSyncReport } from "./mcp-types.ts";

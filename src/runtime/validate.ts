@@ -1,6 +1,7 @@
 // zod schemas of the public API's inputs; a bad input becomes LmosError("invalid_argument") naming the field.
 import { z } from "zod";
 import { LmosError } from "../errors.ts";
+import { toolRulesSchema } from "./tool-rules.ts";
 
 const handle = z
   .string()
@@ -50,6 +51,7 @@ export const createAgentSchema = z.object({
   tags: z.array(z.string()).optional(),
   metadata: z.record(z.string(), z.unknown()).optional(),
   settings: settingsSchema.optional(),
+  toolRules: toolRulesSchema.optional(),
 });
 
 export const updateAgentSchema = createAgentSchema.pick({
@@ -62,6 +64,20 @@ export const updateAgentSchema = createAgentSchema.pick({
   tags: true,
   metadata: true,
   settings: true,
+  toolRules: true,
+});
+
+/** An approval of the calls a paused run holds. */
+export const approvalInputSchema = z.object({
+  approvals: z
+    .array(
+      z.object({
+        toolCallId: z.string().min(1),
+        approve: z.boolean(),
+        reason: z.string().max(10_000).optional(),
+      }),
+    )
+    .min(1, "give at least one approval"),
 });
 
 /** Why a timed wake-up happened (shown to the model in the heartbeat). */
@@ -99,21 +115,14 @@ export const archivalSearchSchema = z
   })
   .optional();
 
-export const recallSearchSchema = z
-  .object({
-    roles: z.array(z.enum(["user", "assistant"])).optional(),
-    limit: z.number().int().min(1).max(200).optional(),
-    start: z.string().optional(),
-    end: z.string().optional(),
-  })
-  .optional();
-
 export const toolUpsertSchema = z.object({
   sourceCode: z.string().min(1),
   sourceType: z.string().optional(),
   jsonSchema: z.record(z.string(), z.unknown()).optional(),
   description: z.string().optional(),
   tags: z.array(z.string()).optional(),
+  returnCharLimit: z.number().int().positive().optional(),
+  defaultRequiresApproval: z.boolean().optional(),
 });
 
 /** Parses `value` with `schema` or throws LmosError("invalid_argument") naming the first bad field. */

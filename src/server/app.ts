@@ -1,4 +1,5 @@
-// The HTTP app: auth, the Letta-compatible routes under /v1, /openapi.json, JSON errors, and the web UI at /.
+// The HTTP app: auth, the Letta-compatible routes under /v1, the MCP endpoint (/mcp), /openapi.json, JSON
+// errors, and the web UI at /.
 import { timingSafeEqual } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { Hono } from "hono";
@@ -7,9 +8,11 @@ import { LmosError } from "../errors.ts";
 import type { Lmos } from "../runtime/types.ts";
 import { errorResponse } from "./http-error.ts";
 import { openApiDocument } from "./openapi.ts";
+import { mountMcp } from "./mcp/http.ts";
 import { RouteTable } from "./route-table.ts";
 import { agentRoutes } from "./routes/agents.ts";
 import { folderRoutes } from "./routes/folders.ts";
+import { mcpServerRoutes } from "./routes/mcp-servers.ts";
 import { memoryRoutes } from "./routes/memory.ts";
 import { messageRoutes } from "./routes/messages.ts";
 import { runRoutes } from "./routes/runs.ts";
@@ -100,9 +103,11 @@ export function createApp(lmos: Lmos, options: AppOptions = {}): Hono {
   runRoutes(ctx);
   memoryRoutes(ctx);
   toolRoutes(ctx);
+  mcpServerRoutes(ctx);
   folderRoutes(ctx);
 
   let doc: unknown = null;
+  mountMcp(app, lmos, VERSION);
   app.get("/openapi.json", (c) => {
     doc ??= openApiDocument(table.routes, VERSION);
     return c.json(doc);

@@ -6,6 +6,7 @@ import type { Lmos } from "../runtime/types.ts";
 import { createApp } from "./app.ts";
 
 export { type AppOptions, createApp } from "./app.ts";
+export { type MemoryServerOptions, memoryMcpServer } from "./mcp/memory-server.ts";
 
 export interface ServerOptions {
   lmos: Lmos;

@@ -11,9 +11,16 @@ import type { Context, Hono, MiddlewareHandler } from "hono";
 /** Where the built UI lives: web/dist at the package root (this file is src/server or dist/server). */
 export const WEB_DIST = fileURLToPath(new URL("../../web/dist/", import.meta.url));
 
-/** Paths of the API (auth applies there); everything else is the UI's or unknown. */
+/** Paths of the API (auth applies there): /v1, the MCP endpoint, the API's description. Everything else is
+ * the UI's or unknown. */
 export function isApiPath(path: string): boolean {
-  return path === "/v1" || path.startsWith("/v1/") || path === "/openapi.json";
+  return (
+    path === "/v1" ||
+    path.startsWith("/v1/") ||
+    path === "/mcp" ||
+    path.startsWith("/mcp/") ||
+    path === "/openapi.json"
+  );
 }
 
 // The built UI has no inline script or style (Vite emits files; Preact sets styles through the CSSOM).

@@ -13,6 +13,7 @@ import type {
   RunRecord,
   StepRecord,
   OpenFileRecord,
+  McpServerRecord,
 } from "./records.ts";
 
 export type * from "./records.ts";
@@ -30,7 +31,13 @@ export interface StepCommit {
   agentPatch: Partial<
     Pick<
       AgentRecord,
-      "inContextMessageIds" | "summary" | "memoryEditedAt" | "pressureWarned" | "lastStopReason" | "lastRunAt"
+      | "inContextMessageIds"
+      | "summary"
+      | "memoryEditedAt"
+      | "pressureWarned"
+      | "lastStopReason"
+      | "lastRunAt"
+      | "pendingApproval"
     >
   >;
   /** The run's end, when this step ends the run: written in the same transaction. */
@@ -123,6 +130,15 @@ export interface Store {
   agentTools(agentId: string): Promise<ToolRecord[]>;
   attachTool(agentId: string, toolId: string): Promise<void>;
   detachTool(agentId: string, toolId: string): Promise<void>;
+
+  // MCP servers lmos connects to as a client (names are unique)
+  createMcpServer(server: McpServerRecord): Promise<void>;
+  getMcpServer(id: string): Promise<McpServerRecord | null>;
+  getMcpServerByName(name: string): Promise<McpServerRecord | null>;
+  listMcpServers(q: Page): Promise<McpServerRecord[]>;
+  updateMcpServer(id: string, patch: Partial<McpServerRecord>): Promise<McpServerRecord>;
+  /** Deletes the server record (its tools are the caller's to delete). */
+  deleteMcpServer(id: string): Promise<void>;
 
   // messages (recall: every message ever)
   getMessages(ids: string[]): Promise<MessageRecord[]>;

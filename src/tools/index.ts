@@ -7,6 +7,22 @@ export {
   memoryRethinkTool,
   sendMessageTool,
 } from "./memory-tools.ts";
+export {
+  type McpCallResult,
+  McpConnections,
+  type McpConnectionOptions,
+  type McpToolInfo,
+  resultText as mcpResultText,
+} from "./mcp/connections.ts";
+export {
+  MCP_TAG_PREFIX,
+  mcpOrigin,
+  mcpToolDefinitions,
+  type McpToolDeps,
+  mcpToolFields,
+  type McpToolOrigin,
+  unusableReason as mcpUnusableReason,
+} from "./mcp/tool-definition.ts";
 export { type PythonToolSchema, pythonToolSchema, pythonTypeSchema } from "./python-schema.ts";
 export { ToolRegistry } from "./registry.ts";
 export {

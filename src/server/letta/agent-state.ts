@@ -1,7 +1,9 @@
 // AgentView → Letta's AgentState. Relations (blocks, tools, sources, tags) are always included: a superset
 // of what Letta sends 1.x clients without `include=`, which the client does not mind.
 import type { AgentView } from "../../runtime/types.ts";
+import { approvalRequestToLetta } from "./messages.ts";
 import { blockToLetta, embeddingConfig, folderToLetta, llmConfig, toolToLetta } from "./records.ts";
+import { toolRulesToLetta } from "./tool-rules.ts";
 
 /** AgentState as the Letta client reads it. */
 export function agentToLetta(view: AgentView): Record<string, unknown> {
@@ -26,7 +28,7 @@ export function agentToLetta(view: AgentView): Record<string, unknown> {
     tags: a.tags,
     metadata: a.metadata,
     message_ids: a.inContextMessageIds,
-    tool_rules: [],
+    tool_rules: toolRulesToLetta(a.toolRules ?? []),
     timezone: "UTC",
     message_buffer_autoclear: false,
     enable_sleeptime: false,
@@ -39,7 +41,7 @@ export function agentToLetta(view: AgentView): Record<string, unknown> {
     tool_exec_environment_variables: [],
     multi_agent_group: null,
     managed_group: null,
-    pending_approval: null,
+    pending_approval: a.pendingApproval ? approvalRequestToLetta(a.pendingApproval) : null,
     project_id: null,
     template_id: null,
     base_template_id: null,

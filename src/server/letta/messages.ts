@@ -2,7 +2,7 @@
 // tool_call_message(s) and assistant_message (send_message's `message` argument), all sharing the stored
 // id, as Letta does; each expanded part has a key so a stream can tell which parts it already sent.
 import type { RunUsage, StopReason } from "../../kernel/events.ts";
-import type { MessageRecord } from "../../store/types.ts";
+import type { MessageRecord, PendingApproval, ToolCallRecord } from "../../store/types.ts";
 
 export type LettaMessage = { id: string; message_type: string } & Record<string, unknown>;
 export type ReplyMode = "send_message" | "text";
@@ -58,6 +58,43 @@ export function sendMessageText(args: string): string | null {
   }
 }
 
+/** Letta's approval_request_message fields for held calls (tool_call is the first, kept for old clients). */
+function approvalRequestFields(calls: ToolCallRecord[]) {
+  const objects = calls.map(toolCallObject);
+  return { message_type: "approval_request_message", tool_call: objects[0], tool_calls: objects };
+}
+
+/** AgentState.pending_approval: the approval request a paused run waits on. */
+export function approvalRequestToLetta(p: PendingApproval): LettaMessage {
+  return {
+    ...commonFields(
+      { id: p.messageId, createdAt: p.createdAt, runId: p.runId, stepId: p.stepId },
+      "approval",
+    ),
+    name: null,
+    ...approvalRequestFields(p.toolCalls),
+  };
+}
+
+// The stored approval response is JSON {type:"approval_response", approvals:[{tool_call_id, approve, reason}]}.
+function approvalResponseFields(text: string) {
+  let approvals: Array<{ tool_call_id?: string; approve?: boolean; reason?: string | null }> = [];
+  try {
+    const parsed = JSON.parse(text) as { approvals?: typeof approvals };
+    if (Array.isArray(parsed.approvals)) approvals = parsed.approvals;
+  } catch {
+    // not ours: shown with no approvals
+  }
+  const first = approvals[0];
+  return {
+    message_type: "approval_response_message",
+    approvals,
+    approve: first?.approve ?? null,
+    approval_request_id: first?.tool_call_id ?? null,
+    reason: first?.reason ?? null,
+  };
+}
+
 /** The Letta messages one stored message stands for, in order, with their part keys. */
 export function messageParts(m: MessageRecord, replyMode: ReplyMode): MessagePart[] {
   const part = (key: string, fields: { message_type: string } & Record<string, unknown>): MessagePart => ({
@@ -65,6 +102,9 @@ export function messageParts(m: MessageRecord, replyMode: ReplyMode): MessagePar
     message: { ...commonFields(m, key), name: m.name, ...fields },
   });
   if (m.role === "system") return [part("text", { message_type: "system_message", content: textOf(m) })];
+  if (m.role === "user" && m.kind === "approval_response") {
+    return [part("text", approvalResponseFields(textOf(m)))];
+  }
   if (m.role === "user") return [part("text", { message_type: "user_message", content: textOf(m) })];
   if (m.role === "tool") {
     const text = textOf(m);
@@ -114,7 +154,10 @@ export function messageParts(m: MessageRecord, replyMode: ReplyMode): MessagePar
       ),
     );
   }
+  // Held calls show as one approval_request_message after the others (Letta stores them apart, in that order).
+  const held = m.toolCalls.filter((c) => c.requiresApproval);
   m.toolCalls.forEach((call, i) => {
+    if (call.requiresApproval) return;
     const reply = call.name === "send_message" ? sendMessageText(call.arguments) : null;
     out.push(
       part(
@@ -129,6 +172,7 @@ export function messageParts(m: MessageRecord, replyMode: ReplyMode): MessagePar
       ),
     );
   });
+  if (held.length) out.push(part("approval", approvalRequestFields(held)));
   return out;
 }
 

@@ -1,6 +1,7 @@
 // Letta's agent create/modify bodies → the runtime's CreateAgentInput / UpdateAgentInput.
 import type { AgentSettings } from "../../store/types.ts";
 import type { CreateAgentInput, UpdateAgentInput } from "../../runtime/types.ts";
+import { toolRulesFromLetta } from "../letta/tool-rules.ts";
 import type { CreateAgentBody, UpdateAgentBody } from "../schemas/agents.ts";
 
 const undef = <T>(v: T | null | undefined): T | undefined => (v === null ? undefined : v);
@@ -60,6 +61,7 @@ export function createAgentInput(body: CreateAgentBody): CreateAgentInput {
     tags: undef(body.tags),
     metadata: undef(body.metadata),
     settings,
+    toolRules: body.tool_rules ? toolRulesFromLetta(body.tool_rules) : undefined,
   };
   return Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) as CreateAgentInput;
 }
@@ -75,6 +77,7 @@ export function updateAgentInput(body: UpdateAgentBody): UpdateAgentInput {
     contextWindow: undef(body.context_window_limit) ?? undef(body.llm_config?.context_window),
     tags: undef(body.tags),
     metadata: undef(body.metadata),
+    toolRules: body.tool_rules ? toolRulesFromLetta(body.tool_rules) : undefined,
   };
   return Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) as UpdateAgentInput;
 }

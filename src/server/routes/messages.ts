@@ -1,6 +1,5 @@
 // /v1/agents/{id}/messages…: send (plain or SSE), stream, list with cursor paging, reset, cancel, summarize.
 import { z } from "zod";
-import { spokenText } from "../../memory/index.ts";
 import { messagesToLetta } from "../letta/messages.ts";
 import { agentPath, lettaMessageSchema } from "../schemas/common.ts";
 import {
@@ -171,12 +170,12 @@ export function messageRoutes({ lmos, table, pingMs }: RouteContext): void {
         end: body.end_date ?? undefined,
         roles: body.roles ?? undefined,
       });
-      return hits.map((m) => ({
+      return hits.map(({ message: m, text }) => ({
         message_type: m.role === "user" ? "user_message" : "assistant_message",
         message_id: m.id,
         agent_id: m.agentId,
         run_id: m.runId,
-        content: spokenText(m),
+        content: text,
         created_at: m.createdAt,
       }));
     },

@@ -17,7 +17,7 @@ import {
   stepSchema,
 } from "../schemas/runs.ts";
 import { type RouteContext, replyModeOf } from "./context.ts";
-import { checkStreamFlags, inputOf } from "./send.ts";
+import { checkStreamFlags, runInputOf } from "./send.ts";
 
 const ACTIVE: RunRecord["status"][] = ["created", "running"];
 
@@ -67,8 +67,8 @@ export function runRoutes({ lmos, table }: RouteContext): void {
           "body.callback_url: lmos does not call back; poll GET /v1/runs/{run_id} instead",
         );
       }
-      const input = inputOf(body);
       const handle = await lmos.agents.get(params.agent_id);
+      const input = await runInputOf(body, handle);
       return runToLetta(await handle.start(input, { maxSteps: body.max_steps ?? undefined }));
     },
   );

@@ -1,6 +1,7 @@
 // Request schemas of /v1/agents: create, modify, list.
 import { z } from "zod";
 import { qBool, qList } from "../read-input.ts";
+import { lettaToolRuleSchema } from "../letta/tool-rules.ts";
 import { jsonObject, opt, pageQuery } from "./common.ts";
 
 /** A memory block given inline (CreateBlock). */
@@ -42,6 +43,7 @@ const agentFields = {
   folder_ids: opt(z.array(z.string().min(1))),
   source_ids: opt(z.array(z.string().min(1))),
   timezone: opt(z.string()),
+  tool_rules: opt(z.array(lettaToolRuleSchema)),
 };
 
 /** AgentCreateParams (the subset lmos acts on; other keys are accepted and ignored). */

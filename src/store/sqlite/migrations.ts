@@ -146,8 +146,23 @@ ALTER TABLE runs ADD COLUMN owner_token TEXT;
 CREATE INDEX runs_active ON runs(status) WHERE status IN ('created', 'running');
 `);
 
+// Tool rules and a paused run's pending approval on agents (JSON), Letta's default_requires_approval and
+// metadata_ on tools, and the MCP servers lmos connects to as a client.
+const v5: Migration = (db) =>
+  db.exec(`
+ALTER TABLE agents ADD COLUMN tool_rules TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE agents ADD COLUMN pending_approval TEXT;
+ALTER TABLE tools ADD COLUMN default_requires_approval INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE tools ADD COLUMN metadata TEXT NOT NULL DEFAULT '{}';
+CREATE TABLE mcp_servers (
+  id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, type TEXT NOT NULL, command TEXT, args TEXT NOT NULL,
+  env TEXT NOT NULL, url TEXT, auth_header TEXT, auth_token TEXT, headers TEXT NOT NULL,
+  created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
+CREATE INDEX mcp_servers_created ON mcp_servers(created_at, id);
+`);
+
 /** Every migration in order; version N is the N-th entry. Append, never edit. */
-export const migrations: readonly Migration[] = [v1, v2, v3, v4];
+export const migrations: readonly Migration[] = [v1, v2, v3, v4, v5];
 
 /** Applies the migrations this database lacks; returns how many ran. */
 export function migrate(db: BetterSqlite3.Database): number {

@@ -16,9 +16,10 @@ import type {
   StepRecord,
   Store,
   ToolRecord,
+  McpServerRecord,
 } from "../types.ts";
 import * as agents from "./agents.ts";
-import { blockCodec, runCodec, toolCodec } from "./codecs.ts";
+import { blockCodec, mcpServerCodec, runCodec, toolCodec } from "./codecs.ts";
 import * as messages from "./messages.ts";
 import {
   agentBlocksJoin,
@@ -121,6 +122,26 @@ export class SqliteStore extends SqliteStoreBase implements Store {
   }
   detachTool(agentId: string, toolId: string) {
     return this.write(() => this.linked.write(() => detach(this.sql, agentToolsJoin, agentId, toolId)));
+  }
+
+  // MCP servers
+  createMcpServer(server: McpServerRecord) {
+    return this.write(() => insertRecord(this.sql, mcpServerCodec, server));
+  }
+  getMcpServer(id: string) {
+    return this.read(() => getRecord(this.sql, mcpServerCodec, id));
+  }
+  getMcpServerByName(name: string) {
+    return this.read(() => getRecordBy(this.sql, mcpServerCodec, "name", name));
+  }
+  listMcpServers(q: Page) {
+    return this.read(() => agents.listMcpServers(this.sql, q));
+  }
+  updateMcpServer(id: string, patch: Partial<McpServerRecord>) {
+    return this.write(() => patchRecord(this.sql, mcpServerCodec, id, patch, "MCP server"));
+  }
+  deleteMcpServer(id: string) {
+    return this.write(() => void this.sql.run("DELETE FROM mcp_servers WHERE id = ?", id));
   }
 
   // messages
