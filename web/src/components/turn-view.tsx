@@ -116,7 +116,7 @@ export function TurnView({
             <MemoryEditNote key={p.key} part={p} />
           ))}
           {replies.map((p) => (
-            <p key={p.key} class="msg-text reply" data-testid="reply">
+            <p key={p.key} class="msg-text reply" data-testid="reply" data-chunks={p.chunks ?? 1}>
               {p.text}
             </p>
           ))}

@@ -24,8 +24,8 @@ describe("transcript", () => {
     }));
     const streamed = chunks.reduce<Part[]>(mergePart, []);
     const stored = mergePart([], { ...chunks[0], content: "Nice to meet you." });
-    expect(streamed).toEqual(stored);
-    expect(streamed[0]).toMatchObject({ kind: "reply", text: "Nice to meet you." });
+    expect({ ...streamed[0], chunks: undefined }).toEqual({ ...stored[0], chunks: undefined });
+    expect(streamed[0]).toMatchObject({ kind: "reply", text: "Nice to meet you.", chunks: 3 });
   });
 
   it("assembles a tool call's arguments from deltas and reads the memory edit it makes", () => {

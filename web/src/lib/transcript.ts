@@ -18,6 +18,8 @@ export interface Part {
   toolArgs?: string;
   toolCallId?: string;
   status?: "success" | "error";
+  /** How many streamed chunks built this part (absent: it arrived whole). */
+  chunks?: number;
 }
 
 function contentText(c: LettaMessage["content"]): string {
@@ -86,7 +88,7 @@ export function mergePart(parts: Part[], m: LettaMessage): Part[] {
   const at = parts.findIndex((p) => p.key === next.key);
   if (at < 0) return [...parts, next];
   const old = parts[at];
-  const merged: Part = { ...old, text: old.text + next.text };
+  const merged: Part = { ...old, text: old.text + next.text, chunks: (old.chunks ?? 1) + 1 };
   if (old.kind === "tool-call") {
     merged.toolName = old.toolName || next.toolName;
     merged.toolArgs = (old.toolArgs ?? "") + (next.toolArgs ?? "");
