@@ -252,6 +252,7 @@ describe("web UI", () => {
     await insert.getByLabel("Text", { exact: true }).fill("Ada's first program computed Bernoulli numbers.");
     await insert.getByLabel("Tags (comma-separated)", { exact: true }).fill("history, math");
     await insert.getByRole("button", { name: "Insert" }).click();
+    await page.locator(".passage").first().waitFor();
     await insert.getByLabel("Text", { exact: true }).fill("Teal is a blue-green colour.");
     await insert.getByRole("button", { name: "Insert" }).click();
     await page.locator(".passage").nth(1).waitFor();

@@ -133,9 +133,11 @@ export function ArchivalPage() {
           e.preventDefault();
           setError(null);
           try {
-            await api("POST", base, { body: { text: newText, tags: splitTags(newTags) } });
-            setNewText("");
-            setNewTags("");
+            const [text, tags] = [newText, newTags];
+            await api("POST", base, { body: { text, tags: splitTags(tags) } });
+            // Clear only what was sent: the person may have started the next passage meanwhile.
+            setNewText((t) => (t === text ? "" : t));
+            setNewTags((t) => (t === tags ? "" : t));
             await rows.reload();
           } catch (err) {
             setError(err instanceof Error ? err : new Error(String(err)));
