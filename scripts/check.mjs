@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// `npm run check`: strict type check, lint and format (Biome), layering (imports point down the layers of
-// DESIGN.md and enter another layer only through its index.ts or types.ts; no vitest outside *.test.ts
-// and *.testkit.ts, the only test files the build leaves out of dist/), no import cycles, and a file-size
-// report. Exits non-zero on any failure except the size report, which only informs.
+// `npm run check`: strict type check (the package, and the web UI apart: it has the DOM), lint and format
+// (Biome), layering (imports point down the layers of DESIGN.md and enter another layer only through its
+// index.ts or types.ts; no vitest outside *.test.ts and *.testkit.ts, the only test files the build leaves
+// out of dist/), no import cycles, and a file-size report. Exits non-zero on any failure except the size
+// report, which only informs.
 import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
@@ -24,6 +25,12 @@ function run(title, cmd, args) {
 }
 
 run("type check (tsc --noEmit, strict)", "npx", ["tsc", "--noEmit", "-p", "tsconfig.json"]);
+run("type check of the web UI (web/, DOM + Preact JSX)", "npx", [
+  "tsc",
+  "--noEmit",
+  "-p",
+  "web/tsconfig.json",
+]);
 run("lint + format (biome check)", "npx", ["biome", "check", "."]);
 
 // Layer ranks: a module may import modules of a strictly lower rank, or of its own folder.

@@ -214,6 +214,7 @@ describe("format", () => {
       total: 3412,
       system: 1,
       coreMemory: 1,
+      files: 0,
       summary: 0,
       messages: 1,
       tools: 1,

@@ -20,6 +20,7 @@ export async function openServerFixture(
     corsOrigins?: string[];
     env?: Record<string, string>;
     sandbox?: Sandbox;
+    webDist?: string;
   } = {},
 ): Promise<ServerFixture> {
   const fx = await openFixture(options);
@@ -29,6 +30,7 @@ export async function openServerFixture(
     apiKey: options.apiKey ?? "",
     pingMs: options.pingMs,
     corsOrigins: options.corsOrigins ?? [],
+    webDist: options.webDist,
   });
   const call = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
     fetch(server.url + path, {

@@ -26,5 +26,5 @@ export {
   renderMemoryMetadata,
   type SystemPromptInput,
 } from "./core-memory.ts";
-export { assessPressure, planEviction, replyReserve } from "./pressure.ts";
+export { assessPressure, planEviction, pressureThresholds, replyReserve } from "./pressure.ts";
 export { formatTime } from "./time.ts";

@@ -7,6 +7,7 @@
 import { heartbeatMessage } from "../context/index.ts";
 import { BlockEditError, nowIso } from "../store/index.ts";
 import type { AgentRecord, LeaseUse, MessageRecord, StepCommit, Usage } from "../store/types.ts";
+import type { ChatResponse } from "../llm/types.ts";
 import type { ContinuationDecision } from "./continuation.ts";
 import type { AgentEvent, StopReason } from "./events.ts";
 import { type MessageOrigin, replyOf, textMessage } from "./messages.ts";
@@ -74,6 +75,8 @@ export interface StepResult {
   warned: boolean;
   started: number;
   providerMs: number;
+  /** What the step sent to the model and got back (steps that call no model have none). */
+  trace?: { request: (() => unknown) | null; response: ChatResponse };
 }
 
 /** What the failed call's result says when the store refused its edit at commit. */
@@ -171,6 +174,17 @@ function emitCommitted(input: StepInput, r: StepResult, built: ReturnType<typeof
     totalMs: performance.now() - r.started,
     providerMs: r.providerMs,
   });
+  if (r.trace) {
+    deps.onStepTrace?.({
+      stepId,
+      runId,
+      agentId,
+      stepIndex: input.stepIndex,
+      model: agent.model,
+      ...r.trace,
+      createdAt: r.origin.now,
+    });
+  }
 
   for (const message of messages) input.emit({ type: "message", runId, agentId, stepId, message });
   for (const e of edited) input.emit({ type: "memory-edit", runId, agentId, stepId, ...e });

@@ -100,6 +100,7 @@ export async function runStep(input: StepInput): Promise<StepOutcome> {
   const offered = input.rules.allowed([...view.tools.keys()], lastToolResult(view.messages));
   const tools = [...view.tools.values()].filter((t) => offered.has(t.record.name)).map((t) => t.spec);
   const providerStart = performance.now();
+  const sent: { body: (() => unknown) | null } = { body: null };
   const response: ChatResponse = await provider.chat(
     {
       model: parseHandle(agent.model).model,
@@ -110,6 +111,11 @@ export async function runStep(input: StepInput): Promise<StepOutcome> {
     {
       signal,
       onDelta: input.streamTokens ? (d) => input.emit(deltaEvent(input, stepId, messageId, d)) : undefined,
+      onRequest: deps.onStepTrace
+        ? (body) => {
+            sent.body = body;
+          }
+        : undefined,
     },
   );
   const providerMs = performance.now() - providerStart;
@@ -123,7 +129,17 @@ export async function runStep(input: StepInput): Promise<StepOutcome> {
   const empty = !response.text.trim() && calls.length === 0;
   const messages: MessageRecord[] = [...pending];
   const writes = new StepWriteLog(deps.store, agentId, now);
-  const common = { stepId, origin, agent, usage: response.usage, writes, warned, started, providerMs };
+  const common = {
+    stepId,
+    origin,
+    agent,
+    usage: response.usage,
+    writes,
+    warned,
+    started,
+    providerMs,
+    trace: { request: sent.body, response },
+  };
 
   // A call that needs a human's approval holds the whole response, as Letta does: nothing runs until the
   // approval (or denial) arrives in the next run; the run stops with requires_approval.

@@ -1,6 +1,6 @@
 // What the kernel needs from the outside (injected by runtime) and what a run takes as input.
 import type { Embedder } from "../embed/types.ts";
-import type { ModelInfo, Provider } from "../llm/types.ts";
+import type { ChatResponse, ModelInfo, Provider } from "../llm/types.ts";
 import type { AgentRecord, Store, ToolRecord } from "../store/types.ts";
 import type { ToolDefinition } from "../tools/types.ts";
 import type { AgentEvent } from "./events.ts";
@@ -25,6 +25,19 @@ export interface StepTiming {
   providerMs: number;
 }
 
+/** What one committed step sent to the model and what came back (for a UI's "exact request" view). */
+export interface StepTrace {
+  stepId: string;
+  runId: string;
+  agentId: string;
+  stepIndex: number;
+  model: string;
+  /** The request body as the driver sent it, decoded on call (null when the driver did not report it). */
+  request: (() => unknown) | null;
+  response: ChatResponse;
+  createdAt: string;
+}
+
 /** Everything the kernel uses; runtime builds it (the kernel never picks implementations). */
 export interface KernelDeps {
   store: Store;
@@ -42,6 +55,8 @@ export interface KernelDeps {
   /** Agent leases among processes sharing the store (lease.ts); absent: runs serialise in-process only. */
   leases?: LeasePolicy;
   onStepTiming?: (t: StepTiming) => void;
+  /** Called after every committed step with what it sent to the model and got back. */
+  onStepTrace?: (t: StepTrace) => void;
 }
 
 /** An input message of a run. */

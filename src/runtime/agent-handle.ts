@@ -9,6 +9,7 @@ import {
   MessageCache,
   type RunInput,
 } from "../kernel/index.ts";
+import { pressureThresholds } from "../context/index.ts";
 import { newId, nowIso } from "../store/index.ts";
 import type { BlockRecord, MessageRecord, RunRecord } from "../store/types.ts";
 import { archivalApi } from "./archival-api.ts";
@@ -165,6 +166,7 @@ export function agentHandle(core: RuntimeCore, id: string): AgentHandle {
         total: b.total,
         system: b.system,
         coreMemory: b.coreMemory,
+        files: b.files,
         summary: b.summary,
         messages: b.messages,
         tools: b.tools,
@@ -172,6 +174,7 @@ export function agentHandle(core: RuntimeCore, id: string): AgentHandle {
         recallMessages: view.counts.recallMessages,
         archivalPassages: view.counts.archivalPassages,
         systemPrompt: compiled.systemPrompt,
+        ...pressureThresholds(view.contextWindow, view.agent.settings.warnFraction),
       };
     },
     memory: {

@@ -4,3 +4,4 @@ export { sandboxDefaults } from "./custom-tools.ts";
 export { defaultSystemPrompt } from "./default-system-prompt.ts";
 export { openLmos } from "./open.ts";
 export type * from "./types.ts";
+export type { StepTraceView } from "./step-traces.ts";

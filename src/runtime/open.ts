@@ -20,6 +20,7 @@ import { knownEmbeddingModels, knownModels } from "./model-lists.ts";
 import { experimentalCrExtensions } from "./experimental-cr.ts";
 import { failOrphanRuns, ownerIsLive, runsApi } from "./runs-api.ts";
 import { createSourcesApi } from "./sources-api.ts";
+import { DEFAULT_STEP_TRACES, StepTraces } from "./step-traces.ts";
 import { installBuiltinTools } from "./builtin-tools.ts";
 import { createCustomTools } from "./custom-tools.ts";
 import { mcpServersApi } from "./mcp-api.ts";
@@ -64,6 +65,9 @@ export async function openLmos(options: LmosOptions = {}): Promise<Lmos> {
     return agent.contextWindow ? { ...info, contextWindow: agent.contextWindow } : info;
   };
 
+  const traces = new StepTraces(
+    options.stepTraces ?? intFromEnv(env, "LMOS_STEP_TRACES", DEFAULT_STEP_TRACES, 0),
+  );
   const builtins = await installBuiltinTools(store);
   const custom = createCustomTools(env, options.sandbox);
   // MCP servers' tools run through connections shared by every agent (closed with lmos).
@@ -91,6 +95,7 @@ export async function openLmos(options: LmosOptions = {}): Promise<Lmos> {
       ttlMs: intFromEnv(env, "LMOS_LEASE_TTL_MS", 15_000, 100),
       canTakeOver: (holder) => !ownerIsLive(holder.owner, store.runOwner),
     },
+    onStepTrace: traces.capacity > 0 ? traces.record : undefined,
   };
   const runner = new AgentRunner(deps);
   const core: RuntimeCore = { store, runner, config, modelFor };
@@ -116,7 +121,7 @@ export async function openLmos(options: LmosOptions = {}): Promise<Lmos> {
       embedderFor,
       resolveAgentId: async (idOrName) => (await resolveAgent(core, idOrName)).id,
     }),
-    runs: runsApi(store),
+    runs: runsApi(store, traces),
     mcpServers: mcpServersApi(store, mcp),
     models: () => knownModels(config),
     embeddingModels: () => knownEmbeddingModels(config),

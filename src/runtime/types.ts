@@ -6,6 +6,7 @@ import type { ContextTokens } from "../context/index.ts";
 import type { McpServersApi } from "./mcp-types.ts";
 import type { ArchivalSearchOptions, ScoredPassage } from "../memory/index.ts";
 import type { IngestProgress } from "../sources/index.ts";
+import type { StepTraceView } from "./step-traces.ts";
 import type { ModelInfo, Provider } from "../llm/types.ts";
 import type { Sandbox } from "../tools/index.ts";
 import type {
@@ -48,6 +49,9 @@ export interface LmosOptions {
   /** The sandbox pool custom tools run in; default a pool of this lmos (closed with it). Pass one to
    *  share warm interpreters between several lmos instances; its owner closes it. */
   sandbox?: Sandbox;
+  /** How many recent steps' exact model requests to keep in memory for lmos.runs.trace; default
+   * $LMOS_STEP_TRACES or 200, 0 keeps none. */
+  stepTraces?: number;
 }
 
 export interface BlockInput {
@@ -147,6 +151,10 @@ export interface RunResult {
 export interface ContextBreakdown extends ContextTokens {
   recallMessages: number;
   archivalPassages: number;
+  /** Past this many tokens the model is warned to save what matters (memory pressure). */
+  warnAt: number;
+  /** At this many tokens the oldest messages are evicted into the summary. */
+  evictAt: number;
 }
 
 export type { ArchivalSearchOptions } from "../memory/index.ts";
@@ -274,6 +282,9 @@ export interface RunsApi {
   /** The messages the run stored, its input first (in the page's order). */
   messages(id: string, query?: Page): Promise<MessageRecord[]>;
   steps(id: string): Promise<StepRecord[]>;
+  /** What a step sent to the model and got back, while this process keeps it (the newest LmosOptions.stepTraces
+   * steps it ran); null otherwise. */
+  trace(stepId: string): Promise<StepTraceView | null>;
 }
 
 export interface IngestReport {

@@ -157,6 +157,7 @@ export async function openLocalBackend(options: {
         total: c.total,
         system: c.system,
         coreMemory: c.coreMemory,
+        files: c.files,
         summary: c.summary,
         messages: c.messages,
         tools: c.tools,

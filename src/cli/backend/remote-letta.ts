@@ -81,6 +81,7 @@ export function contextFromLetta(c: Json): CliContext {
     total: num(c.context_window_size_current),
     system: num(c.num_tokens_system),
     coreMemory: num(c.num_tokens_core_memory),
+    files: num(c.num_tokens_files),
     summary: num(c.num_tokens_summary_memory),
     messages: num(c.num_tokens_messages),
     tools: num(c.num_tokens_functions_definitions),

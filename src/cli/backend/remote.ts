@@ -204,6 +204,7 @@ export function openRemoteBackend(options: { url: string; apiKey?: string; model
           total: null,
           system: null,
           coreMemory: null,
+          files: null,
           summary: null,
           messages: null,
           tools: null,

@@ -40,6 +40,7 @@ export interface CliContext {
   total: number | null;
   system: number | null;
   coreMemory: number | null;
+  files: number | null;
   summary: number | null;
   messages: number | null;
   tools: number | null;
