@@ -1,4 +1,5 @@
-// `npm run bench -- tools [case] [calls]`: per-call overhead of tools. Cases: mcp (an MCP round trip over
+// `npm run bench -- tools [case] [calls]`: per-call overhead of tools. Cases: sandbox (a trivial custom
+// tool in JavaScript and Python, cold and warm, bench/tools-sandbox.ts), mcp (an MCP round trip over
 // stdio and streamable HTTP, bench/tools-mcp.ts). Each case is a module returning rows; this file prints
 // them and writes bench/results/tools.json (rows of every case run, keyed by case).
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -6,10 +7,12 @@ import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { mcpRoundTrips } from "./tools-mcp.ts";
+import { sandboxCalls } from "./tools-sandbox.ts";
 
 const root = fileURLToPath(new URL("../", import.meta.url));
 
 const CASES: Record<string, (calls: number) => Promise<object[]>> = {
+  sandbox: sandboxCalls,
   mcp: mcpRoundTrips,
 };
 

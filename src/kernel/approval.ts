@@ -6,11 +6,12 @@
 // the run paused and the approval can be sent again.
 import { LmosError } from "../errors.ts";
 import { newId } from "../store/index.ts";
-import type { MessageRecord, PendingApproval, StepCommit } from "../store/types.ts";
+import type { MessageRecord, PendingApproval } from "../store/types.ts";
 import { decideContinuation } from "./continuation.ts";
 import { type MessageOrigin, textMessage } from "./messages.ts";
 import { finishStep, type StepInput, type StepOutcome } from "./step-commit.ts";
 import { lastToolResult, runToolCalls } from "./step-tools.ts";
+import { StepWriteLog } from "./step-writes.ts";
 import { loadView } from "./view.ts";
 
 /** A human's answer to one held tool call. */
@@ -88,11 +89,7 @@ export async function runApprovalStep(input: StepInput, approvals: ApprovalDecis
       `the approval request message ${pending.messageId} is gone from the store`,
     );
   }
-  const writes: Pick<StepCommit, "blockUpdates" | "passageInserts" | "passageDeletes"> = {
-    blockUpdates: [],
-    passageInserts: [],
-    passageDeletes: [],
-  };
+  const writes = new StepWriteLog(deps.store, agentId, now);
   const answer = approvalMessage(origin, [...decisions.values()]);
   const ran = await runToolCalls(
     request.toolCalls.map((call) => {
@@ -115,13 +112,15 @@ export async function runApprovalStep(input: StepInput, approvals: ApprovalDecis
     { checkRules: false, lastResult: lastToolResult(view.messages) },
   );
   const zero = { promptTokens: 0, completionTokens: 0, totalTokens: 0 };
-  const decision = decideContinuation(
-    view.agent.settings,
-    { text: "", reasoning: "", toolCalls: [], usage: zero, finishReason: "tool_calls" },
-    ran.outcomes,
-    false,
-    ran.facts,
-  );
+  const redecide = (outcomes: typeof ran.outcomes) =>
+    decideContinuation(
+      view.agent.settings,
+      { text: "", reasoning: "", toolCalls: [], usage: zero, finishReason: "tool_calls" },
+      outcomes,
+      false,
+      ran.facts,
+    );
+  const decision = redecide(ran.outcomes);
   return finishStep(input, {
     stepId,
     origin,
@@ -131,6 +130,7 @@ export async function runApprovalStep(input: StepInput, approvals: ApprovalDecis
     restoreToWindow: inWindow ? [] : [request.id],
     outcomes: ran.outcomes,
     decision,
+    redecide,
     usage: zero,
     writes,
     agentPatch: { pendingApproval: null },

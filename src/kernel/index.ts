@@ -14,5 +14,6 @@ export type {
   KernelRunOptions,
   RunInput,
   StepTiming,
+  StepTrace,
 } from "./types.ts";
 export { type CompiledView, compileView, loadView, MessageCache, type StepView } from "./view.ts";

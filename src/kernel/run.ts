@@ -6,6 +6,7 @@ import { newId, nowIso } from "../store/index.ts";
 import type { AgentRecord, MessageRecord } from "../store/types.ts";
 import { checkApprovals, runApprovalStep } from "./approval.ts";
 import type { AgentEvent, RunUsage, StopReason } from "./events.ts";
+import type { HeldLease } from "./lease.ts";
 import { type MessageOrigin, textMessage } from "./messages.ts";
 import { runStep } from "./step.ts";
 import { ToolRuleSolver } from "./tool-rules.ts";
@@ -82,13 +83,15 @@ export function checkPending(agent: AgentRecord, input: RunInput): void {
 
 const PROVIDER_CODES = new Set(["provider_error", "provider_timeout", "no_provider"]);
 
-/** Runs an agent on one input to completion. Throws only before anything is stored (unknown agent, no provider). */
+/** Runs an agent on one input to completion. Throws only before anything is stored (unknown agent, no provider).
+ * With `lease` (the runner's, lease.ts) every commit is fenced by it and the last one gives it back. */
 export async function runAgent(
   deps: KernelDeps,
   cache: MessageCache,
   agentId: string,
   input: RunInput,
   options: KernelRunOptions = {},
+  lease?: HeldLease,
 ): Promise<KernelRunResult> {
   const agent = await deps.store.getAgent(agentId);
   if (!agent) throw new LmosError("not_found", `agent ${agentId} not found`);
@@ -124,6 +127,7 @@ export async function runAgent(
     inputs,
     { inContextMessageIds: [...agent.inContextMessageIds, ...inputs.map((m) => m.id)] },
     run,
+    lease && { fence: lease.fence },
   );
   emit({ type: "run-start", runId, agentId });
   cache.remember(agentId, inputs);
@@ -155,6 +159,7 @@ export async function runAgent(
         emit,
         rules,
         chain: run.chain,
+        lease: lease && { fence: lease.fence },
       };
       const outcome =
         stepIndex === 0 && input.type === "approval"
@@ -171,6 +176,7 @@ export async function runAgent(
       if (!outcome.continue) {
         stopReason = outcome.stopReason;
         finished = outcome.finished;
+        if (finished && lease) lease.released = true;
         break;
       }
     } catch (e) {
@@ -192,9 +198,18 @@ export async function runAgent(
     await deps.store.updateRun(runId, { status, stopReason, completedAt: finishedAt });
     // A patch, not updateAgent: nothing needs the agent read back here.
     await deps.store
-      .commitMessages(agentId, [], { lastStopReason: stopReason, lastRunAt: finishedAt })
+      .commitMessages(
+        agentId,
+        [],
+        { lastStopReason: stopReason, lastRunAt: finishedAt },
+        undefined,
+        lease && { fence: lease.fence, release: true },
+      )
+      .then(() => {
+        if (lease) lease.released = true;
+      })
       .catch(() => {
-        // the agent was deleted during the run: nothing left to update
+        // the agent was deleted during the run (nothing left to update), or its lease was lost
       });
   }
   emit({ type: "run-finish", runId, agentId, stopReason, usage });

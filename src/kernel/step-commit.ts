@@ -1,12 +1,18 @@
 // The end of a step: queue the heartbeat or alert the decision asks for, commit everything the step made in
 // ONE store transaction (with the run's end when the run stops here), then emit the committed messages.
+// A block edit the store refuses at commit (the block changed since the model saw it: a replace whose text
+// another agent removed, a rethink over an edit committed meanwhile) fails its tool call instead — the model
+// gets the reason as that call's result and, being a failed call, another step to act on it — and the step
+// commits again without that call's writes. No tool result ever says "updated" for an edit not stored.
 import { heartbeatMessage } from "../context/index.ts";
-import { nowIso } from "../store/index.ts";
-import type { AgentRecord, MessageRecord, RunChain, StepCommit, Usage } from "../store/types.ts";
+import { BlockEditError, nowIso } from "../store/index.ts";
+import type { AgentRecord, LeaseUse, MessageRecord, RunChain, StepCommit, Usage } from "../store/types.ts";
+import type { ChatResponse } from "../llm/types.ts";
 import type { ContinuationDecision } from "./continuation.ts";
 import type { AgentEvent, StopReason } from "./events.ts";
 import { type MessageOrigin, replyOf, textMessage } from "./messages.ts";
-import type { ToolOutcome } from "./tool-dispatch.ts";
+import type { StepWriteLog } from "./step-writes.ts";
+import { failedOutcome, type ToolOutcome } from "./tool-dispatch.ts";
 import type { ToolRuleSolver } from "./tool-rules.ts";
 import type { KernelDeps } from "./types.ts";
 import type { MessageCache } from "./view.ts";
@@ -26,6 +32,8 @@ export interface StepInput {
   rules: ToolRuleSolver;
   /** The run's place in a chain of runs (passed on by the multi-agent tools). */
   chain: RunChain | null;
+  /** The agent lease the run holds: the step's commit is fenced by it (and releases it when the run ends). */
+  lease?: LeaseUse;
 }
 
 export interface StepOutcome {
@@ -61,23 +69,62 @@ export interface StepResult {
   restoreToWindow?: string[];
   outcomes: ToolOutcome[];
   decision: ContinuationDecision;
+  /** The decision again for changed outcomes (a call failed at commit). */
+  redecide?: (outcomes: ToolOutcome[]) => ContinuationDecision;
   usage: Usage;
-  writes: Pick<StepCommit, "blockUpdates" | "passageInserts" | "passageDeletes">;
+  writes: StepWriteLog;
   agentPatch?: Pick<StepCommit["agentPatch"], "pendingApproval">;
   warned: boolean;
   started: number;
   providerMs: number;
+  /** What the step sent to the model and got back (steps that call no model have none). */
+  trace?: { request: (() => unknown) | null; response: ChatResponse };
 }
 
-function dedupeBlockUpdates(updates: StepCommit["blockUpdates"]): StepCommit["blockUpdates"] {
-  const last = new Map<string, string>();
-  for (const u of updates) last.set(u.id, u.value);
-  return [...last].map(([id, value]) => ({ id, value }));
+/** What the failed call's result says when the store refused its edit at commit. */
+function refusedAtCommit(e: BlockEditError): string {
+  const why = e.message.replace(/^Error: /, "");
+  if (e.reason === "stale") return `Error: ${why}`;
+  return (
+    `Error: your edit was not saved: ${why} The block changed while you worked (another agent sharing it, ` +
+    "or a user, edited it); your core memory shows its current value from your next step on."
+  );
+}
+
+/** Fails the call whose block edit the store refused: its writes go, its result says why. */
+function failRefused(r: StepResult, e: BlockEditError): boolean {
+  const refused = r.writes.blockEdits()[e.editIndex];
+  const o = refused && r.outcomes[refused.call];
+  if (!o) return false;
+  r.writes.dropCall(refused.call);
+  const failed = failedOutcome(o.call, refusedAtCommit(e), r.origin.now, o.requestHeartbeat);
+  r.outcomes = r.outcomes.map((x, i) => (i === refused.call ? failed : x));
+  r.messages = r.messages.map((m) =>
+    m.role === "tool" && m.toolCallId === o.call.id
+      ? { ...m, content: [{ type: "text", text: failed.content }] }
+      : m,
+  );
+  r.decision = r.redecide?.(r.outcomes) ?? { ...r.decision, continue: true, heartbeat: "failed" };
+  return true;
 }
 
 /** Commits the step and emits what it stored; returns the step's outcome for the run loop. */
 export async function finishStep(input: StepInput, r: StepResult): Promise<StepOutcome> {
-  const { deps, agentId, runId, signal } = input;
+  for (;;) {
+    const built = buildCommit(input, r);
+    input.signal?.throwIfAborted();
+    try {
+      await input.deps.store.commitStep(built.commit);
+    } catch (e) {
+      if (BlockEditError.isBlockEdit(e) && failRefused(r, e)) continue;
+      throw e;
+    }
+    return emitCommitted(input, r, built);
+  }
+}
+
+function buildCommit(input: StepInput, r: StepResult) {
+  const { deps, agentId, runId } = input;
   const { stepId, origin, agent, decision, usage } = r;
   const now = origin.now;
   const messages = [...r.messages];
@@ -94,16 +141,15 @@ export async function finishStep(input: StepInput, r: StepResult): Promise<StepO
   }
 
   const edited = r.outcomes.flatMap((o) => o.editedLabels.map((label) => ({ label, tool: o.call.name })));
-  // A step after which the run ends writes the run's end with it (one transaction less per run).
+  // A step after which the run ends writes the run's end with it (one transaction less per run), and
+  // gives back the agent's lease in it too.
   const finishedAt = decision.continue ? null : (deps.now?.() ?? nowIso());
   const entering = messages.filter((m) => !r.outsideWindow?.has(m.id)).map((m) => m.id);
   const commit: StepCommit = {
     agentId,
     step: { id: stepId, runId, agentId, index: input.stepIndex, model: agent.model, usage, createdAt: now },
     messages,
-    blockUpdates: dedupeBlockUpdates(r.writes.blockUpdates),
-    passageInserts: r.writes.passageInserts,
-    passageDeletes: r.writes.passageDeletes,
+    ...r.writes.commitFields(),
     agentPatch: {
       inContextMessageIds: [...agent.inContextMessageIds, ...(r.restoreToWindow ?? []), ...entering],
       pressureWarned: r.warned,
@@ -114,9 +160,15 @@ export async function finishStep(input: StepInput, r: StepResult): Promise<StepO
     ...(finishedAt
       ? { runPatch: { status: "completed", stopReason: decision.stopReason, completedAt: finishedAt } }
       : {}),
+    ...(input.lease ? { lease: { fence: input.lease.fence, release: finishedAt !== null } } : {}),
   };
-  signal?.throwIfAborted();
-  await deps.store.commitStep(commit);
+  return { commit, messages, edited, finishedAt };
+}
+
+function emitCommitted(input: StepInput, r: StepResult, built: ReturnType<typeof buildCommit>): StepOutcome {
+  const { deps, agentId, runId } = input;
+  const { stepId, agent, decision, usage } = r;
+  const { messages, edited, finishedAt } = built;
   input.cache.remember(agentId, messages);
   deps.onStepTiming?.({
     agentId,
@@ -124,6 +176,17 @@ export async function finishStep(input: StepInput, r: StepResult): Promise<StepO
     totalMs: performance.now() - r.started,
     providerMs: r.providerMs,
   });
+  if (r.trace) {
+    deps.onStepTrace?.({
+      stepId,
+      runId,
+      agentId,
+      stepIndex: input.stepIndex,
+      model: agent.model,
+      ...r.trace,
+      createdAt: r.origin.now,
+    });
+  }
 
   for (const message of messages) input.emit({ type: "message", runId, agentId, stepId, message });
   for (const e of edited) input.emit({ type: "memory-edit", runId, agentId, stepId, ...e });

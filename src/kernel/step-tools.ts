@@ -3,18 +3,12 @@
 // run's rule history, and the allowed set is worked out again before each call (so a max-count or child
 // rule also holds between the calls of one response).
 import type { Embedder } from "../embed/types.ts";
-import type {
-  BlockRecord,
-  MessageRecord,
-  RunChain,
-  StepCommit,
-  Store,
-  ToolCallRecord,
-} from "../store/types.ts";
+import type { BlockRecord, MessageRecord, RunChain, StoreReader, ToolCallRecord } from "../store/types.ts";
 import type { AgentMessenger } from "../tools/types.ts";
 import { formatToolResult } from "../tools/index.ts";
 import type { RuleFacts } from "./continuation.ts";
 import { type MessageOrigin, textMessage } from "./messages.ts";
+import type { StepWriteLog } from "./step-writes.ts";
 import { dispatchToolCall, type ToolOutcome } from "./tool-dispatch.ts";
 import type { ToolRuleSolver } from "./tool-rules.ts";
 import type { StepView } from "./view.ts";
@@ -22,9 +16,10 @@ import type { StepView } from "./view.ts";
 export interface ToolRunContext {
   view: StepView;
   blocks: BlockRecord[];
-  store: Store;
+  store: StoreReader;
   embedder: Embedder | null;
-  writes: Pick<StepCommit, "blockUpdates" | "passageInserts" | "passageDeletes">;
+  /** The step's writes; each call's are tagged with its position (a failed call takes them back). */
+  writes: StepWriteLog;
   rules: ToolRuleSolver;
   origin: MessageOrigin;
   signal?: AbortSignal;
@@ -84,7 +79,7 @@ export async function runToolCalls(
   let lastResult = options.lastResult;
   let terminal = false;
   let continueReason: string | null = null;
-  for (const { call, refused } of calls) {
+  for (const [index, { call, refused }] of calls.entries()) {
     let outcome: ToolOutcome;
     const allowed = options.checkRules ? rules.allowed(names, lastResult) : null;
     if (refused !== undefined) {
@@ -98,7 +93,9 @@ export async function runToolCalls(
         tools: view.tools,
         store: ctx.store,
         embedder: ctx.embedder,
-        pending: ctx.writes,
+        writes: ctx.writes,
+        index,
+        runId: origin.runId ?? "",
         now: origin.now,
         signal: ctx.signal,
         run: { id: origin.runId ?? "", chain: ctx.chain },

@@ -6,13 +6,14 @@ import { assessPressure, pressureWarningMessage } from "../context/index.ts";
 import { parseHandle } from "../llm/index.ts";
 import type { ChatDelta, ChatResponse } from "../llm/types.ts";
 import { newId, nowIso } from "../store/index.ts";
-import type { MessageRecord, StepCommit, ToolCallRecord, Usage } from "../store/types.ts";
+import type { MessageRecord, ToolCallRecord, Usage } from "../store/types.ts";
 import { type ContinuationDecision, decideContinuation } from "./continuation.ts";
 import type { AgentEvent } from "./events.ts";
 import { assistantMessage, type MessageOrigin, textMessage } from "./messages.ts";
 import { evictEvent, evictIntoSummary } from "./pressure.ts";
 import { finishStep, type StepInput, type StepOutcome } from "./step-commit.ts";
 import { lastToolResult, runToolCalls } from "./step-tools.ts";
+import { StepWriteLog } from "./step-writes.ts";
 import type { ToolOutcome } from "./tool-dispatch.ts";
 import { compileView, type CompiledView, loadView, type StepView } from "./view.ts";
 
@@ -99,6 +100,7 @@ export async function runStep(input: StepInput): Promise<StepOutcome> {
   const offered = input.rules.allowed([...view.tools.keys()], lastToolResult(view.messages));
   const tools = [...view.tools.values()].filter((t) => offered.has(t.record.name)).map((t) => t.spec);
   const providerStart = performance.now();
+  const sent: { body: (() => unknown) | null } = { body: null };
   const response: ChatResponse = await provider.chat(
     {
       model: parseHandle(agent.model).model,
@@ -109,6 +111,11 @@ export async function runStep(input: StepInput): Promise<StepOutcome> {
     {
       signal,
       onDelta: input.streamTokens ? (d) => input.emit(deltaEvent(input, stepId, messageId, d)) : undefined,
+      onRequest: deps.onStepTrace
+        ? (body) => {
+            sent.body = body;
+          }
+        : undefined,
     },
   );
   const providerMs = performance.now() - providerStart;
@@ -121,12 +128,18 @@ export async function runStep(input: StepInput): Promise<StepOutcome> {
   }));
   const empty = !response.text.trim() && calls.length === 0;
   const messages: MessageRecord[] = [...pending];
-  const writes: Pick<StepCommit, "blockUpdates" | "passageInserts" | "passageDeletes"> = {
-    blockUpdates: [],
-    passageInserts: [],
-    passageDeletes: [],
+  const writes = new StepWriteLog(deps.store, agentId, now);
+  const common = {
+    stepId,
+    origin,
+    agent,
+    usage: response.usage,
+    writes,
+    warned,
+    started,
+    providerMs,
+    trace: { request: sent.body, response },
   };
-  const common = { stepId, origin, agent, usage: response.usage, writes, warned, started, providerMs };
 
   // A call that needs a human's approval holds the whole response, as Letta does: nothing runs until the
   // approval (or denial) arrives in the next run; the run stops with requires_approval.
@@ -180,6 +193,6 @@ export async function runStep(input: StepInput): Promise<StepOutcome> {
   );
   messages.push(...ran.messages);
   const outcomes: ToolOutcome[] = ran.outcomes;
-  const decision = decideContinuation(agent.settings, response, outcomes, empty, ran.facts);
-  return finishStep(input, { ...common, messages, outcomes, decision });
+  const redecide = (o: ToolOutcome[]) => decideContinuation(agent.settings, response, o, empty, ran.facts);
+  return finishStep(input, { ...common, messages, outcomes, decision: redecide(outcomes), redecide });
 }

@@ -143,12 +143,11 @@ export function createAnthropicProvider(config: DriverConfig): Provider {
   async function stream(
     request: ChatRequest,
     onDelta: NonNullable<ChatOptions["onDelta"]>,
-    signal?: AbortSignal,
+    { signal, onRequest }: ChatOptions,
   ): Promise<ChatResponse> {
-    const events = await (await getClient()).messages.create(
-      { ...params(request), stream: true },
-      { signal },
-    );
+    const body = { ...params(request), stream: true as const };
+    onRequest?.(() => body);
+    const events = await (await getClient()).messages.create(body, { signal });
     let text = "";
     let reasoning = "";
     let stop: string | null = null;
@@ -195,12 +194,12 @@ export function createAnthropicProvider(config: DriverConfig): Provider {
   return {
     name: config.name,
     async chat(request, options = {}) {
-      const { signal, onDelta } = options;
+      const { signal, onDelta, onRequest } = options;
       try {
-        if (onDelta) return await stream(request, onDelta, signal);
-        return fromMessage(
-          await (await getClient()).messages.create({ ...params(request), stream: false }, { signal }),
-        );
+        if (onDelta) return await stream(request, onDelta, options);
+        const body = { ...params(request), stream: false as const };
+        onRequest?.(() => body);
+        return fromMessage(await (await getClient()).messages.create(body, { signal }));
       } catch (e) {
         throw toProviderError(
           e,

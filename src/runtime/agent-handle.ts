@@ -9,6 +9,7 @@ import {
   MessageCache,
   type RunInput,
 } from "../kernel/index.ts";
+import { pressureThresholds } from "../context/index.ts";
 import { newId, nowIso } from "../store/index.ts";
 import type { BlockRecord, MessageRecord, RunRecord } from "../store/types.ts";
 import { archivalApi } from "./archival-api.ts";
@@ -19,6 +20,7 @@ import { eventStream } from "./event-stream.ts";
 import type { AgentHandle, AgentInput, ContextBreakdown, RunOptions, RunResult } from "./types.ts";
 import {
   approvalInputSchema,
+  blockEditSchema,
   blockPatchSchema,
   inputSchema,
   runOptionsSchema,
@@ -166,6 +168,7 @@ export function agentHandle(core: RuntimeCore, id: string): AgentHandle {
         total: b.total,
         system: b.system,
         coreMemory: b.coreMemory,
+        files: b.files,
         summary: b.summary,
         messages: b.messages,
         tools: b.tools,
@@ -173,6 +176,7 @@ export function agentHandle(core: RuntimeCore, id: string): AgentHandle {
         recallMessages: view.counts.recallMessages,
         archivalPassages: view.counts.archivalPassages,
         systemPrompt: compiled.systemPrompt,
+        ...pressureThresholds(view.contextWindow, view.agent.settings.warnFraction),
       };
     },
     memory: {
@@ -184,17 +188,18 @@ export function agentHandle(core: RuntimeCore, id: string): AgentHandle {
         const value = valid.value ?? current.value;
         const limit = valid.limit ?? current.limit;
         checkBlockLimit(valid.label ?? label, value, limit);
-        const updated = await store.updateBlock(current.id, { ...valid, updatedAt: nowIso() });
-        if (valid.value !== undefined) await store.updateAgent(id, { memoryEditedAt: nowIso() });
-        return updated;
+        // One write: the store stamps memoryEditedAt on the agents of a block whose value changed, and
+        // refuses a label another block of theirs has.
+        return store.updateBlock(current.id, { ...valid, updatedAt: nowIso() });
+      },
+      async edit(label, op) {
+        const b = await block(label);
+        return store.editBlock({ ...validate(blockEditSchema, op, "edit"), blockId: b.id }, nowIso());
       },
       async attach(blockId) {
         const b = await store.getBlock(blockId);
         if (!b) throw new LmosError("not_found", `block ${blockId} not found`);
-        if ((await store.agentBlocks(id)).some((x) => x.label === b.label && x.id !== b.id)) {
-          throw new LmosError("conflict", `agent ${id} already has a block labelled "${b.label}"`);
-        }
-        await store.attachBlock(id, blockId);
+        await store.attachBlock(id, blockId); // refuses a label the agent has already (invalid_argument)
       },
       async detach(blockId) {
         await store.detachBlock(id, blockId);

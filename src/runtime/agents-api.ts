@@ -18,6 +18,9 @@ import { withApprovalRules } from "./tool-rules.ts";
 import type { BlockInput, Lmos } from "./types.ts";
 import { createAgentSchema, updateAgentSchema, validate } from "./validate.ts";
 
+/** What responses show in place of a secret's value. */
+export const REDACTED_SECRET = "<redacted>";
+
 /** A block record from an input, with Letta's default description for persona/human. */
 export function blockFromInput(input: BlockInput, now = nowIso()): BlockRecord {
   const limit = input.limit ?? DEFAULT_BLOCK_LIMIT;
@@ -58,11 +61,32 @@ export function agentsApi(
     }
   };
 
+  // A handle whose provider lmos does not know is refused now (422), not at the first send; a known
+  // provider that is not configured yet is fine (sending then says what to set).
+  function checkModel(handle: string): void {
+    parseHandle(handle);
+    try {
+      core.runner.deps.providerFor(handle);
+    } catch (e) {
+      if (LmosError.is(e) && e.code === "no_provider") return;
+      throw e;
+    }
+  }
+
   async function assertNameFree(name: string, self?: string) {
     const other = await store.getAgentByName(name);
     if (other && other.id !== self)
       throw new LmosError("conflict", `an agent named "${name}" already exists`);
   }
+
+  // Responses show secret values as REDACTED_SECRET; a client that writes back what it read (read,
+  // modify, write) must not overwrite the real values with the placeholder.
+  const keptSecrets = async (agentId: string, given: Record<string, string>) => {
+    const stored = await store.agentSecrets(agentId);
+    return Object.fromEntries(
+      Object.entries(given).map(([k, v]) => [k, v === REDACTED_SECRET && k in stored ? stored[k] : v]),
+    );
+  };
 
   const api: Lmos["agents"] = {
     async create(raw) {
@@ -72,7 +96,7 @@ export function agentsApi(
       const name = input.name ?? `agent-${id.slice(-8)}`;
       await assertNameFree(name);
       const model = input.model ?? core.config.defaultModel ?? FALLBACK_MODEL;
-      parseHandle(model);
+      checkModel(model);
       const settings = { ...DEFAULT_SETTINGS, ...input.settings };
       const labels = new Set<string>();
       const blocks = (input.memoryBlocks ?? (input.blockIds?.length ? [] : DEFAULT_BLOCKS)).map((b) => {
@@ -120,6 +144,7 @@ export function agentsApi(
       for (const b of blocks) await store.createBlock(b);
       await store.createAgent(record, [...blocks.map((b) => b.id), ...(input.blockIds ?? [])], toolIds);
       for (const s of input.sourceIds ?? []) await store.attachSource(id, s);
+      if (input.secrets && Object.keys(input.secrets).length) await store.setAgentSecrets(id, input.secrets);
       if (input.enableSleeptime) await withCompanion(record, input.sleeptimeFrequency);
       return agentHandle(core, id);
     },
@@ -134,11 +159,14 @@ export function agentsApi(
       const patch = validate(updateAgentSchema, raw ?? {}, "patch");
       const current = await resolveAgent(core, idOrName);
       if (patch.name !== undefined) await assertNameFree(patch.name, current.id);
-      if (patch.model !== undefined) parseHandle(patch.model);
-      const { settings, embedding, enableSleeptime: sleeptime, sleeptimeFrequency, ...rest } = patch;
-      const next: Partial<AgentRecord> = { ...rest, updatedAt: nowIso() };
+      if (patch.model !== undefined) checkModel(patch.model);
+      const { settings, embedding, secrets, enableSleeptime: sleeptime, sleeptimeFrequency, ...rest } = patch;
+      // Keys given as undefined mean "unchanged", not "clear".
+      const given = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
+      const next: Partial<AgentRecord> = { ...given, updatedAt: nowIso() };
       if (settings) next.settings = { ...current.settings, ...settings };
       if (embedding !== undefined) next.embedding = embeddingOf(embedding, null);
+      if (secrets) await store.setAgentSecrets(current.id, await keptSecrets(current.id, secrets));
       const updated = await store.updateAgent(current.id, next);
       if (sleeptime || (sleeptimeFrequency !== undefined && (await sleeptimeGroupOf(store, current.id)))) {
         await withCompanion(updated, sleeptimeFrequency);

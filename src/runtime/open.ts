@@ -18,9 +18,11 @@ import { resolveConfig } from "./config.ts";
 import { type RuntimeCore, resolveAgent } from "./core.ts";
 import { knownEmbeddingModels, knownModels } from "./model-lists.ts";
 import { experimentalCrExtensions } from "./experimental-cr.ts";
-import { failOrphanRuns, runsApi } from "./runs-api.ts";
+import { failOrphanRuns, ownerIsLive, runsApi } from "./runs-api.ts";
 import { createSourcesApi } from "./sources-api.ts";
+import { DEFAULT_STEP_TRACES, StepTraces } from "./step-traces.ts";
 import { installBuiltinTools } from "./builtin-tools.ts";
+import { createCustomTools } from "./custom-tools.ts";
 import { mcpServersApi } from "./mcp-api.ts";
 import { SCHEDULE_QUEUE, StoreJobQueue, StoreScheduler } from "./jobs/index.ts";
 import { scheduleFiringHandler } from "./schedules-api.ts";
@@ -69,7 +71,11 @@ export async function openLmos(options: LmosOptions = {}): Promise<Lmos> {
     return agent.contextWindow ? { ...info, contextWindow: agent.contextWindow } : info;
   };
 
+  const traces = new StepTraces(
+    options.stepTraces ?? intFromEnv(env, "LMOS_STEP_TRACES", DEFAULT_STEP_TRACES, 0),
+  );
   const builtins = await installBuiltinTools(store);
+  const custom = createCustomTools(env, options.sandbox);
   // MCP servers' tools run through connections shared by every agent (closed with lmos).
   const mcp = new McpConnections({
     timeoutMs: intFromEnv(env, "LMOS_MCP_TIMEOUT_MS", 60_000, 1),
@@ -82,9 +88,20 @@ export async function openLmos(options: LmosOptions = {}): Promise<Lmos> {
     modelFor,
     embedderFor,
     // Each kind of tool record has one source of its implementation.
-    toolFor: (record) => (record.toolType === "external_mcp" ? mcpTool(record) : builtins.definition(record)),
+    toolFor: (record) =>
+      record.toolType === "external_mcp"
+        ? mcpTool(record)
+        : (builtins.definition(record) ?? custom.definition(record)),
     extensions: [createFilesContextExtension(store), ...(await experimentalCrExtensions(store, env))],
     onStepTiming: options.onStepTiming,
+    // Runs of one agent are serialised among every process on the database (kernel/lease.ts); a lease
+    // whose process is gone is taken over at once, one of a live process that stopped renewing (hung)
+    // once it lapses.
+    leases: {
+      ttlMs: intFromEnv(env, "LMOS_LEASE_TTL_MS", 15_000, 100),
+      canTakeOver: (holder) => !ownerIsLive(holder.owner, store.runOwner),
+    },
+    onStepTrace: traces.capacity > 0 ? traces.record : undefined,
   };
   const runner = new AgentRunner(deps);
   // The one job queue and the one scheduler of this lmos: every kind of background work runs on them.
@@ -136,7 +153,7 @@ export async function openLmos(options: LmosOptions = {}): Promise<Lmos> {
       embedderFor,
       resolveAgentId: async (idOrName) => (await resolveAgent(core, idOrName)).id,
     }),
-    runs: runsApi(store),
+    runs: runsApi(store, traces),
     groups: groupsApi(core),
     jobs,
     scheduler,
@@ -150,6 +167,7 @@ export async function openLmos(options: LmosOptions = {}): Promise<Lmos> {
       await scheduler.stop();
       await jobs.stop();
       await runner.drain();
+      await custom.close();
       await mcp.close();
       await store.close();
     },

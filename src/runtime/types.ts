@@ -9,10 +9,13 @@ import type { AgentInput, RunOptions } from "./input-types.ts";
 import type { JobQueue, Scheduler } from "./jobs/index.ts";
 import type { ArchivalSearchOptions, ScoredPassage } from "../memory/index.ts";
 import type { IngestProgress } from "../sources/index.ts";
+import type { StepTraceView } from "./step-traces.ts";
 import type { ModelInfo, Provider } from "../llm/types.ts";
+import type { Sandbox } from "../tools/index.ts";
 import type {
   AgentRecord,
   AgentSettings,
+  BlockEditOp,
   BlockRecord,
   MessageQuery,
   MessageRecord,
@@ -24,6 +27,7 @@ import type {
   StepRecord,
   Store,
   ToolRecord,
+  ToolSandboxSettings,
   ToolRule,
   FileRecord,
   GroupRecord,
@@ -49,6 +53,12 @@ export interface LmosOptions {
   /** Run the job queue and the scheduler in this process (schedules fire, agents' messages and sleep-time
    * runs are taken); default true. One-shot CLI commands pass false and leave the work to `lmos serve`. */
   background?: boolean;
+  /** The sandbox pool custom tools run in; default a pool of this lmos (closed with it). Pass one to
+   *  share warm interpreters between several lmos instances; its owner closes it. */
+  sandbox?: Sandbox;
+  /** How many recent steps' exact model requests to keep in memory for lmos.runs.trace; default
+   * $LMOS_STEP_TRACES or 200, 0 keeps none. */
+  stepTraces?: number;
 }
 
 export interface BlockInput {
@@ -84,6 +94,8 @@ export interface CreateAgentInput {
    * background after every `sleeptimeFrequency` turns (default 5) once the agent is idle. */
   enableSleeptime?: boolean;
   sleeptimeFrequency?: number;
+  /** Environment variables custom tools of this agent see (Letta's secrets); stored apart, never shown. */
+  secrets?: Record<string, string>;
   /** Letta's tool rules (attaching a tool whose defaultRequiresApproval is set adds a requires_approval rule). */
   toolRules?: ToolRule[];
 }
@@ -100,6 +112,7 @@ export type UpdateAgentInput = Partial<
     | "tags"
     | "metadata"
     | "settings"
+    | "secrets"
     | "toolRules"
     | "enableSleeptime"
     | "sleeptimeFrequency"
@@ -115,6 +128,8 @@ export interface AgentView {
   model: ModelInfo;
   /** The groups the agent is a member or the manager of (a sleep-time primary manages its companion). */
   groups: GroupRecord[];
+  /** Names of the agent's tool environment variables (their values are never part of a view). */
+  secretKeys: string[];
 }
 
 export type { AgentInput, ApprovalInput, InputMessage, RunOptions } from "./input-types.ts";
@@ -137,6 +152,10 @@ export interface RunResult {
 export interface ContextBreakdown extends ContextTokens {
   recallMessages: number;
   archivalPassages: number;
+  /** Past this many tokens the model is warned to save what matters (memory pressure). */
+  warnAt: number;
+  /** At this many tokens the oldest messages are evicted into the summary. */
+  evictAt: number;
 }
 
 export type { ArchivalSearchOptions } from "../memory/index.ts";
@@ -171,6 +190,9 @@ export interface AgentHandle {
       label: string,
       patch: Partial<Omit<BlockInput, "label">> & { label?: string },
     ): Promise<BlockRecord>;
+    /** Applies one edit to the block's value as stored now (store BlockEdit: what an append or replace
+     * meets is the latest value, not the one read before), in one write. */
+    edit(label: string, edit: BlockEditOp): Promise<BlockRecord>;
     attach(blockId: string): Promise<void>;
     detach(blockId: string): Promise<void>;
   };
@@ -238,7 +260,10 @@ export interface Lmos {
       jsonSchema?: Record<string, unknown>;
       description?: string;
       tags?: string[];
+      /** Characters of the result the model sees (Letta's return_char_limit; default 50,000). */
       returnCharLimit?: number;
+      /** This tool's sandbox limits and grants over the global defaults; null clears them. */
+      sandbox?: ToolSandboxSettings | null;
       defaultRequiresApproval?: boolean;
     }): Promise<ToolRecord>;
     get(id: string): Promise<ToolRecord>;
@@ -271,6 +296,9 @@ export interface RunsApi {
   /** The messages the run stored, its input first (in the page's order). */
   messages(id: string, query?: Page): Promise<MessageRecord[]>;
   steps(id: string): Promise<StepRecord[]>;
+  /** What a step sent to the model and got back, while this process keeps it (the newest LmosOptions.stepTraces
+   * steps it ran); null otherwise. */
+  trace(stepId: string): Promise<StepTraceView | null>;
 }
 
 export interface IngestReport {

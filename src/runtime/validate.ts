@@ -25,6 +25,13 @@ export const blockInputSchema = z.object({
 
 export const blockPatchSchema = blockInputSchema.partial();
 
+/** One core-memory edit from the library (memory.edit): the store's BlockEditOp. */
+export const blockEditSchema = z.discriminatedUnion("op", [
+  z.object({ op: z.literal("append"), text: z.string() }),
+  z.object({ op: z.literal("replace"), old: z.string(), new: z.string() }),
+  z.object({ op: z.literal("rethink"), value: z.string(), basis: z.string().optional() }),
+]);
+
 export const settingsSchema = z
   .object({
     heartbeats: z.boolean(),
@@ -54,6 +61,9 @@ export const createAgentSchema = z.object({
   tags: z.array(z.string()).optional(),
   metadata: z.record(z.string(), z.unknown()).optional(),
   settings: settingsSchema.optional(),
+  secrets: z
+    .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be an environment variable name"), z.string())
+    .optional(),
   toolRules: toolRulesSchema.optional(),
 });
 
@@ -67,6 +77,7 @@ export const updateAgentSchema = createAgentSchema.pick({
   tags: true,
   metadata: true,
   settings: true,
+  secrets: true,
   toolRules: true,
   enableSleeptime: true,
   sleeptimeFrequency: true,
@@ -126,7 +137,15 @@ export const toolUpsertSchema = z.object({
   jsonSchema: z.record(z.string(), z.unknown()).optional(),
   description: z.string().optional(),
   tags: z.array(z.string()).optional(),
-  returnCharLimit: z.number().int().positive().optional(),
+  returnCharLimit: z.number().int().positive().max(10_000_000).optional(),
+  sandbox: z
+    .object({
+      timeoutMs: z.number().int().min(1).max(3_600_000).optional(),
+      memoryMb: z.number().int().min(8).max(4_096).optional(),
+      network: z.boolean().optional(),
+    })
+    .nullable()
+    .optional(),
   defaultRequiresApproval: z.boolean().optional(),
 });
 

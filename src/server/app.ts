@@ -1,5 +1,5 @@
-// The HTTP app: auth, the Letta-compatible routes under /v1, the MCP endpoint (/mcp), /openapi.json, and
-// JSON errors.
+// The HTTP app: auth, the Letta-compatible routes under /v1, the MCP endpoint (/mcp), /openapi.json, JSON
+// errors, and the web UI at /.
 import { timingSafeEqual } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { Hono } from "hono";
@@ -21,6 +21,7 @@ import { scheduleRoutes } from "./routes/schedules.ts";
 import { PING_MS } from "./routes/send.ts";
 import { systemRoutes } from "./routes/system.ts";
 import { toolRoutes } from "./routes/tools.ts";
+import { isApiPath, webUi } from "./web-ui.ts";
 
 export interface AppOptions {
   /** When set, every route but /v1/health needs `Authorization: Bearer <apiKey>`. */
@@ -29,6 +30,8 @@ export interface AppOptions {
   pingMs?: number;
   /** Browser origins allowed to call the API (CORS), or ["*"]; none by default (no CORS headers). */
   corsOrigins?: string[];
+  /** Folder of the built web UI served at / (default web/dist of this package). */
+  webDist?: string;
 }
 
 const VERSION = (() => {
@@ -75,7 +78,8 @@ export function createApp(lmos: Lmos, options: AppOptions = {}): Hono {
   const { apiKey } = options;
   if (apiKey) {
     app.use("*", async (c, next) => {
-      if (isHealth(c.req.path)) return next();
+      // The UI's static files and unknown paths need no key; the API (and its description) does.
+      if (isHealth(c.req.path) || !isApiPath(c.req.path)) return next();
       const header = c.req.header("authorization") ?? "";
       const match = /^Bearer\s+(.+)$/i.exec(header.trim());
       if (!match || !sameSecret(match[1], apiKey)) {
@@ -112,5 +116,6 @@ export function createApp(lmos: Lmos, options: AppOptions = {}): Hono {
     doc ??= openApiDocument(table.routes, VERSION);
     return c.json(doc);
   });
+  webUi(app, options.webDist);
   return app;
 }

@@ -20,6 +20,8 @@ export interface ServerOptions {
   pingMs?: number;
   /** Origins allowed by CORS, or ["*"] (default $LMOS_CORS_ORIGINS, comma-separated; none when unset). */
   corsOrigins?: string[];
+  /** Folder of the built web UI served at / (default web/dist of this package). */
+  webDist?: string;
 }
 
 export interface RunningServer {
@@ -43,7 +45,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const port = options.port ?? Number(process.env.LMOS_PORT || 8283);
   const apiKey = options.apiKey ?? process.env.LMOS_API_KEY ?? "";
   const corsOrigins = options.corsOrigins ?? parseOrigins(process.env.LMOS_CORS_ORIGINS);
-  const app = createApp(options.lmos, { apiKey: apiKey || undefined, pingMs: options.pingMs, corsOrigins });
+  const app = createApp(options.lmos, {
+    apiKey: apiKey || undefined,
+    pingMs: options.pingMs,
+    corsOrigins,
+    webDist: options.webDist,
+  });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port, hostname: host }, () => resolve(s as Server)) as Server;
     s.once("error", reject);

@@ -68,8 +68,20 @@ export interface ToolRecord {
   defaultRequiresApproval?: boolean;
   /** Letta's metadata_ (e.g. `{mcp: {server_id, server_name, tool_name}}` for an MCP server's tool). */
   metadata?: Record<string, unknown>;
+  /** Sandbox limits and grants of a custom tool (null or absent: the global defaults). */
+  sandbox?: ToolSandboxSettings | null;
   createdAt: string;
   updatedAt: string;
+}
+
+/** What one custom tool may use, overriding the global defaults (LMOS_TOOL_TIMEOUT_MS, ...). */
+export interface ToolSandboxSettings {
+  /** Wall time of one call. */
+  timeoutMs?: number;
+  /** Memory of one call. */
+  memoryMb?: number;
+  /** HTTP from the tool (JavaScript tools get `fetch`). Off unless granted. */
+  network?: boolean;
 }
 
 /** A Letta tool rule (the `type` strings are Letta's); rules constrain which tool the model may call
@@ -243,6 +255,20 @@ export interface OpenFileRecord {
   offset: number;
   length: number;
   openedAt: string;
+}
+
+/** An open-file change a step commits: open (or move the window of) a file, or close it (window null). */
+export interface FileWindowChange {
+  fileId: string;
+  window: { offset: number; length: number } | null;
+}
+
+/** The process that created a run: runs of a process that no longer exists are orphans. */
+export interface RunOwner {
+  host: string;
+  pid: number;
+  /** Random per process, so a later process that reuses the pid is told apart. */
+  token: string;
 }
 
 /** An MCP server lmos connects to as a client: a command it starts (stdio) or a URL (streamable HTTP, SSE). */

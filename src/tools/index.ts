@@ -1,6 +1,24 @@
 // The tools layer's public face: the base tools, specs the model sees, argument parsing, result
-// packaging, the registry, and schemas of Python tools.
+// packaging, the registry, schemas of Python tools, and custom tools run in the sandbox pool.
 export { BASE_TOOL_NAMES, baseTools } from "./base-tools.ts";
+export {
+  type CustomToolDeps,
+  customToolDefinition,
+  limitsOf,
+  SANDBOX_DEFAULTS,
+  type SandboxDefaults,
+  sandboxLanguage,
+} from "./custom-tool.ts";
+export {
+  createSandboxPool,
+  type Sandbox,
+  type SandboxJob,
+  type SandboxLanguage,
+  type SandboxLimits,
+  type SandboxPoolOptions,
+  type SandboxResult,
+  type SandboxStats,
+} from "./sandbox/index.ts";
 export {
   coreMemoryAppendTool,
   coreMemoryReplaceTool,
@@ -48,6 +66,8 @@ export {
 export {
   type AgentMessageRequest,
   type AgentMessenger,
+  parseToolResult,
+  sendMessageText,
   type ToolContext,
   type ToolDefinition,
   ToolError,

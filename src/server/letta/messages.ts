@@ -2,7 +2,9 @@
 // tool_call_message(s) and assistant_message (send_message's `message` argument), all sharing the stored
 // id, as Letta does; each expanded part has a key so a stream can tell which parts it already sent.
 import type { RunUsage, StopReason } from "../../kernel/events.ts";
+import { messageText } from "../../store/index.ts";
 import type { MessageRecord, PendingApproval, ToolCallRecord } from "../../store/types.ts";
+import { parseToolResult, sendMessageText } from "../../tools/index.ts";
 
 export type LettaMessage = { id: string; message_type: string } & Record<string, unknown>;
 export type ReplyMode = "send_message" | "text";
@@ -11,13 +13,6 @@ export type ReplyMode = "send_message" | "text";
 export interface MessagePart {
   key: string;
   message: LettaMessage;
-}
-
-function textOf(m: MessageRecord): string {
-  return m.content
-    .filter((p): p is { type: "text"; text: string } => p.type === "text")
-    .map((p) => p.text)
-    .join("");
 }
 
 /** Letta's fields common to every message type. */
@@ -36,26 +31,6 @@ export function commonFields(m: Pick<MessageRecord, "id" | "createdAt" | "runId"
 /** Letta's tool_call object for one call. */
 export function toolCallObject(call: { id: string; name: string; arguments: string }) {
   return { name: call.name, arguments: call.arguments, tool_call_id: call.id };
-}
-
-/** "success" unless the stored tool result says it failed (Letta's `{"status":"Failed",…}` packaging). */
-function toolStatus(text: string): "success" | "error" {
-  try {
-    const parsed = JSON.parse(text) as { status?: unknown };
-    return parsed && typeof parsed === "object" && parsed.status === "Failed" ? "error" : "success";
-  } catch {
-    return "success";
-  }
-}
-
-/** send_message's `message` argument, or null when the call is malformed. */
-export function sendMessageText(args: string): string | null {
-  try {
-    const parsed = JSON.parse(args) as { message?: unknown };
-    return typeof parsed?.message === "string" ? parsed.message : null;
-  } catch {
-    return null;
-  }
 }
 
 /** Letta's approval_request_message fields for held calls (tool_call is the first, kept for old clients). */
@@ -101,14 +76,14 @@ export function messageParts(m: MessageRecord, replyMode: ReplyMode): MessagePar
     key,
     message: { ...commonFields(m, key), name: m.name, ...fields },
   });
-  if (m.role === "system") return [part("text", { message_type: "system_message", content: textOf(m) })];
+  if (m.role === "system") return [part("text", { message_type: "system_message", content: messageText(m) })];
   if (m.role === "user" && m.kind === "approval_response") {
-    return [part("text", approvalResponseFields(textOf(m)))];
+    return [part("text", approvalResponseFields(messageText(m)))];
   }
-  if (m.role === "user") return [part("text", { message_type: "user_message", content: textOf(m) })];
+  if (m.role === "user") return [part("text", { message_type: "user_message", content: messageText(m) })];
   if (m.role === "tool") {
-    const text = textOf(m);
-    const status = toolStatus(text);
+    const text = messageText(m);
+    const status = parseToolResult(text).ok ? "success" : "error";
     const ret = { tool_call_id: m.toolCallId ?? "", status, tool_return: text, stdout: null, stderr: null };
     return [
       part("text", {
@@ -136,7 +111,7 @@ export function messageParts(m: MessageRecord, replyMode: ReplyMode): MessagePar
     );
     r++;
   }
-  const text = textOf(m);
+  const text = messageText(m);
   if (text) {
     // With send_message replies, text beside tool calls is the model's inner monologue.
     const monologue = replyMode === "send_message" && m.toolCalls.length > 0;

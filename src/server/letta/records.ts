@@ -98,6 +98,14 @@ export function toolToLetta(t: ToolRecord): Json {
     tool_type: t.toolType,
     tags: t.tags,
     return_char_limit: t.returnCharLimit,
+    // lmos's own field: the tool's sandbox limits and grants (null: the server's defaults).
+    sandbox: t.sandbox
+      ? {
+          timeout_ms: t.sandbox.timeoutMs ?? null,
+          memory_mb: t.sandbox.memoryMb ?? null,
+          network: t.sandbox.network ?? null,
+        }
+      : null,
     metadata_: t.metadata ?? {},
     pip_requirements: null,
     npm_requirements: null,

@@ -6,8 +6,9 @@ import { McpServer, ResourceTemplate } from "@modelcontextprotocol/sdk/server/mc
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
 import { LmosError } from "../../errors.ts";
-import { appendToBlock, replaceInBlock, rewriteBlock } from "../../memory/index.ts";
 import type { AgentHandle, Lmos } from "../../runtime/types.ts";
+import { BlockEditError } from "../../store/index.ts";
+import type { BlockEditOp } from "../../store/types.ts";
 
 export interface MemoryServerOptions {
   /** The agent (id or name) the tools act on; without it every tool takes an `agent` argument. */
@@ -100,34 +101,35 @@ export async function memoryMcpServer(lmos: Lmos, options: MemoryServerOptions =
     true,
   );
 
-  async function edit(
-    agent: AgentHandle,
-    label: string,
-    next: (b: Awaited<ReturnType<AgentHandle["memory"]["get"]>>) => string,
-  ) {
-    const block = await agent.memory.get(label);
-    const value = next(block);
-    await agent.memory.update(label, { value });
-    return `Block "${label}" now has ${value.length} of ${block.limit} characters.`;
+  // Applied to the block as stored now (one write, store BlockEdit), not to a value read first: an MCP
+  // client's append must not drop one a running agent committed in between.
+  async function edit(agent: AgentHandle, label: string, op: BlockEditOp) {
+    try {
+      const block = await agent.memory.edit(label, op);
+      return `Block "${label}" now has ${block.value.length} of ${block.limit} characters.`;
+    } catch (e) {
+      if (BlockEditError.isBlockEdit(e)) throw new LmosError("invalid_argument", e.message);
+      throw e;
+    }
   }
 
   tool(
     "core_memory_append",
     "Append a line to one of the agent's core memory blocks.",
     { label: z.string().min(1), content: z.string().min(1) },
-    (agent, { label, content }) => edit(agent, label, (b) => appendToBlock(b, content)),
+    (agent, { label, content }) => edit(agent, label, { op: "append", text: content }),
   );
   tool(
     "core_memory_replace",
     "Replace exact text in one of the agent's core memory blocks (new_content empty deletes it).",
     { label: z.string().min(1), old_content: z.string().min(1), new_content: z.string() },
-    (agent, a) => edit(agent, a.label, (b) => replaceInBlock(b, a.old_content, a.new_content)),
+    (agent, a) => edit(agent, a.label, { op: "replace", old: a.old_content, new: a.new_content }),
   );
   tool(
     "core_memory_write",
     "Rewrite one of the agent's core memory blocks entirely.",
     { label: z.string().min(1), value: z.string() },
-    (agent, { label, value }) => edit(agent, label, (b) => rewriteBlock(b, value)),
+    (agent, { label, value }) => edit(agent, label, { op: "rethink", value }),
   );
   tool(
     "archival_memory_insert",

@@ -31,6 +31,11 @@ function embeddingOf(body: CreateAgentBody | UpdateAgentBody): string | undefine
   return undefined;
 }
 
+// `secrets` wins over its deprecated name when a client sends both.
+function secretsOf(body: CreateAgentBody | UpdateAgentBody): Record<string, string> | undefined {
+  return undef(body.secrets) ?? undef(body.tool_exec_environment_variables);
+}
+
 /** CreateAgentInput from AgentCreateParams. */
 export function createAgentInput(body: CreateAgentBody): CreateAgentInput {
   const agentType = undef(body.agent_type);
@@ -63,6 +68,7 @@ export function createAgentInput(body: CreateAgentBody): CreateAgentInput {
     tags: undef(body.tags),
     metadata: undef(body.metadata),
     settings,
+    secrets: secretsOf(body),
     toolRules: body.tool_rules ? toolRulesFromLetta(body.tool_rules) : undefined,
   };
   return Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) as CreateAgentInput;
@@ -79,6 +85,7 @@ export function updateAgentInput(body: UpdateAgentBody): UpdateAgentInput {
     contextWindow: undef(body.context_window_limit) ?? undef(body.llm_config?.context_window),
     tags: undef(body.tags),
     metadata: undef(body.metadata),
+    secrets: secretsOf(body),
     enableSleeptime: undef(body.enable_sleeptime),
     toolRules: body.tool_rules ? toolRulesFromLetta(body.tool_rules) : undefined,
   };

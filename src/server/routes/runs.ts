@@ -4,7 +4,7 @@ import { z } from "zod";
 import { LmosError } from "../../errors.ts";
 import type { RunRecord } from "../../store/types.ts";
 import { messagesToLetta } from "../letta/messages.ts";
-import { runToLetta, stepToLetta } from "../letta/runs.ts";
+import { runToLetta, stepToLetta, traceToLetta } from "../letta/runs.ts";
 import { agentPath, lettaMessageSchema } from "../schemas/common.ts";
 import {
   asyncMessageBody,
@@ -13,6 +13,7 @@ import {
   runPath,
   runSchema,
   runStepsQuery,
+  stepPath,
   stepSchema,
 } from "../schemas/runs.ts";
 import { type RouteContext, replyModeOf } from "./context.ts";
@@ -145,5 +146,21 @@ export function runRoutes({ lmos, table }: RouteContext): void {
       response: z.array(stepSchema),
     },
     async ({ params, query }) => pageOf(await lmos.runs.steps(params.run_id), query).map(stepToLetta),
+  );
+
+  table.add(
+    {
+      method: "get",
+      path: "/v1/steps/{step_id}/trace",
+      tag: "steps",
+      summary:
+        "The exact request a step sent to the model and the answer (Letta's ProviderTrace); null when this server process no longer keeps it",
+      params: stepPath,
+      response: z.looseObject({ request_json: z.record(z.string(), z.unknown()) }).nullable(),
+    },
+    async ({ params }) => {
+      const trace = await lmos.runs.trace(params.step_id);
+      return trace ? traceToLetta(trace) : null;
+    },
   );
 }

@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { LmosError } from "../../errors.ts";
 import type { Lmos } from "../../runtime/types.ts";
+import type { ToolSandboxSettings } from "../../store/types.ts";
 import { toolToLetta } from "../letta/records.ts";
 import { agentPath, agentStateSchema, deletedSchema, toolPath, toolSchema } from "../schemas/common.ts";
 import {
@@ -25,10 +26,20 @@ function upsertInput(body: ToolBody): Parameters<Lmos["tools"]["upsert"]>[0] {
     ...(body.description ? { description: body.description } : {}),
     ...(body.tags ? { tags: body.tags } : {}),
     ...(body.return_char_limit ? { returnCharLimit: body.return_char_limit } : {}),
+    ...(body.sandbox !== undefined ? { sandbox: sandboxOf(body.sandbox) } : {}),
     ...(typeof body.default_requires_approval === "boolean"
       ? { defaultRequiresApproval: body.default_requires_approval }
       : {}),
   };
+}
+
+function sandboxOf(s: ToolBody["sandbox"]): ToolSandboxSettings | null {
+  if (!s) return null;
+  const out: ToolSandboxSettings = {};
+  if (s.timeout_ms != null) out.timeoutMs = s.timeout_ms;
+  if (s.memory_mb != null) out.memoryMb = s.memory_mb;
+  if (s.network != null) out.network = s.network;
+  return out;
 }
 
 /** Registers the tool routes. */
@@ -129,6 +140,7 @@ export function toolRoutes({ lmos, table }: RouteContext): void {
         description: body.description ?? current.description,
         tags: body.tags ?? current.tags,
         ...(body.return_char_limit ? { returnCharLimit: body.return_char_limit } : {}),
+        ...(body.sandbox !== undefined ? { sandbox: sandboxOf(body.sandbox) } : {}),
         ...(typeof body.default_requires_approval === "boolean"
           ? { defaultRequiresApproval: body.default_requires_approval }
           : {}),

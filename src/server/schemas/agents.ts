@@ -43,6 +43,9 @@ const agentFields = {
   folder_ids: opt(z.array(z.string().min(1))),
   source_ids: opt(z.array(z.string().min(1))),
   timezone: opt(z.string()),
+  // Letta's tool environment (secrets; tool_exec_environment_variables is its deprecated name).
+  secrets: opt(z.record(z.string(), z.string())),
+  tool_exec_environment_variables: opt(z.record(z.string(), z.string())),
   tool_rules: opt(z.array(lettaToolRuleSchema)),
   enable_sleeptime: opt(z.boolean()),
 };

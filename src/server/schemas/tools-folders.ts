@@ -12,6 +12,14 @@ export const toolBody = z.object({
   description: opt(z.string()),
   tags: opt(z.array(z.string())),
   return_char_limit: opt(z.number().int().positive()),
+  /** lmos's own: limits and grants of this tool's sandbox, over the server's defaults. */
+  sandbox: opt(
+    z.object({
+      timeout_ms: opt(z.number().int().positive()),
+      memory_mb: opt(z.number().int().positive()),
+      network: opt(z.boolean()),
+    }),
+  ),
   default_requires_approval: opt(z.boolean()),
 });
 

@@ -1,10 +1,10 @@
 // Conformance of GroupStore (contract/groups.ts): groups, an agent's groups, the turn counter.
 import { describe, expect, it } from "vitest";
-import type { Store } from "../types.ts";
-import { agent, at, expectCode, group, useStore } from "./fixtures.ts";
+import type { AgentStore, GroupStore } from "../types.ts";
+import { agent, at, expectCode, group, type Part, useStore } from "./fixtures.testkit.ts";
 
 /** Multi-agent groups. */
-export function groupSuite(open: () => Promise<Store>): void {
+export function groupSuite(open: () => Promise<Part<AgentStore & GroupStore>>): void {
   const store = useStore(open);
 
   describe("groups", () => {

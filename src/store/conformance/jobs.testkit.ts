@@ -1,9 +1,9 @@
 // Conformance of JobStore (contract/jobs.ts): keys, claims under leases, retries and ends.
 import { describe, expect, it } from "vitest";
-import type { Store } from "../types.ts";
-import { at, job, useStore } from "./fixtures.ts";
+import type { JobStore, Store } from "../types.ts";
+import { at, job, type Part, useStore } from "./fixtures.testkit.ts";
 
-const claim = (over: Partial<Parameters<Store["claimJobs"]>[0]> = {}) => ({
+const claim = (over: Partial<Parameters<JobStore["claimJobs"]>[0]> = {}) => ({
   queues: ["test.work"],
   worker: "w1",
   now: at(10),
@@ -13,12 +13,12 @@ const claim = (over: Partial<Parameters<Store["claimJobs"]>[0]> = {}) => ({
 });
 
 /** The job queue's rows. */
-export function jobSuite(open: () => Promise<Store>): void {
+export function jobSuite(open: () => Promise<Part<JobStore>>): void {
   const store = useStore(open);
 
   describe("jobs", () => {
     it("keeps one unfinished job per key, and frees the key when the job ends", async () => {
-      const first = job({ key: "k" });
+      const first = job({ key: "k", runAt: at(-5) });
       expect(await store().enqueueJob(first)).toBe(true);
       expect(await store().enqueueJob(job({ key: "k" }))).toBe(false);
       expect(await store().enqueueJob(job({ key: null }))).toBe(true);

@@ -1,10 +1,10 @@
 // Conformance of ScheduleStore (contract/schedules.ts): an agent's schedules and the once-only firing.
 import { describe, expect, it } from "vitest";
-import type { Store } from "../types.ts";
-import { agent, at, expectCode, job, schedule, useStore, walk } from "./fixtures.ts";
+import type { AgentStore, JobStore, ScheduleStore, Store } from "../types.ts";
+import { agent, at, expectCode, job, type Part, schedule, useStore, walk } from "./fixtures.testkit.ts";
 
 /** Schedules and their firings. */
-export function scheduleSuite(open: () => Promise<Store>): void {
+export function scheduleSuite(open: () => Promise<Part<AgentStore & ScheduleStore & JobStore>>): void {
   const store = useStore(open);
 
   async function withAgent(name = "sam") {

@@ -124,7 +124,8 @@ export function agentTools(sql: Sql, agentId: string): ToolRecord[] {
 
 /** Creates or updates a tool keyed by name (then by id); returns the stored tool, whose id and
  * createdAt are those of the existing tool when there is one. */
-export function upsertTool(sql: Sql, tool: ToolRecord): ToolRecord {
+export function upsertTool(sql: Sql, given: ToolRecord): ToolRecord {
+  const tool: ToolRecord = { ...given, sandbox: given.sandbox ?? null };
   return sql.tx(() => {
     const existing = getRecordBy(sql, toolCodec, "name", tool.name) ?? getRecord(sql, toolCodec, tool.id);
     if (!existing) {

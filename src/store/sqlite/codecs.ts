@@ -73,6 +73,7 @@ export const toolCodec: Codec<ToolRecord> = {
     ["returnCharLimit", "return_char_limit", "int"],
     ["defaultRequiresApproval", "default_requires_approval", "bool"],
     ["metadata", "metadata", "json"],
+    ["sandbox", "sandbox", "json"],
     ["createdAt", "created_at", "text"],
     ["updatedAt", "updated_at", "text"],
   ],

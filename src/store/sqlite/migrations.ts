@@ -161,9 +161,34 @@ CREATE TABLE mcp_servers (
 CREATE INDEX mcp_servers_created ON mcp_servers(created_at, id);
 `);
 
+// Agent leases (leases.ts): who may run an agent across the processes sharing the file, until when, and
+// the fence of that acquisition. A row per agent that ever ran, kept after release so fences only grow.
+const v6: Migration = (db) =>
+  db.exec(`
+CREATE TABLE agent_leases (
+  agent_id TEXT PRIMARY KEY REFERENCES agents(id) ON DELETE CASCADE,
+  fence INTEGER NOT NULL, holder TEXT NOT NULL,
+  owner_host TEXT NOT NULL, owner_pid INTEGER NOT NULL, owner_token TEXT NOT NULL,
+  expires_at INTEGER NOT NULL) WITHOUT ROWID;
+`);
+
+// Custom tools run (issue 12): a tool's sandbox limits and grants, and each agent's tool environment
+// (Letta's secrets / tool_exec_environment_variables), kept apart from the agent row so that nothing that
+// prints or serialises an agent can carry a secret value.
+const v7: Migration = (db) =>
+  db.exec(`
+ALTER TABLE tools ADD COLUMN sandbox TEXT;
+CREATE TABLE agent_secrets (
+  agent_id TEXT NOT NULL REFERENCES agents(id) ON DELETE CASCADE,
+  key TEXT NOT NULL,
+  value TEXT NOT NULL,
+  PRIMARY KEY (agent_id, key)
+) WITHOUT ROWID;
+`);
+
 // Many agents: a run's chain (who started it, how deep), the one job queue, agents' schedules, and groups.
 // A key is unique among unfinished jobs only (a partial index), so a finished job frees its key.
-const v6: Migration = (db) =>
+const v8: Migration = (db) =>
   db.exec(`
 ALTER TABLE runs ADD COLUMN chain TEXT;
 ALTER TABLE runs ADD COLUMN chain_id TEXT;
@@ -190,7 +215,7 @@ CREATE INDEX agent_groups_created ON agent_groups(created_at, id);
 `);
 
 /** Every migration in order; version N is the N-th entry. Append, never edit. */
-export const migrations: readonly Migration[] = [v1, v2, v3, v4, v5, v6];
+export const migrations: readonly Migration[] = [v1, v2, v3, v4, v5, v6, v7, v8];
 
 /** Applies the migrations this database lacks; returns how many ran. */
 export function migrate(db: BetterSqlite3.Database): number {
