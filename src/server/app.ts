@@ -10,6 +10,7 @@ import { errorResponse } from "./http-error.ts";
 import { openApiDocument } from "./openapi.ts";
 import { mountMcp } from "./mcp/http.ts";
 import { RouteTable } from "./route-table.ts";
+import { agentFileRoutes } from "./routes/agent-files.ts";
 import { agentRoutes } from "./routes/agents.ts";
 import { folderRoutes } from "./routes/folders.ts";
 import { mcpServerRoutes } from "./routes/mcp-servers.ts";
@@ -100,6 +101,7 @@ export function createApp(lmos: Lmos, options: AppOptions = {}): Hono {
   const table = new RouteTable(app);
   const ctx = { lmos, table, pingMs: options.pingMs ?? PING_MS };
   systemRoutes(ctx, VERSION);
+  agentFileRoutes(ctx);
   agentRoutes(ctx);
   messageRoutes(ctx);
   runRoutes(ctx);

@@ -6,6 +6,8 @@ import type { Lmos } from "../runtime/types.ts";
 import { createApp } from "./app.ts";
 
 export { type AppOptions, createApp } from "./app.ts";
+export { exportAgentFile } from "./letta/agent-file-export.ts";
+export { type ImportOptions, importAgentFile } from "./letta/agent-file-import.ts";
 export { type MemoryServerOptions, memoryMcpServer } from "./mcp/memory-server.ts";
 
 export interface ServerOptions {
