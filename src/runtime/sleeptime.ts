@@ -7,7 +7,7 @@ import { LmosError } from "../errors.ts";
 import { type KernelRunResult, replyOf } from "../kernel/index.ts";
 import { newId, nowIso } from "../store/index.ts";
 import type { AgentRecord, GroupRecord, MessageRecord, Store } from "../store/types.ts";
-import { type RuntimeCore } from "./core.ts";
+import type { RuntimeCore } from "./core.ts";
 import type { AgentEventBus } from "./event-bus.ts";
 import type { JobHandler, JobRetry } from "./jobs/index.ts";
 import type { CreateAgentInput, Lmos } from "./types.ts";
