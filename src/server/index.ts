@@ -4,8 +4,10 @@ import type { Server } from "node:http";
 import { serve } from "@hono/node-server";
 import type { Lmos } from "../runtime/types.ts";
 import { createApp } from "./app.ts";
+import { limitsFromEnv, type ServerLimits } from "./limits.ts";
 
 export { type AppOptions, createApp } from "./app.ts";
+export { DEFAULT_LIMITS, LIMIT_ENV, limitsFromEnv, type ServerLimits } from "./limits.ts";
 
 export interface ServerOptions {
   lmos: Lmos;
@@ -19,6 +21,8 @@ export interface ServerOptions {
   pingMs?: number;
   /** Origins allowed by CORS, or ["*"] (default $LMOS_CORS_ORIGINS, comma-separated; none when unset). */
   corsOrigins?: string[];
+  /** Limits set here win over the environment's (LMOS_MAX_BODY_BYTES, LMOS_RATE_LIMIT, …; see limits.ts). */
+  limits?: Partial<ServerLimits>;
 }
 
 export interface RunningServer {
@@ -42,11 +46,22 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const port = options.port ?? Number(process.env.LMOS_PORT || 8283);
   const apiKey = options.apiKey ?? process.env.LMOS_API_KEY ?? "";
   const corsOrigins = options.corsOrigins ?? parseOrigins(process.env.LMOS_CORS_ORIGINS);
-  const app = createApp(options.lmos, { apiKey: apiKey || undefined, pingMs: options.pingMs, corsOrigins });
+  const limits = limitsFromEnv(process.env, options.limits);
+  const app = createApp(options.lmos, {
+    apiKey: apiKey || undefined,
+    pingMs: options.pingMs,
+    corsOrigins,
+    limits,
+  });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port, hostname: host }, () => resolve(s as Server)) as Server;
     s.once("error", reject);
   });
+  // Slow clients (slow-loris: headers or a body trickled in a byte at a time) lose their socket instead of
+  // holding it; idle keep-alive sockets close soon. Node's own checks run every connectionsCheckingInterval.
+  server.headersTimeout = Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs);
+  server.requestTimeout = limits.requestTimeoutMs;
+  server.keepAliveTimeout = limits.keepAliveTimeoutMs;
   const actual = (server.address() as AddressInfo).port;
   const shownHost = host.includes(":") ? `[${host}]` : host;
   return {
