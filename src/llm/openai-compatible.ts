@@ -2,6 +2,7 @@
 import OpenAI from "openai";
 import type { Stream } from "openai/core/streaming";
 import type { ChatCompletionChunk, ChatCompletionCreateParamsBase } from "openai/resources/chat/completions";
+import { LmosError } from "../errors.ts";
 import { nodeFetch } from "./node-fetch.ts";
 import { chatBody } from "./openai-body.ts";
 import { type CallContext, toProviderError } from "./provider-error.ts";
@@ -146,6 +147,13 @@ export function createOpenAICompatibleProvider(config: DriverConfig): Provider {
           argumentsDelta,
         });
       }
+    }
+    if (finish === null) {
+      // The stream ended cleanly but early (a proxy or the server cut it): what arrived is not the reply.
+      throw new LmosError(
+        "provider_error",
+        `the stream from ${config.name}/${request.model} ended before the model finished (no finish_reason); nothing of this step was stored`,
+      );
     }
     const toolCalls = calls.filter(Boolean).map((c, i) => ({ ...c, id: c.id || `call_${i}` }));
     return {
