@@ -57,7 +57,8 @@ function responseHeaders(res: IncomingMessage): Headers {
     h.set(k, Array.isArray(v) ? v.join(", ") : v);
   }
   const wait = retryAfterMs(h);
-  if (wait !== null && wait > MAX_RETRY_AFTER_MS && !h.has("x-should-retry")) h.set("x-should-retry", "false");
+  if (wait !== null && wait > MAX_RETRY_AFTER_MS && !h.has("x-should-retry"))
+    h.set("x-should-retry", "false");
   return h;
 }
 

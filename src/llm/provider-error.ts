@@ -78,7 +78,10 @@ export function toProviderError(e: unknown, ctx: CallContext, sdk: SdkErrors = O
   }
   const message = e instanceof Error ? e.message : String(e);
   // A connection dropped in the middle of a streamed reply surfaces as a bare "aborted"/"terminated".
-  if (/^(aborted|terminated|socket hang up)$/i.test(message) || (e as { code?: string })?.code === "ECONNRESET") {
+  if (
+    /^(aborted|terminated|socket hang up)$/i.test(message) ||
+    (e as { code?: string })?.code === "ECONNRESET"
+  ) {
     return new LmosError(
       "provider_error",
       `the connection to ${who} dropped before the reply was complete (${message}); nothing of this step was stored`,
