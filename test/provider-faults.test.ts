@@ -9,15 +9,19 @@ import { openServerFixture, parseSse, readJson, type ServerFixture } from "./ser
 
 let fx: ServerFixture;
 
-beforeAll(async () => {
-  fx = await openServerFixture({
+/** A fixture whose driver gives up on a call after `timeoutMs` (and retries twice). */
+const open = (timeoutMs: number) =>
+  openServerFixture({
     env: {
       LMOS_MODEL: "openai/gpt-4o-mini",
       LMOS_EMBEDDING: "none",
       LMOS_MAX_RETRIES: "2",
-      LMOS_LLM_TIMEOUT_MS: "400",
+      LMOS_LLM_TIMEOUT_MS: String(timeoutMs),
     },
   });
+
+beforeAll(async () => {
+  fx = await open(400);
 });
 afterAll(async () => fx?.close());
 
@@ -225,11 +229,18 @@ describe("a stream that breaks: the client gets the stop reason and an error fra
 });
 
 describe("odd but well-formed replies", () => {
+  // A 10 MB reply takes longer than 400 ms to arrive on a loaded machine: a timeout is not what this tests.
+  beforeAll(async () => {
+    await fx.close();
+    fx = await open(60_000);
+  });
+
   it("a 10 MB reply is delivered and stored; the next message evicts it into the summary", async () => {
     const id = await newAgent();
     const huge = "lorem ipsum dolor sit amet ".repeat(400_000);
     const r = await send(id, "say a lot", [{ content: huge }]);
     expect(r.status).toBe(200);
+    expect(r.requests).toBe(1);
     expect(r.stopReason).toBe("end_turn");
     expect(r.body.messages.at(-1).content.length).toBe(huge.length);
     // 10.8 MB is about 2.4M tokens: the next step must evict it (the summary call sees a clipped copy).
