@@ -4,6 +4,7 @@ import type { Server } from "node:http";
 import { serve } from "@hono/node-server";
 import type { Lmos } from "../runtime/types.ts";
 import { createApp } from "./app.ts";
+import { answerClientErrors } from "./client-errors.ts";
 import { limitsFromEnv, type ServerLimits } from "./limits.ts";
 
 export { type AppOptions, createApp } from "./app.ts";
@@ -53,15 +54,21 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     corsOrigins,
     limits,
   });
+  // Slow clients (slow-loris: headers or a body trickled in a byte at a time) and idle keep-alive sockets
+  // lose their socket instead of holding it; Node checks the timeouts every connectionsCheckingInterval.
+  const serverOptions = {
+    headersTimeout: Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs),
+    requestTimeout: limits.requestTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    connectionsCheckingInterval: Math.min(1000, limits.headersTimeoutMs),
+  };
   const server = await new Promise<Server>((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, port, hostname: host }, () => resolve(s as Server)) as Server;
+    const s = serve({ fetch: app.fetch, port, hostname: host, serverOptions }, () =>
+      resolve(s as Server),
+    ) as Server;
     s.once("error", reject);
   });
-  // Slow clients (slow-loris: headers or a body trickled in a byte at a time) lose their socket instead of
-  // holding it; idle keep-alive sockets close soon. Node's own checks run every connectionsCheckingInterval.
-  server.headersTimeout = Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs);
-  server.requestTimeout = limits.requestTimeoutMs;
-  server.keepAliveTimeout = limits.keepAliveTimeoutMs;
+  answerClientErrors(server);
   const actual = (server.address() as AddressInfo).port;
   const shownHost = host.includes(":") ? `[${host}]` : host;
   return {
