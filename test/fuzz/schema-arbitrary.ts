@@ -117,7 +117,7 @@ function wrongType(schema: JsonSchema): fc.Arbitrary<unknown> {
 export function deepJson(depth: number, kind: "array" | "object"): string {
   return kind === "array"
     ? "[".repeat(depth) + "]".repeat(depth)
-    : '{"a":'.repeat(depth) + "1" + "}".repeat(depth);
+    : `${'{"a":'.repeat(depth)}1${"}".repeat(depth)}`;
 }
 
 /** A value of `schema` changed the way bad clients change it. */
