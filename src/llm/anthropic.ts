@@ -1,5 +1,6 @@
 // Driver for the Anthropic Messages API: system messages hoisted, tool results sent as user
 // tool_result blocks, consecutive same-role messages merged (the API requires alternation).
+import { withCallSignal } from "./call-signal.ts";
 import type Anthropic from "@anthropic-ai/sdk";
 import type {
   ContentBlockParam,
@@ -197,10 +198,12 @@ export function createAnthropicProvider(config: DriverConfig): Provider {
     async chat(request, options = {}) {
       const { signal, onDelta } = options;
       try {
-        if (onDelta) return await stream(request, onDelta, signal);
-        return fromMessage(
-          await (await getClient()).messages.create({ ...params(request), stream: false }, { signal }),
-        );
+        return await withCallSignal(signal, async (own) => {
+          if (onDelta) return stream(request, onDelta, own);
+          return fromMessage(
+            await (await getClient()).messages.create({ ...params(request), stream: false }, { signal: own }),
+          );
+        });
       } catch (e) {
         throw toProviderError(
           e,

@@ -3,6 +3,7 @@ import OpenAI from "openai";
 import type { Stream } from "openai/core/streaming";
 import type { ChatCompletionChunk, ChatCompletionCreateParamsBase } from "openai/resources/chat/completions";
 import { LmosError } from "../errors.ts";
+import { withCallSignal } from "./call-signal.ts";
 import { nodeFetch } from "./node-fetch.ts";
 import { chatBody } from "./openai-body.ts";
 import { type CallContext, toProviderError } from "./provider-error.ts";
@@ -170,7 +171,9 @@ export function createOpenAICompatibleProvider(config: DriverConfig): Provider {
     async chat(request, options = {}) {
       const { signal, onDelta } = options;
       try {
-        return onDelta ? await stream(request, onDelta, signal) : await complete(request, signal);
+        return await withCallSignal(signal, (own) =>
+          onDelta ? stream(request, onDelta, own) : complete(request, own),
+        );
       } catch (e) {
         const ctx: CallContext = { provider: config.name, model: request.model, signal, ...config };
         throw toProviderError(e, ctx);
