@@ -1,5 +1,5 @@
 // `npm run bench -- commit [commits]`: the step commit as the server sees it — 50 agents taking turns,
-// each commit a step row, 3 messages, the run's status and the agent's window — on a temp-file SQLite
+// each commit a step row, 3 messages, the run's status, the agent's window and its lease fence — on a temp-file SQLite
 // store. For each way of checkpointing the WAL, and with commits issued one at a time or 8 agents at once
 // (what a loaded server does: those share one group commit, group-commit.ts), it prints the wall and CPU
 // time per commit on the calling thread and (with checkpoints off) how many WAL pages one commit writes.
@@ -23,6 +23,8 @@ interface Agent {
   id: string;
   runId: string;
   window: string[];
+  /** The agent lease the kernel's run holds: every step commit carries its fence (checked in the commit). */
+  fence: number;
 }
 
 async function seed(store: Store): Promise<Agent[]> {
@@ -42,7 +44,9 @@ async function seed(store: Store): Promise<Agent[]> {
       completedAt: null,
     });
     await store.getAgent(id); // the kernel reads its agent before every step: the cache is warm
-    agents.push({ id, runId, window: [] });
+    const got = await store.acquireAgentLease(id, "bench", 600_000, () => false);
+    if (!("lease" in got)) throw new Error("lease not acquired");
+    agents.push({ id, runId, window: [], fence: got.lease.fence });
   }
   return agents;
 }
@@ -71,10 +75,11 @@ function commit(store: Store, agent: Agent, i: number) {
     },
     runPatch: { status: "running" },
     messages,
-    blockUpdates: [],
+    blockEdits: [],
     passageInserts: [],
     passageDeletes: [],
     agentPatch: { inContextMessageIds: agent.window },
+    lease: { fence: agent.fence },
   });
 }
 

@@ -164,7 +164,7 @@ export default async function storeBench(args: string[]): Promise<void> {
               usage: { promptTokens: 1, completionTokens: 1, totalTokens: 2 },
             },
             messages: ms,
-            blockUpdates: [{ id: blockIds[1], value: `v${i}` }],
+            blockEdits: [{ blockId: blockIds[1], op: "rethink", value: `v${i}` }],
             passageInserts: [],
             passageDeletes: [],
             // What the kernel does each step: append the step's messages to the window.

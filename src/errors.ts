@@ -1,5 +1,6 @@
 // One error type for every layer: a machine-readable code, a message a user can act on, and the HTTP
-// status the server maps it to. A leaf module: every layer may import it.
+// status the server maps it to; and the tool failure the model is told about. A leaf module: every layer
+// may import it.
 
 export type ErrorCode =
   | "bad_request"
@@ -34,7 +35,7 @@ const statusOf: Record<ErrorCode, number> = {
 
 /** An error with a code and a message that says what to do next. */
 export class LmosError extends Error {
-  override readonly name = "LmosError";
+  override readonly name: string = "LmosError";
   readonly code: ErrorCode;
   readonly status: number;
   constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
@@ -51,4 +52,15 @@ export class LmosError extends Error {
 export function found<T>(value: T | null | undefined, what: string): T {
   if (value == null) throw new LmosError("not_found", `${what} not found`);
   return value;
+}
+
+/** A tool failure reported to the model as the tool's result; never crashes a run. Here rather than in
+ * tools/ because memory and sources, below tools, throw it too. The same checks serve the library and REST
+ * (a bad date in an archival search, a bad regex): there a ToolError is an invalid_argument LmosError, so it
+ * reaches an HTTP client as a 422 with a code, never a 500. */
+export class ToolError extends LmosError {
+  override readonly name = "ToolError";
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("invalid_argument", message, options);
+  }
 }

@@ -232,4 +232,33 @@ describe("lmos on the local store", { timeout: 60_000 }, () => {
     expect(r.stderr).toMatch(/OPENAI_BASE_URL/);
     expect(r.stderr).toMatch(/LMOS_MODEL/);
   });
+
+  it("chat with no model configured creates nothing; once one is set, chat and agents update use it", async () => {
+    const fresh = mkdtempSync(join(tmpdir(), "lmos-cli-nomodel-"));
+    try {
+      const bare = childEnv({ LMOS_HOME: fresh });
+      const r = await runLmos(["chat"], bare, "hello\n");
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/OPENAI_API_KEY/);
+      expect(r.stderr).toMatch(/no agent was created/);
+      const configured = childEnv({
+        LMOS_HOME: fresh,
+        OPENAI_BASE_URL: model.url,
+        OPENAI_API_KEY: "test",
+        LMOS_MODEL: "openai/gpt-4.1-mini",
+      });
+      expect((await runLmos(["agents", "list", "--json"], configured)).stdout.trim()).toBe("[]");
+      const before = model.chatRequests().length;
+      expect((await runLmos(["chat"], configured, "hello\n")).code).toBe(0);
+      expect(model.chatRequests()[before]?.model).toBe("gpt-4.1-mini");
+      // and an agent can move to another model
+      const moved = await runLmos(["agents", "update", "default", "--model", "openai/gpt-4o"], configured);
+      expect(moved.stdout).toMatch(/^updated agent default .*: model openai\/gpt-4o$/m);
+      const next = model.chatRequests().length;
+      expect((await runLmos(["send", "default", "again"], configured)).code).toBe(0);
+      expect(model.chatRequests()[next]?.model).toBe("gpt-4o");
+    } finally {
+      rmSync(fresh, { recursive: true, force: true });
+    }
+  });
 });

@@ -146,6 +146,17 @@ describe("lmos --url against lmos serve", { timeout: 60_000 }, () => {
     expect(denied.code).toBe(1);
     expect(denied.stderr.trim().split("\n")).toHaveLength(1);
     expect(denied.stderr).toMatch(/--api-key or set LMOS_API_KEY/);
+    // a wrong key is told apart from a missing one
+    expect(denied.stderr).toMatch(/refused the API key it was given/);
+    const keyless = await remote(["agents", "list"], "", "");
+    expect(keyless.stderr).toMatch(/wants an API key: pass --api-key or set LMOS_API_KEY/);
+    // an agent's model can change; its next run uses the new one
+    const moved = await remote(["agents", "update", "remy", "--model", "openai/gpt-4.1-mini", "--json"]);
+    expect(moved.code, moved.stderr).toBe(0);
+    expect(JSON.parse(moved.stdout)).toMatchObject({ name: "remy", model: "openai/gpt-4.1-mini" });
+    const before = model.chatRequests().length;
+    expect((await remote(["send", "remy", "hello again"])).code).toBe(0);
+    expect(model.chatRequests()[before]?.model).toBe("gpt-4.1-mini");
     expect((await remote(["agents", "delete", "remy"])).stdout).toMatch(/^deleted agent remy/);
     expect((await remote(["agents", "show", "remy"])).code).toBe(1);
   });

@@ -97,6 +97,66 @@ describe("event translators", () => {
     ]);
   });
 
+  it("streams a plain-text reply live on a terminal in send_message mode (local); a thought never counts as a reply", () => {
+    const t = chatEventTranslator("send_message");
+    const base = { runId: "r", agentId: "a", stepId: "s", messageId: "m" };
+    const tty = textSink();
+    const piped = textSink();
+    const printers = [
+      new TurnPrinter(tty.stream, textSink().stream, { tty: true, color: false, agentName: "ada" }),
+      new TurnPrinter(piped.stream, textSink().stream, { tty: false, color: false, agentName: "ada" }),
+    ];
+    const show = (events: ChatEvent[]) => {
+      for (const p of printers) for (const e of events) p.handle(e);
+    };
+    show(t({ type: "text-delta", ...base, delta: "Hello" }));
+    show(t({ type: "text-delta", ...base, delta: " Ada" }));
+    // on a terminal the reply shows as it streams, before the model has finished
+    expect(tty.text()).toBe("ada> Hello Ada");
+    expect(piped.text()).toBe("");
+    const whole = {
+      id: "m",
+      agentId: "a",
+      role: "assistant" as const,
+      content: [{ type: "text" as const, text: "Hello Ada" }],
+      toolCalls: [],
+      toolCallId: null,
+      name: null,
+      kind: null,
+      runId: "r",
+      stepId: "s",
+      createdAt: "2026-01-01T00:00:00.000Z",
+      seq: 1,
+    };
+    show(t({ type: "message", runId: "r", agentId: "a", stepId: "s", message: whole }));
+    expect(tty.text()).toBe("ada> Hello Ada\n");
+    expect(piped.text()).toBe("Hello Ada\n");
+    expect(printers.map((p) => p.replies)).toEqual([["Hello Ada"], ["Hello Ada"]]);
+
+    // text followed by a tool call in the same message was a thought: never printed as a reply when piped
+    const thought = textSink();
+    const p2 = new TurnPrinter(thought.stream, textSink().stream, {
+      tty: false,
+      color: false,
+      agentName: "ada",
+    });
+    const t2 = chatEventTranslator("send_message");
+    const m2 = { ...whole, id: "m2", content: [{ type: "text" as const, text: "I should save this" }] };
+    for (const e of [
+      ...t2({ type: "text-delta", ...base, messageId: "m2", delta: "I should save this" }),
+      ...t2({
+        type: "message",
+        runId: "r",
+        agentId: "a",
+        stepId: "s",
+        message: { ...m2, toolCalls: [{ id: "c", name: "core_memory_append", arguments: "{}" }] },
+      }),
+    ])
+      p2.handle(e);
+    expect(thought.text()).not.toContain("I should save this");
+    expect(p2.replies).toEqual([]);
+  });
+
   it("joins token-streamed Letta chunks by otid and shows a tool call once complete (remote)", () => {
     const t = lettaChatTranslator();
     const chunk = (otid: string, fields: Record<string, unknown>) => t({ id: "message-1", otid, ...fields });
@@ -154,6 +214,7 @@ describe("format", () => {
       total: 3412,
       system: 1,
       coreMemory: 1,
+      files: 0,
       summary: 0,
       messages: 1,
       tools: 1,

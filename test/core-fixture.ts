@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openLmos } from "../src/index.ts";
 import type { AgentEvent, Lmos, MessageRecord } from "../src/index.ts";
+import type { Sandbox } from "../src/tools/index.ts";
 import { type ScriptedModelOptions, type ScriptedModel, startScriptedModel } from "./scripted-model.ts";
 
 export interface CoreFixture {
@@ -17,7 +18,7 @@ export interface CoreFixture {
 
 /** Starts the scripted model and opens lmos against it in a fresh temp home. */
 export async function openFixture(
-  options: ScriptedModelOptions & { env?: Record<string, string> } = {},
+  options: ScriptedModelOptions & { env?: Record<string, string>; sandbox?: Sandbox } = {},
 ): Promise<CoreFixture> {
   const model = await startScriptedModel(options);
   const home = mkdtempSync(join(tmpdir(), "lmos-core-"));
@@ -27,7 +28,7 @@ export async function openFixture(
     LMOS_MAX_RETRIES: "0",
     ...options.env,
   };
-  const os = await openLmos({ home, env });
+  const os = await openLmos({ home, env, sandbox: options.sandbox });
   return {
     model,
     os,

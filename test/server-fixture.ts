@@ -1,6 +1,7 @@
 // Shared setup of the server tests: the scripted model, lmos on a temp SQLite home through the production
 // OpenAI driver, and the HTTP server on a random loopback port. Plus an SSE frame reader for raw streams.
 import { type ServerLimits, startServer } from "../src/server/index.ts";
+import type { Sandbox } from "../src/tools/index.ts";
 import { type CoreFixture, openFixture } from "./core-fixture.ts";
 import type { ScriptedModelOptions } from "./scripted-model.ts";
 
@@ -19,6 +20,8 @@ export async function openServerFixture(
     corsOrigins?: string[];
     env?: Record<string, string>;
     limits?: Partial<ServerLimits>;
+    sandbox?: Sandbox;
+    webDist?: string;
   } = {},
 ): Promise<ServerFixture> {
   const fx = await openFixture(options);
@@ -29,6 +32,7 @@ export async function openServerFixture(
     pingMs: options.pingMs,
     corsOrigins: options.corsOrigins ?? [],
     limits: options.limits,
+    webDist: options.webDist,
   });
   const call = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
     fetch(server.url + path, {

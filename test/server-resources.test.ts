@@ -88,6 +88,11 @@ describe("agents", () => {
     expect(ctx.context_window_size_current).toBeGreaterThan(0);
     expect(ctx.num_tokens_system + ctx.num_tokens_functions_definitions).toBeGreaterThan(0);
     expect(ctx.system_prompt).toContain("<persona>");
+    expect(ctx.num_tokens_files).toBe(0);
+    // The pressure thresholds: the warning (75% by default) comes before eviction, both within the window.
+    expect(ctx.num_tokens_warn_threshold).toBe(Math.floor(0.75 * ctx.context_window_size_max));
+    expect(ctx.num_tokens_evict_threshold).toBeGreaterThan(ctx.num_tokens_warn_threshold);
+    expect(ctx.num_tokens_evict_threshold).toBeLessThan(ctx.context_window_size_max);
   });
 
   it("deletes, then 404s", async () => {

@@ -12,6 +12,7 @@ import {
   openFileTool,
   searchFilesTool,
 } from "../src/sources/index.ts";
+import { recordingWrites } from "../src/tools/step-writes.testkit.ts";
 import type { ToolContext } from "../src/tools/types.ts";
 import { ToolError } from "../src/tools/types.ts";
 
@@ -43,7 +44,7 @@ beforeEach(async () => {
     blocks: [],
     store: lmos.store,
     embedder: null,
-    pending: { blockUpdates: [], passageInserts: [], passageDeletes: [] },
+    writes: recordingWrites(lmos.store, agent.id),
     now: new Date().toISOString(),
   };
 });
@@ -74,10 +75,16 @@ describe("file tools", () => {
   it("renders open files into the context, closes them, and closes all under pressure", async () => {
     const ext = createFilesContextExtension(lmos.store);
     expect(await ext.render(ctx.agent.id)).toBeNull();
+    expect((await (await lmos.agents.get("reader")).context()).files).toBe(0);
     await openFileTool.run({ file_name: "manual.txt", offset: 120, length: 2 }, ctx);
     await openFileTool.run({ file_name: "faq.md", length: 3 }, ctx);
     const text = await ext.render(ctx.agent.id);
     expect(text).toContain('<file name="handbook/manual.txt" lines="120-121" total_lines="250">');
+    // The context breakdown counts the open files apart from core memory, and the parts still add up.
+    const window = await (await lmos.agents.get("reader")).context();
+    expect(window.files).toBeGreaterThan(20);
+    const { system, coreMemory, files, summary, messages, tools } = window;
+    expect(system + coreMemory + files + summary + messages + tools).toBe(window.total);
     expect(text).toContain("120: The warranty lasts 24 months.");
     expect(text).toContain("1: # FAQ");
     expect(await closeFileTool.run({ file_name: "faq.md" }, ctx)).toBe("Closed handbook/faq.md.");

@@ -25,6 +25,7 @@ export function contextBreakdown(c: CliContext): string {
   const rows: Array<[string, number | null]> = [
     ["system prompt", c.system],
     ["core memory", c.coreMemory],
+    ["open files", c.files],
     ["summary", c.summary],
     ["messages", c.messages],
     ["tool schemas", c.tools],

@@ -10,6 +10,7 @@ import { register as backup } from "./commands/backup.ts";
 import { register as chat } from "./commands/chat.ts";
 import { register as context } from "./commands/context.ts";
 import { register as ingest, type SourcesCliContext } from "./commands/ingest.ts";
+import { register as mcp } from "./commands/mcp.ts";
 import { register as memory } from "./commands/memory.ts";
 import { register as runs } from "./commands/runs.ts";
 import { register as send } from "./commands/send.ts";
@@ -82,6 +83,7 @@ Examples:
   backup(program, cli);
   send(program, cli);
   context(program, cli);
+  mcp(program, cli);
   const docs: SourcesCliContext = {
     open: () => cli.openLmos(program, "sources and ingest"),
     stdout: io.stdout,

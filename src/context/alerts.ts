@@ -34,7 +34,9 @@ export function summaryNoticeMessage(summary: string, hidden: number, total: num
   return JSON.stringify({ type: "system_alert", message, time: formatTime(now, { minutes: true }) });
 }
 
-/** The heartbeat that hands control back to the model after a tool call. */
-export function heartbeatMessage(reason: "requested" | "failed", now: string): string {
-  return JSON.stringify({ type: "heartbeat", reason: HEARTBEAT_REASONS[reason], time: formatTime(now) });
+/** The heartbeat that hands control back to the model after a tool call (a tool rule gives its own reason). */
+export function heartbeatMessage(reason: "requested" | "failed" | { reason: string }, now: string): string {
+  const text =
+    typeof reason === "string" ? HEARTBEAT_REASONS[reason] : `${NON_USER_MSG_PREFIX}${reason.reason}`;
+  return JSON.stringify({ type: "heartbeat", reason: text, time: formatTime(now) });
 }

@@ -2,19 +2,10 @@
 // not sent back; kernel-written messages (heartbeat, system_alert, summary) are user-role JSON texts, as
 // in Letta. Conversions are memoised per record: records never change once stored.
 import type { ChatMessage } from "../llm/types.ts";
+import { messageText } from "../store/index.ts";
 import type { MessageRecord } from "../store/types.ts";
 
 const converted = new WeakMap<MessageRecord, ChatMessage>();
-
-/** The text parts of a message, joined by newlines. */
-export function messageText(m: MessageRecord): string {
-  let out = "";
-  for (const part of m.content) {
-    if (part.type !== "text") continue;
-    out = out ? `${out}\n${part.text}` : part.text;
-  }
-  return out;
-}
 
 function convert(m: MessageRecord): ChatMessage {
   const text = messageText(m);

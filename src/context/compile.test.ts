@@ -76,11 +76,12 @@ describe("compileContext", () => {
         extraSections: [{ name: "files", text: "<open_files>\nnotes.md: hello\n</open_files>" }],
       });
       const b = out.breakdown;
-      expect(b.system + b.coreMemory + b.summary + b.messages + b.tools).toBe(b.total);
+      expect(b.system + b.coreMemory + b.files + b.summary + b.messages + b.tools).toBe(b.total);
       const expected =
         out.messages.reduce((n, m) => n + countMessageTokens(tokens, m), 0) + countToolTokens(tokens, tools);
       expect(b.total).toBe(expected);
       expect(b.coreMemory).toBeGreaterThan(0);
+      expect(b.files).toBeGreaterThan(0);
       expect(b.summary).toBeGreaterThan(0);
       expect(b.inContextMessages).toBe(5);
       expect(out.messages[0]).toEqual({ role: "system", content: out.systemPrompt });

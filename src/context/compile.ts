@@ -7,7 +7,12 @@ import type { ChatMessage, ToolSpec } from "../llm/types.ts";
 import type { AgentRecord, BlockRecord, MessageRecord } from "../store/types.ts";
 import { summaryNoticeMessage } from "./alerts.ts";
 import { toChatMessage } from "./chat-messages.ts";
-import { type ExtraSection, type MemoryCounts, systemPromptSegments } from "./core-memory.ts";
+import {
+  type ExtraSection,
+  type MemoryCounts,
+  type PromptPart,
+  systemPromptSegments,
+} from "./core-memory.ts";
 
 /** Token breakdown of a compiled context (runtime's ContextBreakdown without the store counts). */
 export interface ContextTokens {
@@ -15,8 +20,10 @@ export interface ContextTokens {
   total: number;
   /** The agent's own system text (and the message framing of the system prompt). */
   system: number;
-  /** Memory blocks, extra sections and memory metadata. */
+  /** Memory blocks, extra sections but open files, and memory metadata. */
   coreMemory: number;
+  /** The open files section (0 when no file is open). */
+  files: number;
   /** The recursive summary notice (0 when there is no summary). */
   summary: number;
   messages: number;
@@ -184,35 +191,41 @@ function safeBoundary(left: string, right: string): boolean {
   return left.endsWith("\n") && right.length > 0 && !/\s/.test(right[0]);
 }
 
-/** Tokens of the prompt's segments, split into the agent's own text and memory; the sum is exact. */
+/** Tokens of the prompt's segments, split into the agent's own text, memory and open files; the sum is exact. */
 function countPrompt(
   tokens: TokenCounter,
-  segments: Array<{ text: string; part: "system" | "memory" }>,
-): { system: number; memory: number } {
-  let system = 0;
-  let memory = 0;
+  segments: Array<{ text: string; part: PromptPart }>,
+): Record<PromptPart, number> {
+  const out: Record<PromptPart, number> = { system: 0, memory: 0, files: 0 };
   let i = 0;
   while (i < segments.length) {
-    // Merge runs joined at unsafe boundaries; attribute a mixed run's count by its memory share.
+    // Merge runs joined at unsafe boundaries; a mixed run's count goes to its parts by their own counts,
+    // the agent's own text taking what is left (so the parts still add up to the run's exact count).
     let text = segments[i].text;
-    let memText = segments[i].part === "memory" ? text : "";
+    const byPart: Record<PromptPart, string> = { system: "", memory: "", files: "" };
+    byPart[segments[i].part] += segments[i].text;
     let j = i + 1;
     while (j < segments.length && !safeBoundary(text, segments[j].text)) {
       text += segments[j].text;
-      if (segments[j].part === "memory") memText += segments[j].text;
+      byPart[segments[j].part] += segments[j].text;
       j++;
     }
     const n = tokens.count(text);
-    if (memText === text) memory += n;
-    else if (memText === "") system += n;
+    const only = (["system", "memory", "files"] as const).find((p) => byPart[p] === text);
+    if (only) out[only] += n;
     else {
-      const m = Math.min(n, tokens.count(memText));
-      memory += m;
-      system += n - m;
+      let left = n;
+      for (const p of ["memory", "files"] as const) {
+        if (!byPart[p]) continue;
+        const m = Math.min(left, tokens.count(byPart[p]));
+        out[p] += m;
+        left -= m;
+      }
+      out.system += left;
     }
     i = j;
   }
-  return { system, memory };
+  return out;
 }
 
 /** Compiles everything the model sees in one step, with an exact token breakdown. */
@@ -255,9 +268,10 @@ export function compileContext(input: CompileInput): CompiledContext {
     systemPrompt,
     breakdown: {
       contextWindow: input.contextWindow,
-      total: system + prompt.memory + summary + windowTokens + tools,
+      total: system + prompt.memory + prompt.files + summary + windowTokens + tools,
       system,
       coreMemory: prompt.memory,
+      files: prompt.files,
       summary,
       messages: windowTokens,
       tools,

@@ -15,6 +15,12 @@ export type MemoryCounts =
 /** A section another layer adds after core memory: plain text, or named text. */
 export type ExtraSection = string | { name: string; text: string };
 
+/** What a prompt segment is, for the token breakdown: the agent's own text, memory, or open files. */
+export type PromptPart = "system" | "memory" | "files";
+
+/** The extra section that shows open files (sources' context extension): counted apart from memory. */
+export const FILES_SECTION = "files";
+
 const HEADER =
   "<memory_blocks>\nThe following memory blocks are currently engaged in your core memory unit:\n\n";
 
@@ -84,20 +90,22 @@ export interface SystemPromptInput {
 }
 
 /** The compiled system prompt as segments, tagged by what they are (their join is the prompt). */
-export function systemPromptSegments(
-  input: SystemPromptInput,
-): Array<{ text: string; part: "system" | "memory" }> {
-  const memory = [...coreMemorySegments(input.blocks)];
-  const extras = (input.extraSections ?? [])
-    .map((s) => (typeof s === "string" ? s : s.text).trim())
-    .filter((s) => s.length > 0);
-  for (const text of extras) memory.push(text);
-  memory.push(renderMemoryMetadata(input.agent, input.counts, input.now));
+export function systemPromptSegments(input: SystemPromptInput): Array<{ text: string; part: PromptPart }> {
+  const memory: Array<{ text: string; part: PromptPart }> = coreMemorySegments(input.blocks).map((text) => ({
+    text,
+    part: "memory",
+  }));
+  for (const s of input.extraSections ?? []) {
+    const text = (typeof s === "string" ? s : s.text).trim();
+    const part = typeof s !== "string" && s.name === FILES_SECTION ? "files" : "memory";
+    if (text.length > 0) memory.push({ text, part });
+  }
+  memory.push({ text: renderMemoryMetadata(input.agent, input.counts, input.now), part: "memory" });
   // Sections are separated by a blank line; the separator ends the segment before it.
-  const memorySegs = memory.map((text, i) => {
+  const memorySegs = memory.map(({ text, part }, i) => {
     const next = memory[i + 1];
     const needsGap = next !== undefined && !text.endsWith("\n\n");
-    return { text: needsGap ? `${text}\n\n` : text, part: "memory" as const };
+    return { text: needsGap ? `${text}\n\n` : text, part };
   });
   // The metadata's first lines carry the time, which changes every minute; the rest changes rarely.
   const metadata = memorySegs.pop()!.text;

@@ -7,7 +7,9 @@ export {
   summaryNoticeMessage,
   systemAlertMessage,
 } from "./alerts.ts";
-export { messageText, toChatMessage, toChatMessages } from "./chat-messages.ts";
+export { toChatMessage, toChatMessages } from "./chat-messages.ts";
+// Kept here for the callers that import it from context; it is the store's (store/message-record.ts).
+export { messageText } from "../store/index.ts";
 export {
   type CompiledContext,
   type CompileInput,
@@ -24,5 +26,5 @@ export {
   renderMemoryMetadata,
   type SystemPromptInput,
 } from "./core-memory.ts";
-export { assessPressure, planEviction, replyReserve } from "./pressure.ts";
+export { assessPressure, planEviction, pressureThresholds, replyReserve } from "./pressure.ts";
 export { formatTime } from "./time.ts";

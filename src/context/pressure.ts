@@ -10,6 +10,18 @@ export function replyReserve(contextWindow: number): number {
   return Math.min(4096, Math.floor(contextWindow * 0.1));
 }
 
+/** The token counts at which the model is warned and at which eviction starts (what assessPressure uses). */
+export function pressureThresholds(
+  contextWindow: number,
+  warnFraction: number,
+): { warnAt: number; evictAt: number } {
+  const fraction = warnFraction > 0 ? warnFraction : 0.75;
+  return {
+    warnAt: Math.floor(fraction * contextWindow),
+    evictAt: contextWindow - replyReserve(contextWindow),
+  };
+}
+
 /** "warn" once past warnFraction of the window (unless already warned), "evict" once the window is full. */
 export function assessPressure(
   totalTokens: number,

@@ -5,7 +5,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { agent } from "../store/conformance/fixtures.ts";
+import { agent } from "../store/conformance/fixtures.testkit.ts";
 import { openSqliteStore } from "../store/index.ts";
 import { loadModel } from "./checkpoint.ts";
 import { CompressedMemory, decodeNotation } from "./memory-tier.ts";

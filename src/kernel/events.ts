@@ -12,6 +12,9 @@ export type StopReason =
   | "invalid_llm_response"
   | "cancelled"
   | "no_tool_call"
+  | "tool_rule"
+  | "requires_approval"
+  | "invalid_tool_call"
   | "context_window_overflow_in_system_prompt";
 
 export interface RunUsage extends Usage {

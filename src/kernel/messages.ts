@@ -2,6 +2,7 @@
 import { messageText } from "../context/index.ts";
 import { newMessageRecord } from "../store/index.ts";
 import type { ContentPart, MessageRecord, Role, ToolCallRecord } from "../store/types.ts";
+import { sendMessageText } from "../tools/index.ts";
 
 /** Where a new message belongs: its agent, run and step (null outside a step). */
 export interface MessageOrigin {
@@ -64,12 +65,9 @@ export function replyOf(message: MessageRecord, replyMode: "send_message" | "tex
   if (text && (replyMode === "text" || message.toolCalls.length === 0)) out.push(text);
   for (const call of message.toolCalls) {
     if (call.name !== "send_message") continue;
-    try {
-      const args = JSON.parse(call.arguments) as { message?: unknown };
-      if (typeof args.message === "string") out.push(args.message);
-    } catch {
-      // malformed arguments: the tool failed and the model was told; nothing reached the user
-    }
+    // Malformed arguments: the tool failed and the model was told; nothing reached the user.
+    const said = sendMessageText(call.arguments);
+    if (said !== null) out.push(said);
   }
   return out;
 }

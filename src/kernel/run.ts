@@ -6,9 +6,12 @@ import { LmosError } from "../errors.ts";
 import { createTokenCounter } from "../llm/index.ts";
 import { newId, nowIso } from "../store/index.ts";
 import type { AgentRecord, MessageRecord } from "../store/types.ts";
+import { checkApprovals, runApprovalStep } from "./approval.ts";
 import type { AgentEvent, RunUsage, StopReason } from "./events.ts";
+import type { HeldLease } from "./lease.ts";
 import { type MessageOrigin, textMessage } from "./messages.ts";
 import { runStep } from "./step.ts";
+import { ToolRuleSolver } from "./tool-rules.ts";
 import type { KernelDeps, KernelRunOptions, RunInput } from "./types.ts";
 import type { MessageCache } from "./view.ts";
 
@@ -33,6 +36,8 @@ const HIDDEN = "[This is an automated system message hidden from the user] ";
 
 /** The stored messages of the run's input. System input reaches the model as a system alert. */
 function inputMessages(origin: MessageOrigin, input: RunInput): MessageRecord[] {
+  // An approval is stored by the step that acts on it, with the results (approval.ts).
+  if (input.type === "approval") return [];
   if (input.type === "wakeup") {
     const reason = `${HIDDEN}Timed wake-up${input.reason ? `: ${input.reason}` : ""}.`;
     const text = JSON.stringify({ type: "heartbeat", reason, time: origin.now });
@@ -77,18 +82,43 @@ async function refuseOversizedInput(deps: KernelDeps, agent: AgentRecord, input:
   }
 }
 
+/** A paused agent takes only an approval; an approval needs a paused agent (Letta's PENDING_APPROVAL). */
+export function checkPending(agent: AgentRecord, input: RunInput): void {
+  const pending = agent.pendingApproval;
+  if (input.type === "approval") {
+    if (!pending) {
+      throw new LmosError(
+        "invalid_argument",
+        "Cannot process approval response: no tool call is currently awaiting approval. Send a regular message to interact with the agent.",
+      );
+    }
+    checkApprovals(pending, input.approvals);
+    return;
+  }
+  if (pending) {
+    const ids = pending.toolCalls.map((c) => `${c.name} (${c.id})`).join(", ");
+    throw new LmosError(
+      "conflict",
+      `PENDING_APPROVAL: the agent is waiting for approval of ${ids} (request ${pending.messageId}). Approve or deny it before sending a new message.`,
+    );
+  }
+}
+
 const PROVIDER_CODES = new Set(["provider_error", "provider_timeout", "no_provider"]);
 
-/** Runs an agent on one input to completion. Throws only before anything is stored (unknown agent, no provider). */
+/** Runs an agent on one input to completion. Throws only before anything is stored (unknown agent, no provider).
+ * With `lease` (the runner's, lease.ts) every commit is fenced by it and the last one gives it back. */
 export async function runAgent(
   deps: KernelDeps,
   cache: MessageCache,
   agentId: string,
   input: RunInput,
   options: KernelRunOptions = {},
+  lease?: HeldLease,
 ): Promise<KernelRunResult> {
   const agent = await deps.store.getAgent(agentId);
   if (!agent) throw new LmosError("not_found", `agent ${agentId} not found`);
+  checkPending(agent, input);
   deps.providerFor(agent.model); // fail before storing anything when no provider is configured
   await refuseOversizedInput(deps, agent, input);
   const runId = options.runId ?? newId("run");
@@ -103,6 +133,7 @@ export async function runAgent(
   const messages: MessageRecord[] = [];
   const replies: string[] = [];
   const now = deps.now?.() ?? nowIso();
+  const rules = new ToolRuleSolver(agent.toolRules);
 
   // The run and its input commit in one transaction: one write instead of two on every send.
   const run = {
@@ -119,6 +150,7 @@ export async function runAgent(
     inputs,
     { inContextMessageIds: [...agent.inContextMessageIds, ...inputs.map((m) => m.id)] },
     run,
+    lease && { fence: lease.fence },
   );
   emit({ type: "run-start", runId, agentId });
   cache.remember(agentId, inputs);
@@ -138,7 +170,7 @@ export async function runAgent(
       break;
     }
     try {
-      const outcome = await runStep({
+      const step = {
         deps,
         cache,
         agentId,
@@ -148,7 +180,13 @@ export async function runAgent(
         signal,
         streamTokens: options.streamTokens ?? false,
         emit,
-      });
+        rules,
+        lease: lease && { fence: lease.fence },
+      };
+      const outcome =
+        stepIndex === 0 && input.type === "approval"
+          ? await runApprovalStep(step, input.approvals)
+          : await runStep(step);
       messages.push(...outcome.messages);
       replies.push(...outcome.replies);
       if (outcome.messages.length > 0 || outcome.usage.totalTokens > 0) {
@@ -160,6 +198,7 @@ export async function runAgent(
       if (!outcome.continue) {
         stopReason = outcome.stopReason;
         finished = outcome.finished;
+        if (finished && lease) lease.released = true;
         break;
       }
     } catch (e) {
@@ -181,9 +220,18 @@ export async function runAgent(
     await deps.store.updateRun(runId, { status, stopReason, completedAt: finishedAt });
     // A patch, not updateAgent: nothing needs the agent read back here.
     await deps.store
-      .commitMessages(agentId, [], { lastStopReason: stopReason, lastRunAt: finishedAt })
+      .commitMessages(
+        agentId,
+        [],
+        { lastStopReason: stopReason, lastRunAt: finishedAt },
+        undefined,
+        lease && { fence: lease.fence, release: true },
+      )
+      .then(() => {
+        if (lease) lease.released = true;
+      })
       .catch(() => {
-        // the agent was deleted during the run: nothing left to update
+        // the agent was deleted during the run (nothing left to update), or its lease was lost
       });
   }
   emit({ type: "run-finish", runId, agentId, stopReason, usage });

@@ -1,7 +1,10 @@
 // The AgentRunner: one run per agent at a time (FIFO per agent, agents concurrent), cancellation by run or
 // by agent, and on-demand compaction — all through the same per-agent queue, so nothing races a step.
-import { newId } from "../store/index.ts";
+import { randomBytes } from "node:crypto";
+import { LmosError } from "../errors.ts";
+import { newId, nowIso } from "../store/index.ts";
 import type { AgentEvent } from "./events.ts";
+import { LeaseWaitCancelled, withAgentLease } from "./lease.ts";
 import { evictIntoSummary, type EvictionResult } from "./pressure.ts";
 import { KeyedQueue } from "./queue.ts";
 import { type KernelRunResult, runAgent } from "./run.ts";
@@ -19,8 +22,21 @@ export class AgentRunner {
   private readonly cache = new MessageCache();
   private readonly live = new Map<string, LiveRun>();
   private readonly inFlight = new Set<Promise<unknown>>();
+  /** This runner as the holder of agent leases (a process may open several runners on one database). */
+  private readonly holder = randomBytes(8).toString("hex");
 
   constructor(readonly deps: KernelDeps) {}
+
+  /** Runs `task` first in the agent's local queue, then under its lease among processes (lease.ts). */
+  private serial<T>(
+    agentId: string,
+    signal: AbortSignal | undefined,
+    task: Parameters<typeof withAgentLease<T>>[5],
+  ): Promise<T> {
+    return this.queue.run(agentId, () =>
+      withAgentLease(this.deps.store, this.holder, agentId, this.deps.leases, signal, task),
+    );
+  }
 
   /** Queues a run; resolves when it finished. The run id is known at once through `options.runId`/onQueued. */
   run(
@@ -36,10 +52,23 @@ export class AgentRunner {
     else external?.addEventListener("abort", onAbort, { once: true });
     this.live.set(runId, { agentId, controller });
     options.onQueued?.(runId);
-    const done = this.queue
-      .run(agentId, () =>
-        runAgent(this.deps, this.cache, agentId, input, { ...options, runId, signal: controller.signal }),
-      )
+    const done = this.serial(agentId, controller.signal, (lease) =>
+      runAgent(
+        this.deps,
+        this.cache,
+        agentId,
+        input,
+        { ...options, runId, signal: controller.signal },
+        lease,
+      ),
+    )
+      .catch(async (e: unknown) => {
+        if (!(e instanceof LeaseWaitCancelled)) throw e;
+        // Never started: a run created ahead (background) ends cancelled; the caller gets the cancellation.
+        const end = { status: "cancelled", stopReason: "cancelled", completedAt: nowIso() } as const;
+        await this.deps.store.updateRun(runId, end).catch(() => {});
+        throw new LmosError("cancelled", e.message);
+      })
       .finally(() => {
         this.live.delete(runId);
         this.inFlight.delete(done);
@@ -74,7 +103,7 @@ export class AgentRunner {
 
   /** Evicts into the summary now (queued behind any run); null when there was nothing to evict. */
   compact(agentId: string, onEvent?: (e: AgentEvent) => void): Promise<EvictionResult | null> {
-    return this.queue.run(agentId, async () => {
+    return this.serial(agentId, undefined, async () => {
       const view = await loadView(this.deps, this.cache, agentId);
       const result = await evictIntoSummary(this.deps, this.cache, view);
       if (result && onEvent) {
@@ -94,7 +123,7 @@ export class AgentRunner {
 
   /** Runs `task` exclusively for the agent (no run of it in progress meanwhile), e.g. a reset. */
   exclusive<T>(agentId: string, task: () => Promise<T>): Promise<T> {
-    return this.queue.run(agentId, task);
+    return this.serial(agentId, undefined, () => task());
   }
 
   /** Drops cached state of a deleted agent. */

@@ -1,53 +1,23 @@
-// One agent step: load, handle memory pressure, compile, call the model, run the tool calls, decide
-// whether to continue, and commit everything the step produced in ONE store transaction. Whole-message
-// events are emitted only after that commit; a step that throws (provider error, cancellation) commits
-// nothing.
-import { assessPressure, heartbeatMessage, pressureWarningMessage } from "../context/index.ts";
+// One agent step: load, handle memory pressure, compile, call the model with the tools the rules allow,
+// run the tool calls (or hold them for a human's approval), decide whether to continue, and commit
+// everything the step produced in ONE store transaction (step-commit.ts). Whole-message events are emitted
+// only after that commit; a step that throws (provider error, cancellation) commits nothing.
+import { assessPressure, pressureWarningMessage } from "../context/index.ts";
 import { parseHandle } from "../llm/index.ts";
 import type { ChatDelta, ChatResponse } from "../llm/types.ts";
 import { newId, nowIso } from "../store/index.ts";
-import type { MessageRecord, StepCommit, ToolCallRecord, Usage } from "../store/types.ts";
-import { decideContinuation } from "./continuation.ts";
-import type { AgentEvent, StopReason } from "./events.ts";
-import { assistantMessage, type MessageOrigin, replyOf, textMessage } from "./messages.ts";
+import type { MessageRecord, ToolCallRecord, Usage } from "../store/types.ts";
+import { type ContinuationDecision, decideContinuation } from "./continuation.ts";
+import type { AgentEvent } from "./events.ts";
+import { assistantMessage, type MessageOrigin, textMessage } from "./messages.ts";
 import { evictEvent, evictIntoSummary } from "./pressure.ts";
-import { dispatchToolCall, type ToolOutcome } from "./tool-dispatch.ts";
-import type { KernelDeps } from "./types.ts";
-import { compileView, type CompiledView, loadView, type MessageCache, type StepView } from "./view.ts";
+import { finishStep, type StepInput, type StepOutcome } from "./step-commit.ts";
+import { lastToolResult, runToolCalls } from "./step-tools.ts";
+import { StepWriteLog } from "./step-writes.ts";
+import type { ToolOutcome } from "./tool-dispatch.ts";
+import { compileView, type CompiledView, loadView, type StepView } from "./view.ts";
 
-export interface StepInput {
-  deps: KernelDeps;
-  cache: MessageCache;
-  agentId: string;
-  runId: string;
-  stepIndex: number;
-  /** True on the last step the limit allows: no heartbeat is queued for a step that will not run. */
-  lastAllowed: boolean;
-  signal?: AbortSignal;
-  streamTokens: boolean;
-  emit: (event: AgentEvent) => void;
-}
-
-export interface StepOutcome {
-  stepId: string;
-  messages: MessageRecord[];
-  usage: Usage;
-  /** The model asked for (or needs) another step. */
-  continue: boolean;
-  /** Why the run stops after this step when it does not continue. */
-  stopReason: StopReason;
-  /** The run's end (run record, the agent's last stop) was committed with this step. */
-  finished: boolean;
-  replies: string[];
-}
-
-const EMPTY_REPLY_ALERT =
-  "Your last response had no text and no tool call, so nothing reached the user. Reply to the user now (with send_message, or plain text if that is how you answer).";
-
-/** System-alert text in Letta's wire form (a user-role JSON message). */
-function systemAlert(message: string, now: string): string {
-  return JSON.stringify({ type: "system_alert", message, time: now });
-}
+export type { StepInput, StepOutcome } from "./step-commit.ts";
 
 /** Loads the view and applies memory pressure (warn or evict) before the model sees it. */
 async function prepare(input: StepInput, now: string, origin: MessageOrigin) {
@@ -126,17 +96,26 @@ export async function runStep(input: StepInput): Promise<StepOutcome> {
   const { agent } = view;
   const provider = deps.providerFor(agent.model);
   const messageId = newId("message");
+  // The rules narrow the tools offered, and force a tool call while an init or child rule is active.
+  const offered = input.rules.allowed([...view.tools.keys()], lastToolResult(view.messages));
+  const tools = [...view.tools.values()].filter((t) => offered.has(t.record.name)).map((t) => t.spec);
   const providerStart = performance.now();
+  const sent: { body: (() => unknown) | null } = { body: null };
   const response: ChatResponse = await provider.chat(
     {
       model: parseHandle(agent.model).model,
       messages: compiled.chat,
-      tools: [...view.tools.values()].map((t) => t.spec),
-      toolChoice: "auto",
+      tools,
+      toolChoice: input.rules.mustCallTool() && tools.length > 0 ? "required" : "auto",
     },
     {
       signal,
       onDelta: input.streamTokens ? (d) => input.emit(deltaEvent(input, stepId, messageId, d)) : undefined,
+      onRequest: deps.onStepTrace
+        ? (body) => {
+            sent.body = body;
+          }
+        : undefined,
     },
   );
   const providerMs = performance.now() - providerStart;
@@ -147,93 +126,71 @@ export async function runStep(input: StepInput): Promise<StepOutcome> {
     name: c.name,
     arguments: c.arguments,
   }));
-  const assistant = assistantMessage(origin, messageId, response.text, response.reasoning, calls);
   const empty = !response.text.trim() && calls.length === 0;
   const messages: MessageRecord[] = [...pending];
-  if (!empty || response.reasoning) messages.push(assistant);
-
-  const writes: Pick<StepCommit, "blockUpdates" | "passageInserts" | "passageDeletes"> = {
-    blockUpdates: [],
-    passageInserts: [],
-    passageDeletes: [],
+  const writes = new StepWriteLog(deps.store, agentId, now);
+  const common = {
+    stepId,
+    origin,
+    agent,
+    usage: response.usage,
+    writes,
+    warned,
+    started,
+    providerMs,
+    trace: { request: sent.body, response },
   };
-  const blocks = view.blocks.map((b) => ({ ...b }));
-  const outcomes: ToolOutcome[] = [];
-  for (const call of calls) {
-    const outcome = await dispatchToolCall(call, {
-      agent,
-      blocks,
-      tools: view.tools,
+
+  // A call that needs a human's approval holds the whole response, as Letta does: nothing runs until the
+  // approval (or denial) arrives in the next run; the run stops with requires_approval.
+  const held = calls.filter((c) => view.tools.has(c.name) && input.rules.requiresApproval(c.name));
+  if (held.length > 0) {
+    const marked = calls.map((c) => (held.includes(c) ? { ...c, requiresApproval: true } : c));
+    const request = {
+      ...assistantMessage(origin, messageId, response.text, response.reasoning, marked),
+      kind: "approval_request",
+    };
+    const decision: ContinuationDecision = {
+      continue: false,
+      stopReason: "requires_approval",
+      heartbeat: null,
+      alert: null,
+    };
+    return finishStep(input, {
+      ...common,
+      messages: [...messages, request],
+      outcomes: [],
+      decision,
+      agentPatch: {
+        pendingApproval: {
+          messageId,
+          runId,
+          stepId,
+          toolCalls: marked.filter((c) => c.requiresApproval),
+          createdAt: now,
+        },
+      },
+    });
+  }
+
+  const assistant = assistantMessage(origin, messageId, response.text, response.reasoning, calls);
+  if (!empty || response.reasoning) messages.push(assistant);
+  const ran = await runToolCalls(
+    calls.map((call) => ({ call })),
+    {
+      view,
+      blocks: view.blocks.map((b) => ({ ...b })),
       store: deps.store,
       embedder: deps.embedderFor(agent.embedding),
-      pending: writes,
-      now,
+      writes,
+      rules: input.rules,
+      origin,
       signal,
-    });
-    outcomes.push(outcome);
-    messages.push(textMessage(origin, "tool", outcome.content, { toolCallId: call.id, name: call.name }));
-  }
-
-  const decision = decideContinuation(agent.settings, response, outcomes, empty);
-  if (decision.continue && !input.lastAllowed) {
-    if (decision.alert === "empty_reply") {
-      messages.push(
-        textMessage(origin, "user", systemAlert(EMPTY_REPLY_ALERT, now), { kind: "system_alert" }),
-      );
-    } else if (decision.heartbeat) {
-      messages.push(
-        textMessage(origin, "user", heartbeatMessage(decision.heartbeat, now), { kind: "heartbeat" }),
-      );
-    }
-  }
-
-  const usage = response.usage;
-  const edited = outcomes.flatMap((o) => o.editedLabels.map((label) => ({ label, tool: o.call.name })));
-  // A step after which the run ends writes the run's end with it (one transaction less per run).
-  const finishedAt = decision.continue ? null : (deps.now?.() ?? nowIso());
-  const commit: StepCommit = {
-    agentId,
-    step: { id: stepId, runId, agentId, index: input.stepIndex, model: agent.model, usage, createdAt: now },
-    messages,
-    blockUpdates: dedupeBlockUpdates(writes.blockUpdates),
-    passageInserts: writes.passageInserts,
-    passageDeletes: writes.passageDeletes,
-    agentPatch: {
-      inContextMessageIds: [...agent.inContextMessageIds, ...messages.map((m) => m.id)],
-      pressureWarned: warned,
-      ...(edited.length > 0 ? { memoryEditedAt: now } : {}),
-      ...(finishedAt ? { lastStopReason: decision.stopReason, lastRunAt: finishedAt } : {}),
     },
-    ...(finishedAt
-      ? { runPatch: { status: "completed", stopReason: decision.stopReason, completedAt: finishedAt } }
-      : {}),
-  };
-  signal?.throwIfAborted();
-  await deps.store.commitStep(commit);
-  input.cache.remember(agentId, messages);
-  deps.onStepTiming?.({
-    agentId,
-    stepIndex: input.stepIndex,
-    totalMs: performance.now() - started,
-    providerMs,
-  });
-
-  for (const message of messages) input.emit({ type: "message", runId, agentId, stepId, message });
-  for (const e of edited) input.emit({ type: "memory-edit", runId, agentId, stepId, ...e });
-  input.emit({ type: "step-finish", runId, agentId, stepId, stepIndex: input.stepIndex, usage });
-  return {
-    stepId,
-    messages,
-    usage,
-    continue: decision.continue,
-    stopReason: decision.stopReason,
-    finished: finishedAt !== null,
-    replies: messages.flatMap((m) => replyOf(m, agent.settings.replyMode)),
-  };
-}
-
-function dedupeBlockUpdates(updates: StepCommit["blockUpdates"]): StepCommit["blockUpdates"] {
-  const last = new Map<string, string>();
-  for (const u of updates) last.set(u.id, u.value);
-  return [...last].map(([id, value]) => ({ id, value }));
+    { checkRules: true, lastResult: lastToolResult(view.messages) },
+  );
+  messages.push(...ran.messages);
+  const outcomes: ToolOutcome[] = ran.outcomes;
+  const redecide = (o: ToolOutcome[]) => decideContinuation(agent.settings, response, o, empty, ran.facts);
+  return finishStep(input, { ...common, messages, outcomes, decision: redecide(outcomes), redecide });
 }

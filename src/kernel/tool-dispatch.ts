@@ -1,10 +1,11 @@
 // Executing one step's tool calls in order. Every failure — unknown tool, unparsable or wrong-typed
 // arguments, a ToolError, any other exception — becomes a Failed tool result the model sees; only
-// cancellation escapes, so the step is dropped whole.
+// cancellation escapes, so the step is dropped whole. A call that fails takes back the writes it queued.
 import type { Embedder } from "../embed/types.ts";
 import { formatToolResult, parseToolArguments } from "../tools/index.ts";
-import type { AgentRecord, BlockRecord, StepCommit, Store, ToolCallRecord } from "../store/types.ts";
+import type { AgentRecord, BlockRecord, StoreReader, ToolCallRecord } from "../store/types.ts";
 import { ToolError } from "../tools/types.ts";
+import type { StepWriteLog } from "./step-writes.ts";
 import type { ResolvedTool } from "./tool-specs.ts";
 
 /** Outcome of one tool call. */
@@ -25,9 +26,12 @@ export interface DispatchInput {
   agent: AgentRecord;
   blocks: BlockRecord[];
   tools: Map<string, ResolvedTool>;
-  store: Store;
+  store: StoreReader;
   embedder: Embedder | null;
-  pending: Pick<StepCommit, "blockUpdates" | "passageInserts" | "passageDeletes">;
+  writes: StepWriteLog;
+  /** This call's position in the step (its writes are tagged with it). */
+  index: number;
+  runId: string;
   now: string;
   signal?: AbortSignal;
 }
@@ -38,16 +42,29 @@ function errorText(e: unknown): string {
   return `Error: ${msg}`;
 }
 
+/** A failed outcome of `call` with `message` (already "Error: ..." text). */
+export function failedOutcome(
+  call: ToolCallRecord,
+  message: string,
+  now: string,
+  requestHeartbeat = false,
+): ToolOutcome {
+  return {
+    call,
+    status: "Failed",
+    content: formatToolResult("Failed", message, now),
+    requestHeartbeat,
+    editedLabels: [],
+  };
+}
+
 /** Runs one tool call; never throws except on cancellation. */
 export async function dispatchToolCall(call: ToolCallRecord, input: DispatchInput): Promise<ToolOutcome> {
   const heartbeats = input.agent.settings.heartbeats;
-  const fail = (msg: string, requestHeartbeat = false): ToolOutcome => ({
-    call,
-    status: "Failed",
-    content: formatToolResult("Failed", msg, input.now),
-    requestHeartbeat,
-    editedLabels: [],
-  });
+  const fail = (msg: string, requestHeartbeat = false): ToolOutcome => {
+    input.writes.dropCall(input.index);
+    return failedOutcome(call, msg, input.now, requestHeartbeat);
+  };
   const tool = input.tools.get(call.name);
   if (!tool) {
     const names = [...input.tools.keys()].join(", ");
@@ -58,20 +75,20 @@ export async function dispatchToolCall(call: ToolCallRecord, input: DispatchInpu
   }
   const parsed = parseToolArguments(tool.def, call.arguments, { heartbeats });
   if (!parsed.ok) return fail(parsed.error);
-  const before = input.pending.blockUpdates.length;
   try {
     const text = await tool.def.run(parsed.args, {
       agent: input.agent,
       blocks: input.blocks,
       store: input.store,
       embedder: input.embedder,
-      pending: input.pending,
+      writes: input.writes.forCall(input.index),
+      runId: input.runId,
       now: input.now,
       signal: input.signal,
     });
     input.signal?.throwIfAborted();
-    const edited = input.pending.blockUpdates.slice(before).map((u) => {
-      return input.blocks.find((b) => b.id === u.id)?.label ?? u.id;
+    const edited = input.writes.editedBlocks(input.index).map((id) => {
+      return input.blocks.find((b) => b.id === id)?.label ?? id;
     });
     return {
       call,

@@ -1,9 +1,10 @@
 // What the kernel needs from the outside (injected by runtime) and what a run takes as input.
 import type { Embedder } from "../embed/types.ts";
-import type { ModelInfo, Provider } from "../llm/types.ts";
+import type { ChatResponse, ModelInfo, Provider } from "../llm/types.ts";
 import type { AgentRecord, Store, ToolRecord } from "../store/types.ts";
 import type { ToolDefinition } from "../tools/types.ts";
 import type { AgentEvent } from "./events.ts";
+import type { LeasePolicy } from "./lease.ts";
 
 /** A source of extra context sections (open files, the compressor-retriever tier, ...). */
 export interface ContextExtension {
@@ -24,6 +25,19 @@ export interface StepTiming {
   providerMs: number;
 }
 
+/** What one committed step sent to the model and what came back (for a UI's "exact request" view). */
+export interface StepTrace {
+  stepId: string;
+  runId: string;
+  agentId: string;
+  stepIndex: number;
+  model: string;
+  /** The request body as the driver sent it, decoded on call (null when the driver did not report it). */
+  request: (() => unknown) | null;
+  response: ChatResponse;
+  createdAt: string;
+}
+
 /** Everything the kernel uses; runtime builds it (the kernel never picks implementations). */
 export interface KernelDeps {
   store: Store;
@@ -38,7 +52,11 @@ export interface KernelDeps {
   extensions?: ContextExtension[];
   /** ISO time source (tests may pin it). */
   now?: () => string;
+  /** Agent leases among processes sharing the store (lease.ts); absent: runs serialise in-process only. */
+  leases?: LeasePolicy;
   onStepTiming?: (t: StepTiming) => void;
+  /** Called after every committed step with what it sent to the model and got back. */
+  onStepTrace?: (t: StepTrace) => void;
 }
 
 /** An input message of a run. */
@@ -51,7 +69,9 @@ export interface KernelInputMessage {
 /** What starts a run: messages from outside, or a timed wake-up with no message from anyone. */
 export type RunInput =
   | { type: "messages"; messages: KernelInputMessage[] }
-  | { type: "wakeup"; reason?: string };
+  | { type: "wakeup"; reason?: string }
+  /** Answers a run paused with stop reason requires_approval: one decision per held tool call. */
+  | { type: "approval"; approvals: Array<{ toolCallId: string; approve: boolean; reason?: string }> };
 
 export interface KernelRunOptions {
   maxSteps?: number;

@@ -6,6 +6,7 @@ import { createTokenCounter } from "../llm/index.ts";
 import type { ChatMessage } from "../llm/types.ts";
 import type { AgentRecord, BlockRecord, MessageRecord, Store } from "../store/types.ts";
 import { LmosError } from "../errors.ts";
+import { renderToolRules } from "./tool-rules.ts";
 import { resolveTools, type ResolvedTool } from "./tool-specs.ts";
 import type { KernelDeps } from "./types.ts";
 
@@ -141,6 +142,8 @@ export async function compileView(
   extra: MessageRecord[] = [],
 ): Promise<CompiledView> {
   const tokens = createTokenCounter(view.agent.model);
+  // Letta renders the tool rules right after the memory blocks, before attached files.
+  const rules = renderToolRules(view.agent.toolRules ?? []);
   const compile = () =>
     compileContext({
       agent: view.agent,
@@ -151,7 +154,9 @@ export async function compileView(
       now,
       contextWindow: view.contextWindow,
       tokens,
-      extraSections: view.extraSections,
+      extraSections: rules
+        ? [{ name: "tool_usage_rules", text: rules }, ...view.extraSections]
+        : view.extraSections,
       memo: view.memo,
     });
   let compiled = compile();

@@ -144,12 +144,11 @@ export function createAnthropicProvider(config: DriverConfig): Provider {
   async function stream(
     request: ChatRequest,
     onDelta: NonNullable<ChatOptions["onDelta"]>,
-    signal?: AbortSignal,
+    { signal, onRequest }: ChatOptions,
   ): Promise<ChatResponse> {
-    const events = await (await getClient()).messages.create(
-      { ...params(request), stream: true },
-      { signal },
-    );
+    const body = { ...params(request), stream: true as const };
+    onRequest?.(() => body);
+    const events = await (await getClient()).messages.create(body, { signal });
     let text = "";
     let reasoning = "";
     let stop: string | null = null;
@@ -196,13 +195,13 @@ export function createAnthropicProvider(config: DriverConfig): Provider {
   return {
     name: config.name,
     async chat(request, options = {}) {
-      const { signal, onDelta } = options;
+      const { signal, onDelta, onRequest } = options;
       try {
         return await withCallSignal(signal, async (own) => {
-          if (onDelta) return stream(request, onDelta, own);
-          return fromMessage(
-            await (await getClient()).messages.create({ ...params(request), stream: false }, { signal: own }),
-          );
+          if (onDelta) return stream(request, onDelta, { ...options, signal: own });
+          const body = { ...params(request), stream: false as const };
+          onRequest?.(() => body);
+          return fromMessage(await (await getClient()).messages.create(body, { signal: own }));
         });
       } catch (e) {
         throw toProviderError(

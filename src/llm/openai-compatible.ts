@@ -78,8 +78,10 @@ export function createOpenAICompatibleProvider(config: DriverConfig): Provider {
 
   /** POST /chat/completions with the JSON bytes of the request (the same call chat.completions.create
    * makes, with the SDK's retries, timeouts and errors). */
-  function post(request: ChatRequest, rest: Rest, signal?: AbortSignal) {
+  function post(request: ChatRequest, rest: Rest, options: ChatOptions) {
+    const { signal, onRequest } = options;
     const body = chatBody(rest, request.messages, request.tools);
+    onRequest?.(() => JSON.parse(body.toString("utf8")));
     return client.post("/chat/completions", {
       body,
       headers: JSON_HEADERS,
@@ -88,8 +90,8 @@ export function createOpenAICompatibleProvider(config: DriverConfig): Provider {
     });
   }
 
-  async function complete(request: ChatRequest, signal?: AbortSignal): Promise<ChatResponse> {
-    const r = (await post(request, { ...params(request), stream: false }, signal)) as OpenAI.ChatCompletion;
+  async function complete(request: ChatRequest, options: ChatOptions): Promise<ChatResponse> {
+    const r = (await post(request, { ...params(request), stream: false }, options)) as OpenAI.ChatCompletion;
     const choice = r.choices[0];
     const toolCalls: ToolCall[] = (choice?.message.tool_calls ?? []).flatMap((c, i) =>
       c.type === "function"
@@ -108,10 +110,10 @@ export function createOpenAICompatibleProvider(config: DriverConfig): Provider {
   async function stream(
     request: ChatRequest,
     onDelta: NonNullable<ChatOptions["onDelta"]>,
-    signal?: AbortSignal,
+    options: ChatOptions,
   ): Promise<ChatResponse> {
     const rest = { ...params(request), stream: true, stream_options: { include_usage: true } };
-    const s = (await post(request, rest, signal)) as Stream<ChatCompletionChunk>;
+    const s = (await post(request, rest, options)) as Stream<ChatCompletionChunk>;
     let text = "";
     let reasoning = "";
     let finish: string | null = null;
@@ -171,9 +173,10 @@ export function createOpenAICompatibleProvider(config: DriverConfig): Provider {
     async chat(request, options = {}) {
       const { signal, onDelta } = options;
       try {
-        return await withCallSignal(signal, (own) =>
-          onDelta ? stream(request, onDelta, own) : complete(request, own),
-        );
+        return await withCallSignal(signal, (own) => {
+          const call = { ...options, signal: own };
+          return onDelta ? stream(request, onDelta, call) : complete(request, call);
+        });
       } catch (e) {
         const ctx: CallContext = { provider: config.name, model: request.model, signal, ...config };
         throw toProviderError(e, ctx);

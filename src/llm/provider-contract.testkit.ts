@@ -50,6 +50,20 @@ export function providerContract(name: string, makeProvider: MakeProvider): void
       expect(model.requests[0].toolNames).toEqual(["send_message", "lookup"]);
     });
 
+    it("hands onRequest the body exactly as the server received it, plain and streamed", async () => {
+      for (const streamed of [false, true]) {
+        model.requests.length = 0;
+        model.push({ content: "Hi." });
+        const bodies: Array<() => unknown> = [];
+        await provider.chat(request(), {
+          onRequest: (body) => bodies.push(body),
+          ...(streamed ? { onDelta: () => {} } : {}),
+        });
+        expect(bodies).toHaveLength(1);
+        expect(bodies[0]()).toEqual(model.requests[0].body);
+      }
+    });
+
     it("returns several tool calls with ids, names and arguments intact", async () => {
       const args = { message: 'line one\nline "two"', n: [1, 2] };
       model.push({

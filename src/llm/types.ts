@@ -50,6 +50,9 @@ export interface ChatOptions {
   signal?: AbortSignal;
   /** When given, the driver streams and calls this for every delta; the result is the same either way. */
   onDelta?: (delta: ChatDelta) => void;
+  /** Called once with the request body as the driver sends it on the wire, as a thunk: the body is decoded
+   * only when someone asks (the step trace a UI shows), so recording it costs nothing per step. */
+  onRequest?: (body: () => unknown) => void;
 }
 
 export interface Provider {

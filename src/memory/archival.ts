@@ -77,9 +77,15 @@ export async function insertArchival(
   now = "",
 ): Promise<ArchivalInsert | PassageRecord[]> {
   if (typeof c === "string") return buildPassage(a as MemoryDeps, b as string, c, tags, now);
-  const deps: MemoryDeps = { store: a as Store, embedder: b as Embedder | null };
-  const item = await buildPassage(deps, c.agentId, c.text, c.tags ?? [], c.now);
-  await deps.store.insertPassages([item]);
+  const store = a as Store;
+  const item = await buildPassage(
+    { store, embedder: b as Embedder | null },
+    c.agentId,
+    c.text,
+    c.tags ?? [],
+    c.now,
+  );
+  await store.insertPassages([item]);
   return [item.passage];
 }
 

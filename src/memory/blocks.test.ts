@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { blockRecord } from "../context/records.testkit.ts";
-import { ToolError } from "../tools/types.ts";
+import { ToolError } from "../errors.ts";
 import { appendToBlock, findBlock, replaceInBlock, rewriteBlock } from "./index.ts";
 
 describe("core memory edits", () => {

@@ -1,7 +1,9 @@
-// Core memory edits as the memory tools make them: each returns the block's new value or throws a ToolError
-// whose message tells the model what to do instead. Nothing is changed when an edit fails.
-import type { BlockRecord } from "../store/types.ts";
-import { ToolError } from "../tools/types.ts";
+// Core memory edits as the memory tools preview them during a step: each returns the block's new value or
+// throws a ToolError whose message tells the model what to do instead. The rules are the store's
+// (store/block-edits.ts), which applies the same edit again to the value stored at commit.
+import { applyBlockEdit, BlockEditError } from "../store/index.ts";
+import type { BlockEdit, BlockRecord } from "../store/types.ts";
+import { ToolError } from "../errors.ts";
 
 /** The block with `label`, or a ToolError listing the labels there are. */
 export function findBlock(blocks: BlockRecord[], label: string): BlockRecord {
@@ -11,46 +13,27 @@ export function findBlock(blocks: BlockRecord[], label: string): BlockRecord {
   throw new ToolError(`Error: there is no memory block labelled "${label}". Your blocks are: ${labels}.`);
 }
 
-function checkWritable(block: BlockRecord): void {
-  if (block.readOnly) throw new ToolError("Error: This block is read-only and cannot be edited.");
-}
-
-function checkLimit(block: BlockRecord, value: string): string {
-  if (value.length > block.limit) {
-    throw new ToolError(
-      `Error: the edit to block "${block.label}" would be ${value.length} chars, limit is ${block.limit}; ` +
-        "shorten or move details to archival memory (archival_memory_insert).",
-    );
+/** The block's value after `edit`; a ToolError when the edit cannot apply to it. */
+export function previewEdit(block: BlockRecord, edit: BlockEdit): string {
+  try {
+    return applyBlockEdit(block, edit);
+  } catch (e) {
+    if (BlockEditError.isBlockEdit(e)) throw new ToolError(e.message);
+    throw e;
   }
-  return value;
 }
 
 /** The value after appending `content` on a new line. */
 export function appendToBlock(block: BlockRecord, content: string): string {
-  checkWritable(block);
-  if (content.length === 0) throw new ToolError("Error: content is empty; there is nothing to append.");
-  return checkLimit(block, block.value ? `${block.value}\n${content}` : content);
+  return previewEdit(block, { blockId: block.id, op: "append", text: content });
 }
 
 /** The value with every occurrence of `oldContent` replaced by `newContent` ("" deletes it). */
 export function replaceInBlock(block: BlockRecord, oldContent: string, newContent: string): string {
-  checkWritable(block);
-  if (oldContent.length === 0) {
-    throw new ToolError(
-      "Error: old_content is empty; give the exact text to replace (use memory_rethink to rewrite).",
-    );
-  }
-  if (!block.value.includes(oldContent)) {
-    throw new ToolError(
-      `Error: old content ${JSON.stringify(oldContent)} not found in memory block "${block.label}". ` +
-        "Copy the text exactly as it appears in the block's <value>.",
-    );
-  }
-  return checkLimit(block, block.value.split(oldContent).join(newContent));
+  return previewEdit(block, { blockId: block.id, op: "replace", old: oldContent, new: newContent });
 }
 
 /** The block's value replaced wholesale by `newValue`. */
 export function rewriteBlock(block: BlockRecord, newValue: string): string {
-  checkWritable(block);
-  return checkLimit(block, newValue);
+  return previewEdit(block, { blockId: block.id, op: "rethink", value: newValue });
 }

@@ -1,5 +1,5 @@
 // Date bounds from the model or the API: "YYYY-MM-DD" means the whole day (UTC); full ISO times pass as is.
-import { ToolError } from "../tools/types.ts";
+import { ToolError } from "../errors.ts";
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 

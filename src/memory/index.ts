@@ -7,7 +7,7 @@ export {
   type ScoredPassage,
   searchArchival,
 } from "./archival.ts";
-export { appendToBlock, findBlock, replaceInBlock, rewriteBlock } from "./blocks.ts";
+export { appendToBlock, findBlock, previewEdit, replaceInBlock, rewriteBlock } from "./blocks.ts";
 export { dateBound } from "./dates.ts";
 export {
   DEFAULT_RECALL_PAGE_SIZE,

@@ -2,13 +2,13 @@
 // embedder is configured, fused by RRF). Only user and assistant words come back: kernel alerts,
 // heartbeats and tool results are noise to a model looking for what was said.
 import type { Embedder } from "../embed/types.ts";
-import type { MessageRecord, RankedId, Role, Store } from "../store/types.ts";
+import type { MessageRecord, RankedId, Role, StoreReader } from "../store/types.ts";
 import { dateBound } from "./dates.ts";
 import { reciprocalRankFusion } from "./rrf.ts";
 
 /** What memory searches need: the store, and the embedder when vectors are on. */
 export interface MemoryDeps {
-  store: Store;
+  store: StoreReader;
   embedder: Embedder | null;
   signal?: AbortSignal;
 }
@@ -22,6 +22,9 @@ export interface RecallQuery {
   /** 0-based page. */
   page?: number;
   pageSize?: number;
+  /** Leaves out the messages of this run: the search of a running agent must not find the very message
+   * that asked for it (nor the rest of the turn, which is in its context anyway). */
+  excludeRunId?: string;
 }
 
 export interface RecallPage {
@@ -92,7 +95,8 @@ export async function searchRecall(deps: MemoryDeps, agentId: string, q: RecallQ
   const records = new Map((await store.getMessages(ranked.map((r) => r.id))).map((m) => [m.id, m]));
   const hits = ranked.flatMap((r) => {
     const m = records.get(r.id);
-    return m && roles.includes(m.role) && spokenText(m) !== "" ? [m] : [];
+    if (!m || (q.excludeRunId !== undefined && m.runId === q.excludeRunId)) return [];
+    return roles.includes(m.role) && spokenText(m) !== "" ? [m] : [];
   });
   return { results: hits.slice(page * pageSize, (page + 1) * pageSize), total: hits.length, page, pageSize };
 }

@@ -2,6 +2,7 @@
 // new summary by the agent's own model. One chat call without tools; if the model returns nothing, a
 // truncated transcript stands in, so an eviction never loses the evicted facts outright.
 import type { Provider } from "../llm/types.ts";
+import { messageText } from "../store/index.ts";
 import type { MessageRecord } from "../store/types.ts";
 
 /** Letta's clip_chars default, and its truncation suffix. */
@@ -23,14 +24,10 @@ function clip(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max)}…`;
 }
 
-function textOf(m: MessageRecord): string {
-  return m.content.flatMap((p) => (p.type === "text" ? [p.text] : [])).join("\n");
-}
-
 /** One transcript line per message (heartbeats are left out: they carry no content). */
 function transcriptLine(m: MessageRecord): string | null {
   if (m.kind === "heartbeat") return null;
-  const text = textOf(m);
+  const text = messageText(m);
   const time = m.createdAt.slice(0, 16).replace("T", " ");
   if (m.role === "tool") return `[${time}] tool ${m.name ?? ""} returned: ${clip(text, PER_MESSAGE_CHARS)}`;
   if (m.role === "assistant") {

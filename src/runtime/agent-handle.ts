@@ -2,22 +2,42 @@
 import { LmosError } from "../errors.ts";
 import {
   type AgentEvent,
+  checkPending,
   compileView,
   type KernelRunResult,
   loadView,
   MessageCache,
+  type RunInput,
 } from "../kernel/index.ts";
+import { pressureThresholds } from "../context/index.ts";
 import { newId, nowIso } from "../store/index.ts";
 import type { BlockRecord, MessageRecord, RunRecord } from "../store/types.ts";
 import { archivalApi } from "./archival-api.ts";
+import { recallApi } from "./recall-api.ts";
 import { type RuntimeCore, agentView, resolveAgent } from "./core.ts";
 import { eventStream } from "./event-stream.ts";
-import type { AgentHandle, ContextBreakdown, InputMessage, RunOptions, RunResult } from "./types.ts";
-import { blockPatchSchema, inputSchema, runOptionsSchema, validate, wakeReasonSchema } from "./validate.ts";
+import type { AgentHandle, AgentInput, ContextBreakdown, RunOptions, RunResult } from "./types.ts";
+import {
+  approvalInputSchema,
+  blockEditSchema,
+  blockPatchSchema,
+  inputSchema,
+  runOptionsSchema,
+  validate,
+  wakeReasonSchema,
+} from "./validate.ts";
+import { setApprovalRule, withApprovalRules } from "./tool-rules.ts";
 
-function toMessages(input: string | InputMessage[]): InputMessage[] {
+/** The kernel's run input for text, messages, or an approval. */
+function toRunInput(input: AgentInput): RunInput {
+  if (input !== null && typeof input === "object" && !Array.isArray(input)) {
+    return { type: "approval", approvals: validate(approvalInputSchema, input, "input").approvals };
+  }
   const valid = validate(inputSchema, input, "input");
-  return typeof valid === "string" ? [{ role: "user", content: valid }] : valid;
+  return {
+    type: "messages",
+    messages: typeof valid === "string" ? [{ role: "user", content: valid }] : valid,
+  };
 }
 
 /** Checks a block value against its character limit (the model gets the same rule from the memory tools). */
@@ -61,22 +81,20 @@ export function agentHandle(core: RuntimeCore, id: string): AgentHandle {
       return agentView(core, await record());
     },
     async send(input, options?: RunOptions) {
-      const messages = toMessages(input);
+      const runInput = toRunInput(input);
       const opts = validate(runOptionsSchema, options, "options") ?? {};
-      const run = await runner.run(
-        id,
-        { type: "messages", messages },
-        {
-          maxSteps: opts.maxSteps,
-          signal: opts.signal,
-        },
-      );
+      const run = await runner.run(id, runInput, {
+        maxSteps: opts.maxSteps,
+        signal: opts.signal,
+      });
       return result(run);
     },
     async start(input, options?: RunOptions) {
-      const messages = toMessages(input);
+      const runInput = toRunInput(input);
       const opts = validate(runOptionsSchema, options, "options") ?? {};
-      runner.deps.providerFor((await record()).model); // fail now, not in the background
+      const agent = await record();
+      runner.deps.providerFor(agent.model); // fail now, not in the background
+      checkPending(agent, runInput);
       const run: RunRecord = {
         id: newId("run"),
         agentId: id,
@@ -87,11 +105,7 @@ export function agentHandle(core: RuntimeCore, id: string): AgentHandle {
       };
       await store.createRun(run);
       runner
-        .run(
-          id,
-          { type: "messages", messages },
-          { runId: run.id, maxSteps: opts.maxSteps, signal: opts.signal },
-        )
+        .run(id, runInput, { runId: run.id, maxSteps: opts.maxSteps, signal: opts.signal })
         // The kernel ends every run it started; this one failed before starting (e.g. agent deleted).
         .catch(() =>
           store.updateRun(run.id, { status: "failed", stopReason: "error", completedAt: nowIso() }),
@@ -113,18 +127,14 @@ export function agentHandle(core: RuntimeCore, id: string): AgentHandle {
     },
     stream(input, options?: RunOptions): AsyncIterable<AgentEvent> {
       return eventStream(async (push) => {
-        const messages = toMessages(input);
+        const runInput = toRunInput(input);
         const opts = validate(runOptionsSchema, options, "options") ?? {};
-        await runner.run(
-          id,
-          { type: "messages", messages },
-          {
-            maxSteps: opts.maxSteps,
-            signal: opts.signal,
-            streamTokens: opts.streamTokens ?? false,
-            onEvent: push,
-          },
-        );
+        await runner.run(id, runInput, {
+          maxSteps: opts.maxSteps,
+          signal: opts.signal,
+          streamTokens: opts.streamTokens ?? false,
+          onEvent: push,
+        });
       });
     },
     async cancel(runId?: string) {
@@ -134,8 +144,14 @@ export function agentHandle(core: RuntimeCore, id: string): AgentHandle {
       return store.listMessages(id, query);
     },
     async reset() {
+      // A paused run's held calls leave with the window they were in.
       await runner.exclusive(id, () =>
-        store.commitMessages(id, [], { inContextMessageIds: [], summary: "", pressureWarned: false }),
+        store.commitMessages(id, [], {
+          inContextMessageIds: [],
+          summary: "",
+          pressureWarned: false,
+          pendingApproval: null,
+        }),
       );
     },
     async compact() {
@@ -150,6 +166,7 @@ export function agentHandle(core: RuntimeCore, id: string): AgentHandle {
         total: b.total,
         system: b.system,
         coreMemory: b.coreMemory,
+        files: b.files,
         summary: b.summary,
         messages: b.messages,
         tools: b.tools,
@@ -157,6 +174,7 @@ export function agentHandle(core: RuntimeCore, id: string): AgentHandle {
         recallMessages: view.counts.recallMessages,
         archivalPassages: view.counts.archivalPassages,
         systemPrompt: compiled.systemPrompt,
+        ...pressureThresholds(view.contextWindow, view.agent.settings.warnFraction),
       };
     },
     memory: {
@@ -168,34 +186,54 @@ export function agentHandle(core: RuntimeCore, id: string): AgentHandle {
         const value = valid.value ?? current.value;
         const limit = valid.limit ?? current.limit;
         checkBlockLimit(valid.label ?? label, value, limit);
-        const updated = await store.updateBlock(current.id, { ...valid, updatedAt: nowIso() });
-        if (valid.value !== undefined) await store.updateAgent(id, { memoryEditedAt: nowIso() });
-        return updated;
+        // One write: the store stamps memoryEditedAt on the agents of a block whose value changed, and
+        // refuses a label another block of theirs has.
+        return store.updateBlock(current.id, { ...valid, updatedAt: nowIso() });
+      },
+      async edit(label, op) {
+        const b = await block(label);
+        return store.editBlock({ ...validate(blockEditSchema, op, "edit"), blockId: b.id }, nowIso());
       },
       async attach(blockId) {
         const b = await store.getBlock(blockId);
         if (!b) throw new LmosError("not_found", `block ${blockId} not found`);
-        if ((await store.agentBlocks(id)).some((x) => x.label === b.label && x.id !== b.id)) {
-          throw new LmosError("conflict", `agent ${id} already has a block labelled "${b.label}"`);
-        }
-        await store.attachBlock(id, blockId);
+        await store.attachBlock(id, blockId); // refuses a label the agent has already (invalid_argument)
       },
       async detach(blockId) {
         await store.detachBlock(id, blockId);
       },
     },
     archival: archivalApi(core, id),
+    recall: recallApi(core, id),
     tools: {
       list: () => store.agentTools(id),
       async attach(toolIdOrName) {
         const tool = (await store.getTool(toolIdOrName)) ?? (await store.getToolByName(toolIdOrName));
         if (!tool) throw new LmosError("not_found", `tool "${toolIdOrName}" not found`);
         await store.attachTool(id, tool.id);
+        // Letta: a tool whose default_requires_approval is set asks for approval on every agent it joins.
+        if (tool.defaultRequiresApproval) {
+          const agent = await record();
+          const rules = withApprovalRules(agent.toolRules, [tool]);
+          if (rules !== agent.toolRules)
+            await store.updateAgent(id, { toolRules: rules, updatedAt: nowIso() });
+        }
       },
       async detach(toolIdOrName) {
         const tool = (await store.getTool(toolIdOrName)) ?? (await store.getToolByName(toolIdOrName));
         if (!tool) throw new LmosError("not_found", `tool "${toolIdOrName}" not found`);
         await store.detachTool(id, tool.id);
+      },
+      async setApproval(toolName, requiresApproval) {
+        if (typeof requiresApproval !== "boolean") {
+          throw new LmosError("invalid_argument", "requires_approval: give true or false");
+        }
+        await runner.exclusive(id, async () => {
+          const agent = await record();
+          const rules = setApprovalRule(agent.toolRules, toolName, requiresApproval);
+          if (rules !== agent.toolRules)
+            await store.updateAgent(id, { toolRules: rules, updatedAt: nowIso() });
+        });
       },
     },
   };

@@ -2,7 +2,7 @@
 import { LmosError } from "../errors.ts";
 import { parseHandle } from "../llm/index.ts";
 import { newAgentRecord, newId, nowIso } from "../store/index.ts";
-import type { AgentRecord, BlockRecord } from "../store/types.ts";
+import type { AgentRecord, BlockRecord, ToolRecord } from "../store/types.ts";
 import {
   DEFAULT_BLOCK_DESCRIPTIONS,
   DEFAULT_BLOCK_LIMIT,
@@ -13,8 +13,12 @@ import { agentHandle, checkBlockLimit } from "./agent-handle.ts";
 import { FALLBACK_MODEL } from "./config.ts";
 import { agentView, type RuntimeCore, resolveAgent } from "./core.ts";
 import { defaultSystemPrompt } from "./default-system-prompt.ts";
+import { withApprovalRules } from "./tool-rules.ts";
 import type { BlockInput, Lmos } from "./types.ts";
 import { createAgentSchema, updateAgentSchema, validate } from "./validate.ts";
+
+/** What responses show in place of a secret's value. */
+export const REDACTED_SECRET = "<redacted>";
 
 /** A block record from an input, with Letta's default description for persona/human. */
 export function blockFromInput(input: BlockInput, now = nowIso()): BlockRecord {
@@ -46,11 +50,32 @@ export type BaseToolIds = (replyMode: "send_message" | "text") => Promise<string
 export function agentsApi(core: RuntimeCore, baseToolIds: BaseToolIds): Lmos["agents"] {
   const { store } = core;
 
+  // A handle whose provider lmos does not know is refused now (422), not at the first send; a known
+  // provider that is not configured yet is fine (sending then says what to set).
+  function checkModel(handle: string): void {
+    parseHandle(handle);
+    try {
+      core.runner.deps.providerFor(handle);
+    } catch (e) {
+      if (LmosError.is(e) && e.code === "no_provider") return;
+      throw e;
+    }
+  }
+
   async function assertNameFree(name: string, self?: string) {
     const other = await store.getAgentByName(name);
     if (other && other.id !== self)
       throw new LmosError("conflict", `an agent named "${name}" already exists`);
   }
+
+  // Responses show secret values as REDACTED_SECRET; a client that writes back what it read (read,
+  // modify, write) must not overwrite the real values with the placeholder.
+  const keptSecrets = async (agentId: string, given: Record<string, string>) => {
+    const stored = await store.agentSecrets(agentId);
+    return Object.fromEntries(
+      Object.entries(given).map(([k, v]) => [k, v === REDACTED_SECRET && k in stored ? stored[k] : v]),
+    );
+  };
 
   return {
     async create(raw) {
@@ -60,7 +85,7 @@ export function agentsApi(core: RuntimeCore, baseToolIds: BaseToolIds): Lmos["ag
       const name = input.name ?? `agent-${id.slice(-8)}`;
       await assertNameFree(name);
       const model = input.model ?? core.config.defaultModel ?? FALLBACK_MODEL;
-      parseHandle(model);
+      checkModel(model);
       const settings = { ...DEFAULT_SETTINGS, ...input.settings };
       const labels = new Set<string>();
       const blocks = (input.memoryBlocks ?? (input.blockIds?.length ? [] : DEFAULT_BLOCKS)).map((b) => {
@@ -77,10 +102,12 @@ export function agentsApi(core: RuntimeCore, baseToolIds: BaseToolIds): Lmos["ag
         labels.add(b.label);
       }
       const toolIds = input.includeBaseTools === false ? [] : await baseToolIds(settings.replyMode);
+      const attached: ToolRecord[] = [];
       for (const t of input.tools ?? []) {
         const tool = (await store.getTool(t)) ?? (await store.getToolByName(t));
         if (!tool) throw new LmosError("not_found", `tool "${t}" not found`);
         if (!toolIds.includes(tool.id)) toolIds.push(tool.id);
+        attached.push(tool);
       }
       for (const s of input.sourceIds ?? []) {
         if (!(await store.getSource(s))) throw new LmosError("not_found", `source ${s} not found`);
@@ -97,11 +124,13 @@ export function agentsApi(core: RuntimeCore, baseToolIds: BaseToolIds): Lmos["ag
         tags: input.tags ?? [],
         metadata: input.metadata ?? {},
         settings,
+        toolRules: withApprovalRules(input.toolRules ?? [], attached),
         createdAt: now,
       });
       for (const b of blocks) await store.createBlock(b);
       await store.createAgent(record, [...blocks.map((b) => b.id), ...(input.blockIds ?? [])], toolIds);
       for (const s of input.sourceIds ?? []) await store.attachSource(id, s);
+      if (input.secrets && Object.keys(input.secrets).length) await store.setAgentSecrets(id, input.secrets);
       return agentHandle(core, id);
     },
     async get(idOrName) {
@@ -115,11 +144,14 @@ export function agentsApi(core: RuntimeCore, baseToolIds: BaseToolIds): Lmos["ag
       const patch = validate(updateAgentSchema, raw ?? {}, "patch");
       const current = await resolveAgent(core, idOrName);
       if (patch.name !== undefined) await assertNameFree(patch.name, current.id);
-      if (patch.model !== undefined) parseHandle(patch.model);
-      const { settings, embedding, ...rest } = patch;
-      const next: Partial<AgentRecord> = { ...rest, updatedAt: nowIso() };
+      if (patch.model !== undefined) checkModel(patch.model);
+      const { settings, embedding, secrets, ...rest } = patch;
+      // Keys given as undefined mean "unchanged", not "clear".
+      const given = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
+      const next: Partial<AgentRecord> = { ...given, updatedAt: nowIso() };
       if (settings) next.settings = { ...current.settings, ...settings };
       if (embedding !== undefined) next.embedding = embeddingOf(embedding, null);
+      if (secrets) await store.setAgentSecrets(current.id, await keptSecrets(current.id, secrets));
       const updated = await store.updateAgent(current.id, next);
       return agentView(core, updated);
     },

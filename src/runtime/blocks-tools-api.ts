@@ -2,7 +2,7 @@
 import { found, LmosError } from "../errors.ts";
 import { newId, nowIso } from "../store/index.ts";
 import type { ToolRecord } from "../store/types.ts";
-import { pythonToolSchema } from "../tools/index.ts";
+import { pythonToolSchema, sandboxLanguage } from "../tools/index.ts";
 import { checkBlockLimit } from "./agent-handle.ts";
 import { blockFromInput } from "./agents-api.ts";
 import type { RuntimeCore } from "./core.ts";
@@ -30,12 +30,8 @@ export function blocksApi(core: RuntimeCore): Lmos["blocks"] {
         patch.value ?? current.value,
         patch.limit ?? current.limit,
       );
-      const updated = await store.updateBlock(id, { ...patch, updatedAt: nowIso() });
-      if (patch.value !== undefined) {
-        for (const agentId of await store.blockAgents(id))
-          await store.updateAgent(agentId, { memoryEditedAt: nowIso() });
-      }
-      return updated;
+      // One write: the store stamps memoryEditedAt on every agent of the block when its value changes.
+      return store.updateBlock(id, { ...patch, updatedAt: nowIso() });
     },
     async delete(id) {
       found(await store.getBlock(id), `block ${id}`);
@@ -54,6 +50,12 @@ export function toolsApi(core: RuntimeCore): Lmos["tools"] {
     async upsert(raw) {
       const input = validate(toolUpsertSchema, raw, "tool");
       const sourceType = input.sourceType ?? "python";
+      if (!sandboxLanguage(sourceType)) {
+        throw new LmosError(
+          "invalid_argument",
+          `tool.sourceType: "${sourceType}" is not one lmos runs; use python, javascript or typescript`,
+        );
+      }
       let schema = input.jsonSchema as Record<string, unknown> | undefined;
       if (!schema) {
         if (sourceType !== "python") {
@@ -80,7 +82,9 @@ export function toolsApi(core: RuntimeCore): Lmos["tools"] {
         sourceType,
         toolType: "custom",
         tags: input.tags ?? existing?.tags ?? [],
-        returnCharLimit: existing?.returnCharLimit ?? RETURN_CHAR_LIMIT,
+        returnCharLimit: input.returnCharLimit ?? existing?.returnCharLimit ?? RETURN_CHAR_LIMIT,
+        sandbox: input.sandbox !== undefined ? input.sandbox : (existing?.sandbox ?? null),
+        defaultRequiresApproval: input.defaultRequiresApproval ?? existing?.defaultRequiresApproval ?? false,
         createdAt: existing?.createdAt ?? now,
         updatedAt: now,
       };
@@ -92,7 +96,7 @@ export function toolsApi(core: RuntimeCore): Lmos["tools"] {
     list: (query = {}) => store.listTools(query),
     async delete(id) {
       const tool = found((await store.getTool(id)) ?? (await store.getToolByName(id)), `tool ${id}`);
-      if (tool.toolType !== "custom")
+      if (tool.toolType !== "custom" && tool.toolType !== "external_mcp")
         throw new LmosError("conflict", `"${tool.name}" is a built-in tool and cannot be deleted`);
       await store.deleteTool(tool.id);
     },

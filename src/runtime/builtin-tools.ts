@@ -10,7 +10,7 @@ import { DEFAULT_SETTINGS } from "./agent-defaults.ts";
 const RETURN_CHAR_LIMIT = 50_000;
 
 export interface BuiltinTools {
-  /** The implementation of a stored tool record, or null for custom tools (not runnable yet). */
+  /** The implementation of a built-in tool record; null for custom tools (runtime/custom-tools.ts runs those). */
   definition(record: { name: string; toolType: string }): ToolDefinition | null;
   /** Ids of the base tools a new agent gets. */
   baseToolIds(replyMode: "send_message" | "text"): Promise<string[]>;

@@ -22,10 +22,11 @@ export async function resolveAgent(core: RuntimeCore, idOrName: string): Promise
 
 /** An agent with its blocks, tools, sources and model facts. */
 export async function agentView(core: RuntimeCore, record: AgentRecord): Promise<AgentView> {
-  const [blocks, tools, sources] = await Promise.all([
+  const [blocks, tools, sources, secrets] = await Promise.all([
     core.store.agentBlocks(record.id),
     core.store.agentTools(record.id),
     core.store.agentSources(record.id),
+    core.store.agentSecrets(record.id),
   ]);
-  return { record, blocks, tools, sources, model: core.modelFor(record) };
+  return { record, blocks, tools, sources, model: core.modelFor(record), secretKeys: Object.keys(secrets) };
 }

@@ -1,4 +1,7 @@
 // The runtime's public face: openLmos and the public API types.
+export { REDACTED_SECRET } from "./agents-api.ts";
+export { sandboxDefaults } from "./custom-tools.ts";
 export { defaultSystemPrompt } from "./default-system-prompt.ts";
 export { openLmos } from "./open.ts";
 export type * from "./types.ts";
+export type { StepTraceView } from "./step-traces.ts";

@@ -18,9 +18,13 @@ import { resolveConfig } from "./config.ts";
 import { type RuntimeCore, resolveAgent } from "./core.ts";
 import { knownEmbeddingModels, knownModels } from "./model-lists.ts";
 import { experimentalCrExtensions } from "./experimental-cr.ts";
-import { failOrphanRuns, runsApi } from "./runs-api.ts";
+import { failOrphanRuns, ownerIsLive, runsApi } from "./runs-api.ts";
 import { createSourcesApi } from "./sources-api.ts";
+import { DEFAULT_STEP_TRACES, StepTraces } from "./step-traces.ts";
 import { installBuiltinTools } from "./builtin-tools.ts";
+import { createCustomTools } from "./custom-tools.ts";
+import { mcpServersApi } from "./mcp-api.ts";
+import { McpConnections, mcpToolDefinitions } from "../tools/index.ts";
 import type { Lmos, LmosOptions } from "./types.ts";
 
 /** Opens lmos: the store in $LMOS_HOME (default ~/.lmos), the kernel, and the public API over them. */
@@ -61,15 +65,37 @@ export async function openLmos(options: LmosOptions = {}): Promise<Lmos> {
     return agent.contextWindow ? { ...info, contextWindow: agent.contextWindow } : info;
   };
 
+  const traces = new StepTraces(
+    options.stepTraces ?? intFromEnv(env, "LMOS_STEP_TRACES", DEFAULT_STEP_TRACES, 0),
+  );
   const builtins = await installBuiltinTools(store);
+  const custom = createCustomTools(env, options.sandbox);
+  // MCP servers' tools run through connections shared by every agent (closed with lmos).
+  const mcp = new McpConnections({
+    timeoutMs: intFromEnv(env, "LMOS_MCP_TIMEOUT_MS", 60_000, 1),
+    connectTimeoutMs: intFromEnv(env, "LMOS_MCP_CONNECT_TIMEOUT_MS", 30_000, 1),
+  });
+  const mcpTool = mcpToolDefinitions({ connections: mcp, server: (id) => store.getMcpServer(id) });
   const deps: KernelDeps = {
     store,
     providerFor,
     modelFor,
     embedderFor,
-    toolFor: (record) => builtins.definition(record),
+    // Each kind of tool record has one source of its implementation.
+    toolFor: (record) =>
+      record.toolType === "external_mcp"
+        ? mcpTool(record)
+        : (builtins.definition(record) ?? custom.definition(record)),
     extensions: [createFilesContextExtension(store), ...(await experimentalCrExtensions(store, env))],
     onStepTiming: options.onStepTiming,
+    // Runs of one agent are serialised among every process on the database (kernel/lease.ts); a lease
+    // whose process is gone is taken over at once, one of a live process that stopped renewing (hung)
+    // once it lapses.
+    leases: {
+      ttlMs: intFromEnv(env, "LMOS_LEASE_TTL_MS", 15_000, 100),
+      canTakeOver: (holder) => !ownerIsLive(holder.owner, store.runOwner),
+    },
+    onStepTrace: traces.capacity > 0 ? traces.record : undefined,
   };
   const runner = new AgentRunner(deps);
   const core: RuntimeCore = { store, runner, config, modelFor };
@@ -95,7 +121,8 @@ export async function openLmos(options: LmosOptions = {}): Promise<Lmos> {
       embedderFor,
       resolveAgentId: async (idOrName) => (await resolveAgent(core, idOrName)).id,
     }),
-    runs: runsApi(store),
+    runs: runsApi(store, traces),
+    mcpServers: mcpServersApi(store, mcp),
     models: () => knownModels(config),
     embeddingModels: () => knownEmbeddingModels(config),
     async close() {
@@ -103,6 +130,8 @@ export async function openLmos(options: LmosOptions = {}): Promise<Lmos> {
       closed = true;
       clearInterval(sweep);
       await runner.drain();
+      await custom.close();
+      await mcp.close();
       await store.close();
     },
   };

@@ -3,6 +3,7 @@
 import { found } from "../errors.ts";
 import { nowIso } from "../store/index.ts";
 import type { RunOwner, RunRecord, Store } from "../store/types.ts";
+import type { StepTraces } from "./step-traces.ts";
 import type { RunsApi } from "./types.ts";
 
 /** Whether the process that owns a run may still be running it, seen from `self`. Conservative: a run of
@@ -30,7 +31,7 @@ export function failOrphanRuns(store: Store, completedAt = nowIso()): Promise<Ru
 }
 
 /** lmos.runs over the store. */
-export function runsApi(store: Store): RunsApi {
+export function runsApi(store: Store, traces: StepTraces): RunsApi {
   const get = async (id: string) => found(await store.getRun(id), `run "${id}"`);
   return {
     get,
@@ -42,6 +43,9 @@ export function runsApi(store: Store): RunsApi {
     async steps(id) {
       await get(id);
       return store.listSteps(id);
+    },
+    async trace(stepId) {
+      return traces.get(stepId);
     },
   };
 }

@@ -3,12 +3,16 @@
 import type { AgentEvent, RunUsage, StopReason } from "../kernel/events.ts";
 import type { StepTiming } from "../kernel/types.ts";
 import type { ContextTokens } from "../context/index.ts";
+import type { McpServersApi } from "./mcp-types.ts";
 import type { ArchivalSearchOptions, ScoredPassage } from "../memory/index.ts";
 import type { IngestProgress } from "../sources/index.ts";
+import type { StepTraceView } from "./step-traces.ts";
 import type { ModelInfo, Provider } from "../llm/types.ts";
+import type { Sandbox } from "../tools/index.ts";
 import type {
   AgentRecord,
   AgentSettings,
+  BlockEditOp,
   BlockRecord,
   MessageQuery,
   MessageRecord,
@@ -20,6 +24,8 @@ import type {
   StepRecord,
   Store,
   ToolRecord,
+  ToolSandboxSettings,
+  ToolRule,
   FileRecord,
 } from "../store/types.ts";
 
@@ -40,6 +46,12 @@ export interface LmosOptions {
   onStepTiming?: (timing: StepTiming) => void;
   /** Checkpoint SQLite's WAL on a worker thread rather than inside commits; default true. */
   backgroundCheckpoint?: boolean;
+  /** The sandbox pool custom tools run in; default a pool of this lmos (closed with it). Pass one to
+   *  share warm interpreters between several lmos instances; its owner closes it. */
+  sandbox?: Sandbox;
+  /** How many recent steps' exact model requests to keep in memory for lmos.runs.trace; default
+   * $LMOS_STEP_TRACES or 200, 0 keeps none. */
+  stepTraces?: number;
 }
 
 export interface BlockInput {
@@ -69,6 +81,10 @@ export interface CreateAgentInput {
   tags?: string[];
   metadata?: Record<string, unknown>;
   settings?: Partial<AgentSettings>;
+  /** Environment variables custom tools of this agent see (Letta's secrets); stored apart, never shown. */
+  secrets?: Record<string, string>;
+  /** Letta's tool rules (attaching a tool whose defaultRequiresApproval is set adds a requires_approval rule). */
+  toolRules?: ToolRule[];
 }
 
 export type UpdateAgentInput = Partial<
@@ -83,6 +99,8 @@ export type UpdateAgentInput = Partial<
     | "tags"
     | "metadata"
     | "settings"
+    | "secrets"
+    | "toolRules"
   >
 >;
 
@@ -93,9 +111,20 @@ export interface AgentView {
   tools: ToolRecord[];
   sources: SourceRecord[];
   model: ModelInfo;
+  /** Names of the agent's tool environment variables (their values are never part of a view). */
+  secretKeys: string[];
 }
 
 export type InputMessage = { role: "user" | "system" | "assistant"; content: string; name?: string };
+
+/** A human's answer to a run paused with stop reason requires_approval: one decision per held call
+ * (the pending calls are in `agent.record.pendingApproval`). A denial's reason reaches the model. */
+export interface ApprovalInput {
+  approvals: Array<{ toolCallId: string; approve: boolean; reason?: string }>;
+}
+
+/** What a run takes: text, messages, or an approval of the calls a paused run holds. */
+export type AgentInput = string | InputMessage[] | ApprovalInput;
 
 export interface RunOptions {
   maxSteps?: number;
@@ -122,6 +151,10 @@ export interface RunResult {
 export interface ContextBreakdown extends ContextTokens {
   recallMessages: number;
   archivalPassages: number;
+  /** Past this many tokens the model is warned to save what matters (memory pressure). */
+  warnAt: number;
+  /** At this many tokens the oldest messages are evicted into the summary. */
+  evictAt: number;
 }
 
 export type { ArchivalSearchOptions } from "../memory/index.ts";
@@ -132,15 +165,15 @@ export interface AgentHandle {
   readonly id: string;
   state(): Promise<AgentView>;
   /** Runs the agent on the input to completion (queued behind any run in progress). */
-  send(input: string | InputMessage[], options?: RunOptions): Promise<RunResult>;
+  send(input: AgentInput, options?: RunOptions): Promise<RunResult>;
   /** A timed wake-up: runs the agent with no message from anyone (the model sees a heartbeat with the
    * reason), e.g. from the application's own scheduler; queued behind any run in progress. */
   wake(reason?: string, options?: RunOptions): Promise<RunResult>;
   /** Starts a run in the background and returns it at once (status "created" until it leaves the agent's
    * queue); follow it with lmos.runs. Unknown agent or no provider for its model fail here. */
-  start(input: string | InputMessage[], options?: RunOptions): Promise<RunRecord>;
+  start(input: AgentInput, options?: RunOptions): Promise<RunRecord>;
   /** The same run as an async iterable of events; ends after `run-finish`. */
-  stream(input: string | InputMessage[], options?: RunOptions): AsyncIterable<AgentEvent>;
+  stream(input: AgentInput, options?: RunOptions): AsyncIterable<AgentEvent>;
   /** Cancels the run in progress (or the given run); state stays consistent. */
   cancel(runId?: string): Promise<boolean>;
   messages(query?: MessageQuery): Promise<MessageRecord[]>;
@@ -156,6 +189,9 @@ export interface AgentHandle {
       label: string,
       patch: Partial<Omit<BlockInput, "label">> & { label?: string },
     ): Promise<BlockRecord>;
+    /** Applies one edit to the block's value as stored now (store BlockEdit: what an append or replace
+     * meets is the latest value, not the one read before), in one write. */
+    edit(label: string, edit: BlockEditOp): Promise<BlockRecord>;
     attach(blockId: string): Promise<void>;
     detach(blockId: string): Promise<void>;
   };
@@ -165,10 +201,20 @@ export interface AgentHandle {
     list(query?: Page & { search?: string }): Promise<PassageRecord[]>;
     delete(passageId: string): Promise<void>;
   };
+  recall: {
+    /** Hybrid search over every message the agent exchanged (what its conversation_search sees), best first. */
+    search(
+      query: string,
+      options?: { limit?: number; roles?: Array<"user" | "assistant">; start?: string; end?: string },
+    ): Promise<Array<{ message: MessageRecord; text: string }>>;
+  };
   tools: {
     list(): Promise<ToolRecord[]>;
     attach(toolId: string): Promise<void>;
     detach(toolId: string): Promise<void>;
+    /** Adds or removes the agent's requires_approval rule for a tool (by name), as Letta's
+     * PATCH /v1/agents/{id}/tools/approval/{tool_name}. */
+    setApproval(toolName: string, requiresApproval: boolean): Promise<void>;
   };
 }
 
@@ -206,6 +252,11 @@ export interface Lmos {
       jsonSchema?: Record<string, unknown>;
       description?: string;
       tags?: string[];
+      /** Characters of the result the model sees (Letta's return_char_limit; default 50,000). */
+      returnCharLimit?: number;
+      /** This tool's sandbox limits and grants over the global defaults; null clears them. */
+      sandbox?: ToolSandboxSettings | null;
+      defaultRequiresApproval?: boolean;
     }): Promise<ToolRecord>;
     get(id: string): Promise<ToolRecord>;
     list(query?: Page & { name?: string }): Promise<ToolRecord[]>;
@@ -213,6 +264,8 @@ export interface Lmos {
   };
   sources: SourcesApi;
   runs: RunsApi;
+  /** MCP servers lmos uses as a client: their tools become tools agents attach. */
+  mcpServers: McpServersApi;
   /** Models the configuration can reach (for GET /v1/models). */
   models(): ModelInfo[];
   embeddingModels(): Array<{ handle: string; dimensions: number | null }>;
@@ -229,6 +282,9 @@ export interface RunsApi {
   /** The messages the run stored, its input first (in the page's order). */
   messages(id: string, query?: Page): Promise<MessageRecord[]>;
   steps(id: string): Promise<StepRecord[]>;
+  /** What a step sent to the model and got back, while this process keeps it (the newest LmosOptions.stepTraces
+   * steps it ran); null otherwise. */
+  trace(stepId: string): Promise<StepTraceView | null>;
 }
 
 export interface IngestReport {
@@ -284,3 +340,5 @@ export interface SourcesApi {
   deleteFile(sourceIdOrName: string, fileId: string): Promise<void>;
   search(sourceIdOrName: string, query: string, options?: { limit?: number }): Promise<SourceSearchHit[]>;
 }
+
+export type { McpServerInput, McpServersApi, McpSyncReport } from "./mcp-types.ts";

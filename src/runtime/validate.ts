@@ -1,6 +1,7 @@
 // zod schemas of the public API's inputs; a bad input becomes LmosError("invalid_argument") naming the field.
 import { z } from "zod";
 import { LmosError } from "../errors.ts";
+import { toolRulesSchema } from "./tool-rules.ts";
 
 const handle = z
   .string()
@@ -23,6 +24,13 @@ export const blockInputSchema = z.object({
 });
 
 export const blockPatchSchema = blockInputSchema.partial();
+
+/** One core-memory edit from the library (memory.edit): the store's BlockEditOp. */
+export const blockEditSchema = z.discriminatedUnion("op", [
+  z.object({ op: z.literal("append"), text: z.string() }),
+  z.object({ op: z.literal("replace"), old: z.string(), new: z.string() }),
+  z.object({ op: z.literal("rethink"), value: z.string(), basis: z.string().optional() }),
+]);
 
 export const settingsSchema = z
   .object({
@@ -50,6 +58,10 @@ export const createAgentSchema = z.object({
   tags: z.array(z.string()).optional(),
   metadata: z.record(z.string(), z.unknown()).optional(),
   settings: settingsSchema.optional(),
+  secrets: z
+    .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be an environment variable name"), z.string())
+    .optional(),
+  toolRules: toolRulesSchema.optional(),
 });
 
 export const updateAgentSchema = createAgentSchema.pick({
@@ -62,6 +74,21 @@ export const updateAgentSchema = createAgentSchema.pick({
   tags: true,
   metadata: true,
   settings: true,
+  secrets: true,
+  toolRules: true,
+});
+
+/** An approval of the calls a paused run holds. */
+export const approvalInputSchema = z.object({
+  approvals: z
+    .array(
+      z.object({
+        toolCallId: z.string().min(1),
+        approve: z.boolean(),
+        reason: z.string().max(10_000).optional(),
+      }),
+    )
+    .min(1, "give at least one approval"),
 });
 
 /** Why a timed wake-up happened (shown to the model in the heartbeat). */
@@ -105,6 +132,16 @@ export const toolUpsertSchema = z.object({
   jsonSchema: z.record(z.string(), z.unknown()).optional(),
   description: z.string().optional(),
   tags: z.array(z.string()).optional(),
+  returnCharLimit: z.number().int().positive().max(10_000_000).optional(),
+  sandbox: z
+    .object({
+      timeoutMs: z.number().int().min(1).max(3_600_000).optional(),
+      memoryMb: z.number().int().min(8).max(4_096).optional(),
+      network: z.boolean().optional(),
+    })
+    .nullable()
+    .optional(),
+  defaultRequiresApproval: z.boolean().optional(),
 });
 
 /** Parses `value` with `schema` or throws LmosError("invalid_argument") naming the first bad field. */

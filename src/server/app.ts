@@ -1,4 +1,5 @@
-// The HTTP app: auth, the Letta-compatible routes under /v1, /openapi.json, and JSON errors.
+// The HTTP app: auth, the Letta-compatible routes under /v1, the MCP endpoint (/mcp), /openapi.json, JSON
+// errors, and the web UI at /.
 import { timingSafeEqual } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { Hono } from "hono";
@@ -8,16 +9,19 @@ import type { Lmos } from "../runtime/types.ts";
 import { errorResponse } from "./http-error.ts";
 import { DEFAULT_LIMITS, type ServerLimits } from "./limits.ts";
 import { openApiDocument } from "./openapi.ts";
+import { mountMcp } from "./mcp/http.ts";
 import { rateLimit } from "./rate-limit.ts";
 import { RouteTable } from "./route-table.ts";
 import { agentRoutes } from "./routes/agents.ts";
 import { folderRoutes } from "./routes/folders.ts";
+import { mcpServerRoutes } from "./routes/mcp-servers.ts";
 import { memoryRoutes } from "./routes/memory.ts";
 import { messageRoutes } from "./routes/messages.ts";
 import { runRoutes } from "./routes/runs.ts";
 import { PING_MS } from "./routes/send.ts";
 import { systemRoutes } from "./routes/system.ts";
 import { toolRoutes } from "./routes/tools.ts";
+import { isApiPath, webUi } from "./web-ui.ts";
 
 export interface AppOptions {
   /** When set, every route but /v1/health needs `Authorization: Bearer <apiKey>`. */
@@ -28,6 +32,8 @@ export interface AppOptions {
   corsOrigins?: string[];
   /** Body sizes, JSON depth, request rate (default: DEFAULT_LIMITS; startServer reads the environment). */
   limits?: ServerLimits;
+  /** Folder of the built web UI served at / (default web/dist of this package). */
+  webDist?: string;
 }
 
 const VERSION = (() => {
@@ -74,7 +80,8 @@ export function createApp(lmos: Lmos, options: AppOptions = {}): Hono {
   const { apiKey } = options;
   if (apiKey) {
     app.use("*", async (c, next) => {
-      if (isHealth(c.req.path)) return next();
+      // The UI's static files and unknown paths need no key; the API (and its description) does.
+      if (isHealth(c.req.path) || !isApiPath(c.req.path)) return next();
       const header = c.req.header("authorization") ?? "";
       const match = /^Bearer\s+(.+)$/i.exec(header.trim());
       if (!match || !sameSecret(match[1], apiKey)) {
@@ -103,12 +110,15 @@ export function createApp(lmos: Lmos, options: AppOptions = {}): Hono {
   runRoutes(ctx);
   memoryRoutes(ctx);
   toolRoutes(ctx);
+  mcpServerRoutes(ctx);
   folderRoutes(ctx);
 
   let doc: unknown = null;
+  mountMcp(app, lmos, VERSION);
   app.get("/openapi.json", (c) => {
     doc ??= openApiDocument(table.routes, VERSION);
     return c.json(doc);
   });
+  webUi(app, options.webDist);
   return app;
 }

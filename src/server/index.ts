@@ -9,6 +9,7 @@ import { limitsFromEnv, type ServerLimits } from "./limits.ts";
 
 export { type AppOptions, createApp } from "./app.ts";
 export { DEFAULT_LIMITS, LIMIT_ENV, limitsFromEnv, type ServerLimits } from "./limits.ts";
+export { type MemoryServerOptions, memoryMcpServer } from "./mcp/memory-server.ts";
 
 export interface ServerOptions {
   lmos: Lmos;
@@ -24,6 +25,8 @@ export interface ServerOptions {
   corsOrigins?: string[];
   /** Limits set here win over the environment's (LMOS_MAX_BODY_BYTES, LMOS_RATE_LIMIT, …; see limits.ts). */
   limits?: Partial<ServerLimits>;
+  /** Folder of the built web UI served at / (default web/dist of this package). */
+  webDist?: string;
 }
 
 export interface RunningServer {
@@ -53,6 +56,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     pingMs: options.pingMs,
     corsOrigins,
     limits,
+    webDist: options.webDist,
   });
   // Slow clients (slow-loris: headers or a body trickled in a byte at a time) and idle keep-alive sockets
   // lose their socket instead of holding it; Node checks the timeouts every connectionsCheckingInterval.

@@ -94,7 +94,19 @@ export function jsonDepth(text: string, max: number): number {
 export function check<T>(schema: z.ZodType<T>, value: unknown, where: string): T {
   const r = schema.safeParse(value);
   if (r.success) return r.data;
-  throw new LmosError("invalid_argument", zodMessage(r.error, where));
+  throw new LmosError("invalid_argument", repeatedKey(r.error, value, where) ?? zodMessage(r.error, where));
+}
+
+// A query key given twice arrives as an array (rawQuery); a field that takes one value then fails with a
+// type message ("received NaN", "expected string, received array") that does not say what went wrong.
+function repeatedKey(err: z.ZodError, value: unknown, where: string): string | null {
+  if (where !== "query" || !value || typeof value !== "object") return null;
+  const key = err.issues[0]?.path[0];
+  if (typeof key !== "string") return null;
+  const given = (value as Record<string, unknown>)[key];
+  if (!Array.isArray(given)) return null;
+  const shown = given.map((v) => `${key}=${v}`).join("&");
+  return `query.${key}: given ${given.length} times (${shown}); it takes one value`;
 }
 
 /** The JSON body validated by `schema`; an empty body counts as `{}`. */
@@ -134,7 +146,12 @@ export function rawQuery(c: Context): Record<string, string | string[]> {
 
 // Query-string field types: everything arrives as text.
 /** An integer query parameter. */
-export const qInt = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+export const qInt = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\s*[+-]?\d+\s*$/, `must be a whole number from ${min} to ${max}`)
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
 /** A boolean query parameter ("true"/"false"/"1"/"0"). */
 export const qBool = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
 /** A repeatable query parameter (`?tags=a&tags=b`); one value becomes a one-element array. */

@@ -1,7 +1,7 @@
 // Hybrid search over document passages: BM25 always, vectors when the source was embedded with the
 // embedder at hand, fused by reciprocal rank fusion (k = 60, as in Cormack et al. 2009).
 import type { Embedder } from "../embed/types.ts";
-import type { PassageRecord, RankedId, Store } from "../store/types.ts";
+import type { PassageRecord, RankedId, StoreReader } from "../store/types.ts";
 
 export interface ScoredSourcePassage {
   passage: PassageRecord;
@@ -22,7 +22,7 @@ function fuse(lists: RankedId[][]): RankedId[] {
 
 /** Best passages of the given sources for `query`, best first. */
 export async function searchSourcePassages(
-  store: Store,
+  store: StoreReader,
   sourceIds: string[],
   query: string,
   options: { limit?: number; offset?: number; embedder?: Embedder | null; signal?: AbortSignal } = {},

@@ -24,6 +24,8 @@ export function newAgentRecord(
     contextWindow: null,
     tags: [],
     metadata: {},
+    toolRules: [],
+    pendingApproval: null,
     inContextMessageIds: [],
     summary: "",
     memoryEditedAt: null,

@@ -1,12 +1,37 @@
 // The Store contract suite: vitest blocks written only against the Store interface, run by every
 // implementation (sqlite/ now, postgres/ later). `open` must return a fresh, empty store each call.
+// Each part of the contract (contract/*.ts) has its own suite, exported here too, so a store written
+// piece by piece runs the suites of the parts it has so far.
 import { describe } from "vitest";
-import { agentSuite } from "./conformance/agents.ts";
-import { messageSuite } from "./conformance/messages.ts";
-import { passageSuite } from "./conformance/passages.ts";
-import { runSuite } from "./conformance/runs.ts";
-import { reopenSuite, stepSuite } from "./conformance/steps.ts";
+import { agentSuite } from "./conformance/agents.testkit.ts";
+import { blockEditSuite } from "./conformance/block-edits.testkit.ts";
+import { leaseSuite } from "./conformance/leases.testkit.ts";
+import { mcpServerSuite } from "./conformance/mcp-servers.testkit.ts";
+import { memoryNodeSuite } from "./conformance/memory-nodes.testkit.ts";
+import { messageSuite } from "./conformance/messages.testkit.ts";
+import { openFileSuite } from "./conformance/open-files.testkit.ts";
+import { passageSuite } from "./conformance/passages.testkit.ts";
+import { runSuite } from "./conformance/runs.testkit.ts";
+import { sourceSuite } from "./conformance/sources.testkit.ts";
+import { reopenSuite, stepSuite } from "./conformance/steps.testkit.ts";
+import { toolSuite } from "./conformance/tools.testkit.ts";
 import type { Store } from "./types.ts";
+
+export {
+  agentSuite,
+  blockEditSuite,
+  leaseSuite,
+  mcpServerSuite,
+  memoryNodeSuite,
+  messageSuite,
+  openFileSuite,
+  passageSuite,
+  reopenSuite,
+  runSuite,
+  sourceSuite,
+  stepSuite,
+  toolSuite,
+};
 
 /** Options for implementations that persist: `openPersistent()` names one database that every
  * `open()` of the returned handle reopens. */
@@ -22,10 +47,17 @@ export function storeConformance(
 ): void {
   describe(`Store conformance: ${name}`, () => {
     agentSuite(open);
+    toolSuite(open);
+    mcpServerSuite(open);
     messageSuite(open);
     passageSuite(open);
+    sourceSuite(open);
+    openFileSuite(open);
+    memoryNodeSuite(open);
     stepSuite(open);
     runSuite(open);
+    blockEditSuite(open);
+    leaseSuite(open);
     if (options.openPersistent) reopenSuite(options.openPersistent);
   });
 }

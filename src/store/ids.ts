@@ -24,6 +24,7 @@ export type IdPrefix =
   | "file"
   | "run"
   | "step"
+  | "mcp_server"
   | "call";
 
 /** A fresh id such as `agent-019a…` (prefix + time-ordered UUID v7). */

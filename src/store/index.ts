@@ -1,6 +1,7 @@
 // The store layer's public face: the Store contract, id helpers and the embedded SQLite store.
 export * from "./types.ts";
+export { applyBlockEdit, BlockEditError } from "./block-edits.ts";
 export { type IdPrefix, newId, nowIso } from "./ids.ts";
 export { DEFAULT_AGENT_SETTINGS, newAgentRecord } from "./agent-record.ts";
-export { newMessageRecord } from "./message-record.ts";
+export { messageText, newMessageRecord } from "./message-record.ts";
 export { openSqliteStore, type SqliteOptions } from "./sqlite/open.ts";

@@ -1,4 +1,5 @@
-// A new message's record: the one place that knows every optional field's empty value.
+// A new message's record (the one place that knows every optional field's empty value), and the text a
+// message carries.
 import { newId, nowIso } from "./ids.ts";
 import type { MessageRecord } from "./types.ts";
 
@@ -21,4 +22,16 @@ export function newMessageRecord(
     seq: 0,
     ...rest,
   };
+}
+
+/** The text parts of a message, joined by newlines: what the model is sent, the summariser reads and the
+ * API shows. (lmos stores at most one text part per message — the server joins an input's parts into
+ * one — so the joiner only matters for records a library caller built with several.) */
+export function messageText(m: Pick<MessageRecord, "content">): string {
+  let out = "";
+  for (const part of m.content) {
+    if (part.type !== "text") continue;
+    out = out ? `${out}\n${part.text}` : part.text;
+  }
+  return out;
 }

@@ -14,6 +14,8 @@ export interface ToolCallRecord {
   name: string;
   /** The arguments exactly as the model produced them (may be invalid JSON). */
   arguments: string;
+  /** The call was held for a human's approval instead of running (Letta's approval request). */
+  requiresApproval?: boolean;
 }
 
 export interface MessageRecord {
@@ -62,8 +64,55 @@ export interface ToolRecord {
   toolType: string;
   tags: string[];
   returnCharLimit: number;
+  /** Letta's default_requires_approval: attaching the tool gives the agent a requires_approval rule for it. */
+  defaultRequiresApproval?: boolean;
+  /** Letta's metadata_ (e.g. `{mcp: {server_id, server_name, tool_name}}` for an MCP server's tool). */
+  metadata?: Record<string, unknown>;
+  /** Sandbox limits and grants of a custom tool (null or absent: the global defaults). */
+  sandbox?: ToolSandboxSettings | null;
   createdAt: string;
   updatedAt: string;
+}
+
+/** What one custom tool may use, overriding the global defaults (LMOS_TOOL_TIMEOUT_MS, ...). */
+export interface ToolSandboxSettings {
+  /** Wall time of one call. */
+  timeoutMs?: number;
+  /** Memory of one call. */
+  memoryMb?: number;
+  /** HTTP from the tool (JavaScript tools get `fetch`). Off unless granted. */
+  network?: boolean;
+}
+
+/** A Letta tool rule (the `type` strings are Letta's); rules constrain which tool the model may call
+ * next, when the loop must stop or go on, and which calls wait for a human's approval. */
+export type ToolRule =
+  | { type: "run_first"; toolName: string }
+  | { type: "exit_loop"; toolName: string }
+  | { type: "continue_loop"; toolName: string }
+  | { type: "required_before_exit"; toolName: string }
+  | { type: "requires_approval"; toolName: string }
+  | { type: "constrain_child_tools"; toolName: string; children: string[] }
+  | { type: "parent_last_tool"; toolName: string; children: string[] }
+  | { type: "max_count_per_step"; toolName: string; maxCountLimit: number }
+  | {
+      type: "conditional";
+      toolName: string;
+      /** Tool output (the result's message) → the tool that must come next. */
+      childOutputMapping: Record<string, string>;
+      defaultChild: string | null;
+      requireOutputMapping: boolean;
+    };
+
+/** Tool calls a paused run holds for a human's decision (Letta's pending_approval). */
+export interface PendingApproval {
+  /** The stored assistant message with the calls (kind "approval_request"). */
+  messageId: string;
+  runId: string;
+  stepId: string;
+  /** The calls that wait for approval (the message may hold others, which run once this is answered). */
+  toolCalls: ToolCallRecord[];
+  createdAt: string;
 }
 
 /** Per-agent behaviour switches that are not Letta fields of their own. */
@@ -95,6 +144,10 @@ export interface AgentRecord {
   tags: string[];
   metadata: Record<string, unknown>;
   settings: AgentSettings;
+  /** Letta's tool_rules, in the order given. */
+  toolRules: ToolRule[];
+  /** Set while a run is paused for a human's approval of tool calls; null otherwise. */
+  pendingApproval: PendingApproval | null;
   /** Ids of the messages in the context window, oldest first (the system prompt is compiled, not listed). */
   inContextMessageIds: string[];
   /** The recursive summary of evicted messages ("" when none). */
@@ -182,4 +235,37 @@ export interface OpenFileRecord {
   offset: number;
   length: number;
   openedAt: string;
+}
+
+/** An open-file change a step commits: open (or move the window of) a file, or close it (window null). */
+export interface FileWindowChange {
+  fileId: string;
+  window: { offset: number; length: number } | null;
+}
+
+/** The process that created a run: runs of a process that no longer exists are orphans. */
+export interface RunOwner {
+  host: string;
+  pid: number;
+  /** Random per process, so a later process that reuses the pid is told apart. */
+  token: string;
+}
+
+/** An MCP server lmos connects to as a client: a command it starts (stdio) or a URL (streamable HTTP, SSE). */
+export interface McpServerRecord {
+  id: string;
+  /** Unique; MCP tools are tagged `mcp:<name>`. */
+  name: string;
+  type: "stdio" | "streamable_http" | "sse";
+  /** stdio: the command, its arguments and extra environment. */
+  command: string | null;
+  args: string[];
+  env: Record<string, string>;
+  /** streamable_http / sse: the URL, the auth header (name and value) and any other headers. */
+  url: string | null;
+  authHeader: string | null;
+  authToken: string | null;
+  headers: Record<string, string>;
+  createdAt: string;
+  updatedAt: string;
 }

@@ -1,10 +1,12 @@
 // The base tools run as the kernel runs them: a ToolContext over the real SQLite store; edits land in
-// ctx.blocks and ctx.pending, searches read the store and answer with paging info.
+// ctx.blocks and are queued as edit operations in ctx.writes, searches read the store and answer with
+// paging info.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { agentRecord, blockRecord, messageRecord } from "../context/records.testkit.ts";
 import { openSqliteStore } from "../store/index.ts";
 import type { Store } from "../store/types.ts";
 import { baseTools, parseToolArguments } from "./index.ts";
+import { type RecordedWrites, recordingWrites } from "./step-writes.testkit.ts";
 import { type ToolContext, ToolError } from "./types.ts";
 
 let store: Store;
@@ -12,8 +14,11 @@ const agent = agentRecord({ id: "agent-tools" });
 const settings = agent.settings;
 const tool = (name: string) => baseTools(settings).find((d) => d.name === name)!;
 
-function context(): ToolContext {
+function context(): ToolContext & { queued: RecordedWrites } {
+  const writes = recordingWrites(store, agent.id);
   return {
+    queued: writes.queued,
+    writes,
     agent,
     blocks: [
       blockRecord("human", "Name: Ada.", { limit: 60 }),
@@ -21,7 +26,6 @@ function context(): ToolContext {
     ],
     store,
     embedder: null,
-    pending: { blockUpdates: [], passageInserts: [], passageDeletes: [] },
     now: "2026-03-01T12:00:00.000Z",
   };
 }
@@ -54,11 +58,13 @@ describe("memory tools", () => {
     await call("core_memory_replace", { label: "human", old_content: "teal", new_content: "navy" }, ctx);
     expect(ctx.blocks[0].value).toBe("Name: Ada.\nLikes navy.");
     await call("memory_rethink", { label: "human", new_memory: "Ada; navy." }, ctx);
-    expect(ctx.pending.blockUpdates).toEqual([
-      { id: "block-human", value: "Name: Ada.\nLikes teal." },
-      { id: "block-human", value: "Name: Ada.\nLikes navy." },
-      { id: "block-human", value: "Ada; navy." },
+    // queued as operations the store applies to the value at commit; the rethink names what it rewrote
+    expect(ctx.queued.blockEdits).toEqual([
+      { blockId: "block-human", op: "append", text: "Likes teal." },
+      { blockId: "block-human", op: "replace", old: "teal", new: "navy" },
+      { blockId: "block-human", op: "rethink", value: "Ada; navy.", basis: "Name: Ada.\nLikes navy." },
     ]);
+    expect(ctx.blocks[0].value).toBe("Ada; navy.");
   });
 
   it("fail with an actionable message and change nothing", async () => {
@@ -73,7 +79,7 @@ describe("memory tools", () => {
       'Your blocks are: "human", "policy".',
     );
     expect(ctx.blocks[0].value).toBe("Name: Ada.");
-    expect(ctx.pending.blockUpdates).toEqual([]);
+    expect(ctx.queued.blockEdits).toEqual([]);
   });
 });
 
@@ -101,9 +107,9 @@ describe("search tools", () => {
       ctx,
     );
     expect(out).toMatch(/Inserted into archival memory with tags garden \(passage-/);
-    expect(ctx.pending.passageInserts).toHaveLength(1);
+    expect(ctx.queued.passageInserts).toHaveLength(1);
     expect(await store.countPassages({ agentId: agent.id })).toBe(0);
-    await store.insertPassages(ctx.pending.passageInserts);
+    await store.insertPassages(ctx.queued.passageInserts);
     const found = JSON.parse(
       await call("archival_memory_search", { query: "tulips", tags: ["garden"] }, ctx),
     );

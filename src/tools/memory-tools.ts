@@ -1,15 +1,21 @@
-// send_message and the core memory tools (MemGPT's base set). Edits apply to ctx.blocks at once, so later
-// calls in the same step see them, and are queued in ctx.pending for the step's transaction.
+// send_message and the core memory tools (MemGPT's base set). An edit is previewed on ctx.blocks at once
+// (so it fails now when it cannot apply to what the model sees, and later calls in the step see it) and
+// queued as an operation that the store applies to the block's value at commit: another agent sharing the
+// block may have edited it meanwhile, and its edit must survive (store/block-edits.ts).
 import { z } from "zod";
-import { appendToBlock, findBlock, replaceInBlock, rewriteBlock } from "../memory/index.ts";
-import type { BlockRecord } from "../store/types.ts";
+import { findBlock, previewEdit } from "../memory/index.ts";
+import type { BlockEdit, BlockRecord } from "../store/types.ts";
 import type { ToolContext, ToolDefinition } from "./types.ts";
 
-function commitEdit(ctx: ToolContext, block: BlockRecord, value: string): string {
+type EditOf<K> = K extends BlockEdit["op"] ? Omit<Extract<BlockEdit, { op: K }>, "blockId"> : never;
+
+function commitEdit<K extends BlockEdit["op"]>(ctx: ToolContext, labelled: string, edit: EditOf<K>): string {
+  const block = findBlock(ctx.blocks, labelled);
+  const op = { ...edit, blockId: block.id } as BlockEdit;
+  const value = previewEdit(block, op);
   const updated: BlockRecord = { ...block, value, updatedAt: ctx.now };
-  const i = ctx.blocks.findIndex((b) => b.id === block.id);
-  if (i >= 0) ctx.blocks[i] = updated;
-  ctx.pending.blockUpdates.push({ id: block.id, value });
+  ctx.blocks[ctx.blocks.indexOf(block)] = updated;
+  ctx.writes.editBlock(op);
   return `Memory block "${block.label}" updated (${value.length}/${block.limit} chars); your core memory shows the new value.`;
 }
 
@@ -46,8 +52,7 @@ export const coreMemoryAppendTool: ToolDefinition<z.infer<typeof appendSchema>> 
   schema: appendSchema,
   toolType: "letta_memory_core",
   async run(args, ctx) {
-    const block = findBlock(ctx.blocks, args.label);
-    return commitEdit(ctx, block, appendToBlock(block, args.content));
+    return commitEdit<"append">(ctx, args.label, { op: "append", text: args.content });
   },
 };
 
@@ -68,8 +73,11 @@ export const coreMemoryReplaceTool: ToolDefinition<z.infer<typeof replaceSchema>
   schema: replaceSchema,
   toolType: "letta_memory_core",
   async run(args, ctx) {
-    const block = findBlock(ctx.blocks, args.label);
-    return commitEdit(ctx, block, replaceInBlock(block, args.old_content, args.new_content));
+    return commitEdit<"replace">(ctx, args.label, {
+      op: "replace",
+      old: args.old_content,
+      new: args.new_content,
+    });
   },
 };
 
@@ -90,7 +98,9 @@ export const memoryRethinkTool: ToolDefinition<z.infer<typeof rethinkSchema>> = 
   schema: rethinkSchema,
   toolType: "letta_memory_core",
   async run(args, ctx) {
-    const block = findBlock(ctx.blocks, args.label);
-    return commitEdit(ctx, block, rewriteBlock(block, args.new_memory));
+    // The basis is the value the model rewrote (what it saw, its own earlier edits in this step included):
+    // the store refuses the rewrite if the block holds anything else at commit.
+    const basis = findBlock(ctx.blocks, args.label).value;
+    return commitEdit<"rethink">(ctx, args.label, { op: "rethink", value: args.new_memory, basis });
   },
 };

@@ -41,7 +41,14 @@ export const conversationSearchTool: ToolDefinition<z.infer<typeof conversationS
     const found = await searchRecall(
       { store: ctx.store, embedder: ctx.embedder, signal: ctx.signal },
       ctx.agent.id,
-      { query: args.query, start: args.start_date, end: args.end_date, page: p, pageSize: RECALL_PAGE_SIZE },
+      {
+        query: args.query,
+        start: args.start_date,
+        end: args.end_date,
+        page: p,
+        pageSize: RECALL_PAGE_SIZE,
+        excludeRunId: ctx.runId,
+      },
     );
     const results = found.results.map((m) => ({
       time: formatTime(m.createdAt),
@@ -79,7 +86,7 @@ export const archivalMemoryInsertTool: ToolDefinition<z.infer<typeof insertSchem
       args.tags ?? [],
       ctx.now,
     );
-    ctx.pending.passageInserts.push(item);
+    ctx.writes.insertPassage(item.passage, item.embedding);
     const tags = item.passage.tags.length ? ` with tags ${item.passage.tags.join(", ")}` : "";
     return `Inserted into archival memory${tags} (${item.passage.id}).`;
   },

@@ -30,7 +30,7 @@ export function jsonSchemaOf(schema: z.ZodType): Record<string, unknown> {
 
 /** The spec the model sees; `heartbeats` adds a required request_heartbeat flag (not to send_message). */
 export function toolSpec(def: ToolDefinition, options: { heartbeats: boolean }): ToolSpec {
-  const base = jsonSchemaOf(def.schema);
+  const base = def.parameters ?? jsonSchemaOf(def.schema);
   if (!options.heartbeats || NO_HEARTBEAT.has(def.name)) {
     return { name: def.name, description: def.description, parameters: base };
   }

@@ -1,32 +1,17 @@
 // Stored messages → Letta's message shapes (reasoning, tool call, tool return, assistant message), so
 // `lmos send --json` prints the same shapes locally as a server answers with.
+import { messageText } from "../../store/index.ts";
 import type { MessageRecord } from "../../store/types.ts";
+import { parseToolResult, sendMessageText } from "../../tools/index.ts";
 
 type Json = Record<string, unknown>;
 
-/** The text parts of a stored message, joined. */
-export function messageText(m: MessageRecord): string {
-  return m.content
-    .filter((p) => p.type === "text")
-    .map((p) => (p as { text: string }).text)
-    .join("");
-}
-
-function reasoningParts(m: MessageRecord): string {
+/** The reasoning parts of a stored message, joined as one text (a chat shows them as one block). */
+export function reasoningText(m: MessageRecord): string {
   return m.content
     .filter((p) => p.type === "reasoning")
     .map((p) => (p as { text: string }).text)
     .join("");
-}
-
-/** The message text of a send_message call, or null when its arguments do not carry one. */
-export function sendMessageText(args: string): string | null {
-  try {
-    const parsed = JSON.parse(args) as { message?: unknown };
-    return typeof parsed.message === "string" ? parsed.message : null;
-  } catch {
-    return null;
-  }
 }
 
 /** Letta's messages for one stored message (an assistant turn may become several). */
@@ -36,12 +21,7 @@ export function toLettaMessages(m: MessageRecord, replyMode: "send_message" | "t
   if (m.role === "system") return [{ ...base, message_type: "system_message", content: text }];
   if (m.role === "user") return [{ ...base, message_type: "user_message", content: text }];
   if (m.role === "tool") {
-    let ok = true;
-    try {
-      ok = (JSON.parse(text) as { status?: string }).status !== "Failed";
-    } catch {
-      // a tool result that is not Letta's JSON envelope counts as a success
-    }
+    const { ok } = parseToolResult(text);
     return [
       {
         ...base,
@@ -53,7 +33,7 @@ export function toLettaMessages(m: MessageRecord, replyMode: "send_message" | "t
     ];
   }
   const out: Json[] = [];
-  const reasoning = reasoningParts(m);
+  const reasoning = reasoningText(m);
   if (reasoning) out.push({ ...base, message_type: "reasoning_message", reasoning });
   // With send_message replies, text beside tool calls is the model's inner monologue.
   const textIsReply = replyMode === "text" || m.toolCalls.length === 0;

@@ -1,31 +1,16 @@
 // The kernel's run events → what a chat shows. Token deltas of send_message's `message` argument are
 // decoded as they arrive, so MemGPT-style replies stream like plain text replies do.
 import type { AgentEvent } from "../../kernel/index.ts";
+import { messageText } from "../../store/index.ts";
 import type { MessageRecord } from "../../store/types.ts";
+import { parseToolResult, sendMessageText } from "../../tools/index.ts";
 import { partialStringField } from "../chat/partial-json.ts";
 import type { ChatEvent } from "./types.ts";
-import { messageText, sendMessageText } from "./letta-messages.ts";
-
-/** The `message` of a Letta tool result envelope ({status, message, time}), or the text itself. */
-export function toolResultText(text: string): { ok: boolean; text: string } {
-  try {
-    const r = JSON.parse(text) as { status?: unknown; message?: unknown };
-    if (r && typeof r === "object" && "status" in r) {
-      const msg = typeof r.message === "string" ? r.message : JSON.stringify(r.message ?? null);
-      return { ok: r.status !== "Failed", text: msg };
-    }
-  } catch {
-    // not the envelope
-  }
-  return { ok: true, text };
-}
+import { reasoningText } from "./letta-messages.ts";
 
 function assistantEvents(m: MessageRecord, replyMode: "send_message" | "text"): ChatEvent[] {
   const out: ChatEvent[] = [];
-  const reasoning = m.content
-    .filter((p) => p.type === "reasoning")
-    .map((p) => (p as { text: string }).text)
-    .join("");
+  const reasoning = reasoningText(m);
   if (reasoning) out.push({ type: "reasoning", key: `${m.id}:reasoning`, text: reasoning, delta: false });
   const text = messageText(m);
   if (text) {
@@ -43,17 +28,23 @@ function assistantEvents(m: MessageRecord, replyMode: "send_message" | "text"): 
 /** A stateful translator of one run's events (it remembers partial tool-call arguments). */
 export function chatEventTranslator(replyMode: "send_message" | "text"): (e: AgentEvent) => ChatEvent[] {
   const calls = new Map<string, { name: string; args: string; shown: number }>();
+  const calling = new Set<string>(); // messages that have shown a tool call: their text is monologue
   return (e) => {
     switch (e.type) {
       case "reasoning-delta":
         return [{ type: "reasoning", key: `${e.messageId}:reasoning`, text: e.delta, delta: true }];
-      case "text-delta":
-        // With send_message replies, text is inner monologue until the message shows otherwise.
-        return replyMode === "text"
-          ? [{ type: "reply", key: `${e.messageId}:text`, text: e.delta, delta: true }]
-          : [];
+      case "text-delta": {
+        // With send_message replies, text is inner monologue when the message also calls a tool, and the
+        // reply when it does not (common with local models): streamed as a tentative reply until the
+        // whole message says which, so a plain-text reply streams like send_message's.
+        const key = `${e.messageId}:text`;
+        if (replyMode === "text") return [{ type: "reply", key, text: e.delta, delta: true }];
+        if (calling.has(e.messageId)) return [];
+        return [{ type: "reply", key, text: e.delta, delta: true, tentative: true }];
+      }
       case "tool-call-delta": {
         const key = `${e.messageId}:${e.index}`;
+        calling.add(e.messageId);
         const call = calls.get(key) ?? { name: "", args: "", shown: 0 };
         if (e.name) call.name = e.name;
         call.args += e.argumentsDelta;
@@ -69,7 +60,7 @@ export function chatEventTranslator(replyMode: "send_message" | "text"): (e: Age
         const m = e.message;
         if (m.role === "assistant") return assistantEvents(m, replyMode);
         if (m.role === "tool")
-          return [{ type: "tool-return", name: m.name, ...toolResultText(messageText(m)) }];
+          return [{ type: "tool-return", name: m.name, ...parseToolResult(messageText(m)) }];
         return [];
       }
       case "memory-edit":

@@ -73,6 +73,9 @@ export async function openLocalBackend(options: {
       if (o.human !== undefined) await h.memory.update("human", { value: o.human });
       return agent(await h.state());
     },
+    async updateAgent(idOrName, patch) {
+      return agent(await lmos.agents.update(idOrName, patch));
+    },
     async getAgent(idOrName) {
       return agent(await (await handle(idOrName)).state());
     },
@@ -154,6 +157,7 @@ export async function openLocalBackend(options: {
         total: c.total,
         system: c.system,
         coreMemory: c.coreMemory,
+        files: c.files,
         summary: c.summary,
         messages: c.messages,
         tools: c.tools,

@@ -24,7 +24,7 @@ const KNOWN_CODES = new Set<string>([
 export type Query = Record<string, string | number | boolean | string[] | undefined>;
 
 /** The LmosError an error response stands for (the server sends {code, message, detail}). */
-export function errorFromResponse(status: number, bodyText: string, url: string): LmosError {
+export function errorFromResponse(status: number, bodyText: string, url: string, sentKey = false): LmosError {
   let code: string | undefined;
   let message: string | undefined;
   try {
@@ -40,9 +40,12 @@ export function errorFromResponse(status: number, bodyText: string, url: string)
     code && KNOWN_CODES.has(code) ? code : (CODE_OF_STATUS[status] ?? "internal")
   ) as ErrorCode;
   if (status === 401) {
+    // Whether a key went with the request decides what the user must fix: a missing key, or a wrong one.
     return new LmosError(
       "unauthorized",
-      `the server at ${url} wants an API key: pass --api-key or set LMOS_API_KEY`,
+      sentKey
+        ? `the server at ${url} refused the API key it was given: check --api-key or set LMOS_API_KEY to the server's key`
+        : `the server at ${url} wants an API key: pass --api-key or set LMOS_API_KEY`,
     );
   }
   return new LmosError(resolved, message ?? `the server answered ${status} ${bodyText.slice(0, 120)}`.trim());
@@ -90,7 +93,7 @@ export class RemoteHttp {
         `cannot reach the lmos server at ${this.baseUrl} (${why}): start one with \`lmos serve\` or check --url`,
       );
     }
-    if (!res.ok) throw errorFromResponse(res.status, await res.text(), this.baseUrl);
+    if (!res.ok) throw errorFromResponse(res.status, await res.text(), this.baseUrl, !!this.apiKey);
     return res;
   }
 

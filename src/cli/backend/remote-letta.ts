@@ -1,5 +1,5 @@
 // Letta's JSON shapes (as a server answers) → the CLI's shapes, and streamed Letta messages → chat events.
-import { toolResultText } from "./local-events.ts";
+import { parseToolResult } from "../../tools/types.ts";
 import type { ChatEvent, CliAgent, CliBlock, CliContext, CliPassage, CliRun, CliUsage } from "./types.ts";
 
 type Json = Record<string, any>;
@@ -81,6 +81,7 @@ export function contextFromLetta(c: Json): CliContext {
     total: num(c.context_window_size_current),
     system: num(c.num_tokens_system),
     coreMemory: num(c.num_tokens_core_memory),
+    files: num(c.num_tokens_files),
     summary: num(c.num_tokens_summary_memory),
     messages: num(c.num_tokens_messages),
     tools: num(c.num_tokens_functions_definitions),
@@ -145,7 +146,7 @@ export function lettaChatTranslator(): (m: Json) => ChatEvent[] {
       case "tool_return_message": {
         const out = flush();
         const call = done.get(String(m.tool_call_id));
-        const parsed = toolResultText(String(m.tool_return ?? ""));
+        const parsed = parseToolResult(String(m.tool_return ?? ""));
         const ok = m.status ? m.status === "success" : parsed.ok;
         out.push({ type: "tool-return", name: call?.name ?? null, ok, text: parsed.text });
         if (ok && call && MEMORY_TOOLS.has(call.name)) {

@@ -78,6 +78,10 @@ export function openRemoteBackend(options: { url: string; apiKey?: string; model
       const a = await find(idOrName);
       return a ? agentFromLetta(a) : null;
     },
+    async updateAgent(idOrName, patch) {
+      const body = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
+      return agentFromLetta(await http.json<Json>("PATCH", `v1/agents/${enc(await id(idOrName))}`, { body }));
+    },
     async deleteAgent(idOrName) {
       await http.json("DELETE", `v1/agents/${enc(await id(idOrName))}`);
     },
@@ -200,6 +204,7 @@ export function openRemoteBackend(options: { url: string; apiKey?: string; model
           total: null,
           system: null,
           coreMemory: null,
+          files: null,
           summary: null,
           messages: null,
           tools: null,

@@ -40,6 +40,7 @@ export interface CliContext {
   total: number | null;
   system: number | null;
   coreMemory: number | null;
+  files: number | null;
   summary: number | null;
   messages: number | null;
   tools: number | null;
@@ -58,7 +59,9 @@ export interface CliUsage {
 /** What a chat shows while a run goes on. `key` groups deltas of one reply or thought; `delta: false` carries the whole text. */
 export type ChatEvent =
   | { type: "reasoning"; key: string; text: string; delta: boolean }
-  | { type: "reply"; key: string; text: string; delta: boolean }
+  /** `tentative`: text that may yet turn out to be inner monologue (send_message mode, before the message
+   * is whole): shown live on a terminal only, counted as a reply only once a whole message confirms it. */
+  | { type: "reply"; key: string; text: string; delta: boolean; tentative?: boolean }
   | { type: "tool-call"; name: string; arguments: string }
   | { type: "tool-return"; name: string | null; ok: boolean; text: string }
   | { type: "memory-edit"; label: string; tool: string }
@@ -95,6 +98,13 @@ export interface CreateAgentOptions {
   human?: string;
 }
 
+/** Fields `lmos agents update` changes (absent: unchanged). */
+export interface UpdateAgentOptions {
+  name?: string;
+  model?: string;
+  embedding?: string;
+}
+
 export interface RunOptionsCli {
   maxSteps?: number;
   signal?: AbortSignal;
@@ -107,6 +117,7 @@ export interface Backend {
   listAgents(): Promise<CliAgent[]>;
   createAgent(options: CreateAgentOptions): Promise<CliAgent>;
   getAgent(idOrName: string): Promise<CliAgent>;
+  updateAgent(idOrName: string, patch: UpdateAgentOptions): Promise<CliAgent>;
   /** The agent, or null when none has that id or name. */
   findAgent(idOrName: string): Promise<CliAgent | null>;
   deleteAgent(idOrName: string): Promise<void>;

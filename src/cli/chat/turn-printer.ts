@@ -45,10 +45,19 @@ export class TurnPrinter {
       : this.paint("2", "  (thinking) ");
   }
 
-  private text(kind: "reply" | "reasoning", key: string, text: string, delta: boolean): void {
+  private text(
+    kind: "reply" | "reasoning",
+    key: string,
+    text: string,
+    delta: boolean,
+    tentative = false,
+  ): void {
+    // Tentative reply text (maybe monologue) streams on a terminal only; piped output waits for the whole
+    // message, which then prints it as a reply or drops it as a thought.
+    if (tentative && !this.style.tty) return;
     const before = this.shown.get(key) ?? "";
     const full = delta ? before + text : text;
-    if (kind === "reply") this.replyTexts.set(key, full);
+    if (kind === "reply" && !tentative) this.replyTexts.set(key, full);
     // Thoughts are shown on a terminal only; piped output carries replies and actions.
     if (kind === "reasoning" && !this.style.tty) return;
     let rest: string;
@@ -77,6 +86,8 @@ export class TurnPrinter {
   handle(e: ChatEvent): void {
     switch (e.type) {
       case "reply":
+        this.text(e.type, e.key, e.text, e.delta, e.tentative);
+        return;
       case "reasoning":
         this.text(e.type, e.key, e.text, e.delta);
         return;

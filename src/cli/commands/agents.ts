@@ -1,14 +1,15 @@
-// `lmos agents list|create|show|delete`.
+// `lmos agents list|create|show|update|delete`.
 import type { Command } from "commander";
 import type { Cli } from "../cli-context.ts";
 import { checkHandle } from "../cli-context.ts";
+import { UsageError } from "../errors.ts";
 import { agentsTable, agentText } from "../format.ts";
 
 /** Registers `lmos agents`. */
 export function register(program: Command, cli: Cli): void {
   const agents = program
     .command("agents")
-    .description("list, create, show and delete agents")
+    .description("list, create, show, update and delete agents")
     .addHelpText(
       "after",
       `
@@ -16,6 +17,7 @@ Examples:
   $ lmos agents create --name ada --persona "I am Ada's tutor." --json
   $ lmos agents list
   $ lmos agents show ada
+  $ lmos agents update ada --model ollama/llama3.1
   $ lmos agents delete ada`,
     );
 
@@ -83,6 +85,49 @@ Examples:
         const agent = await b.getAgent(ref);
         cli.print(opts.json ? JSON.stringify(agent, null, 2) : agentText(agent));
       }),
+    );
+
+  agents
+    .command("update")
+    .description("change an agent's model, embedding or name (its memory and messages stay)")
+    .argument("<agent>", "agent id or name")
+    .option("--model <handle>", "new model handle provider/model")
+    .option("--embedding <handle>", 'new embedding handle provider/model, or "none" for lexical search only')
+    .option("--name <name>", "new name (unique)")
+    .option("--json", "print the agent as JSON")
+    .addHelpText(
+      "after",
+      `
+The next run of the agent uses the new model; nothing else changes.
+
+Examples:
+  $ lmos agents update default --model openai/gpt-4.1-mini
+  $ lmos agents update ada --name grace --json`,
+    )
+    .action(
+      (
+        ref: string,
+        opts: { model?: string; embedding?: string; name?: string; json?: boolean },
+        cmd: Command,
+      ) => {
+        // `--model` is also a global option (the model of new agents): after the subcommand it may land there.
+        const given = opts.model ?? (cmd.optsWithGlobals() as { model?: string }).model;
+        const model = checkHandle(given, "--model");
+        if (opts.embedding !== undefined && opts.embedding.toLowerCase() !== "none") {
+          checkHandle(opts.embedding, "--embedding");
+        }
+        if (model === undefined && opts.embedding === undefined && opts.name === undefined) {
+          throw new UsageError("nothing to change: give --model, --embedding or --name");
+        }
+        return cli.with(cmd, async (b) => {
+          const agent = await b.updateAgent(ref, { model, embedding: opts.embedding, name: opts.name });
+          cli.print(
+            opts.json
+              ? JSON.stringify(agent, null, 2)
+              : `updated agent ${agent.name} (${agent.id}): model ${agent.model}`,
+          );
+        });
+      },
     );
 
   agents

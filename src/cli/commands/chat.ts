@@ -34,9 +34,21 @@ Examples:
             `agent "${ref}" not found; create it with: lmos agents create --name ${ref}`,
           );
         }
+        const created = agent === null;
         agent ??= await b.createAgent({ name: DEFAULT_AGENT });
-        const ok = await runChat(b, agent, cli.io, opts);
-        if (!ok) cli.exitCode = 1;
+        try {
+          const ok = await runChat(b, agent, cli.io, opts);
+          if (!ok) cli.exitCode = 1;
+        } catch (e) {
+          // No model to talk to: keep nothing, so that once one is configured the first chat creates
+          // "default" on it (an agent kept now would stay bound to the model that was missing).
+          if (!(created && LmosError.is(e) && e.code === "no_provider")) throw e;
+          await b.deleteAgent(agent.id);
+          throw new LmosError(
+            "no_provider",
+            `${e.message}; then run lmos chat again (no agent was created), or pass --model provider/model`,
+          );
+        }
       }),
     );
 }

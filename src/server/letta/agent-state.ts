@@ -1,7 +1,15 @@
 // AgentView → Letta's AgentState. Relations (blocks, tools, sources, tags) are always included: a superset
 // of what Letta sends 1.x clients without `include=`, which the client does not mind.
+import { REDACTED_SECRET } from "../../runtime/index.ts";
 import type { AgentView } from "../../runtime/types.ts";
+import { approvalRequestToLetta } from "./messages.ts";
 import { blockToLetta, embeddingConfig, folderToLetta, llmConfig, toolToLetta } from "./records.ts";
+import { toolRulesToLetta } from "./tool-rules.ts";
+
+/** AgentEnvironmentVariable, its value redacted. */
+function secretToLetta(agentId: string, key: string): Record<string, unknown> {
+  return { id: null, agent_id: agentId, key, value: REDACTED_SECRET, description: null };
+}
 
 /** AgentState as the Letta client reads it. */
 export function agentToLetta(view: AgentView): Record<string, unknown> {
@@ -26,7 +34,7 @@ export function agentToLetta(view: AgentView): Record<string, unknown> {
     tags: a.tags,
     metadata: a.metadata,
     message_ids: a.inContextMessageIds,
-    tool_rules: [],
+    tool_rules: toolRulesToLetta(a.toolRules ?? []),
     timezone: "UTC",
     message_buffer_autoclear: false,
     enable_sleeptime: false,
@@ -35,11 +43,12 @@ export function agentToLetta(view: AgentView): Record<string, unknown> {
     last_run_duration_ms: null,
     identities: [],
     identity_ids: [],
-    secrets: [],
-    tool_exec_environment_variables: [],
+    // Names only: a secret's value never leaves the server.
+    secrets: view.secretKeys.map((key) => secretToLetta(a.id, key)),
+    tool_exec_environment_variables: view.secretKeys.map((key) => secretToLetta(a.id, key)),
     multi_agent_group: null,
     managed_group: null,
-    pending_approval: null,
+    pending_approval: a.pendingApproval ? approvalRequestToLetta(a.pendingApproval) : null,
     project_id: null,
     template_id: null,
     base_template_id: null,

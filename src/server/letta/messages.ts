@@ -2,7 +2,9 @@
 // tool_call_message(s) and assistant_message (send_message's `message` argument), all sharing the stored
 // id, as Letta does; each expanded part has a key so a stream can tell which parts it already sent.
 import type { RunUsage, StopReason } from "../../kernel/events.ts";
-import type { MessageRecord } from "../../store/types.ts";
+import { messageText } from "../../store/index.ts";
+import type { MessageRecord, PendingApproval, ToolCallRecord } from "../../store/types.ts";
+import { parseToolResult, sendMessageText } from "../../tools/index.ts";
 
 export type LettaMessage = { id: string; message_type: string } & Record<string, unknown>;
 export type ReplyMode = "send_message" | "text";
@@ -11,13 +13,6 @@ export type ReplyMode = "send_message" | "text";
 export interface MessagePart {
   key: string;
   message: LettaMessage;
-}
-
-function textOf(m: MessageRecord): string {
-  return m.content
-    .filter((p): p is { type: "text"; text: string } => p.type === "text")
-    .map((p) => p.text)
-    .join("");
 }
 
 /** Letta's fields common to every message type. */
@@ -38,24 +33,41 @@ export function toolCallObject(call: { id: string; name: string; arguments: stri
   return { name: call.name, arguments: call.arguments, tool_call_id: call.id };
 }
 
-/** "success" unless the stored tool result says it failed (Letta's `{"status":"Failed",…}` packaging). */
-function toolStatus(text: string): "success" | "error" {
-  try {
-    const parsed = JSON.parse(text) as { status?: unknown };
-    return parsed && typeof parsed === "object" && parsed.status === "Failed" ? "error" : "success";
-  } catch {
-    return "success";
-  }
+/** Letta's approval_request_message fields for held calls (tool_call is the first, kept for old clients). */
+function approvalRequestFields(calls: ToolCallRecord[]) {
+  const objects = calls.map(toolCallObject);
+  return { message_type: "approval_request_message", tool_call: objects[0], tool_calls: objects };
 }
 
-/** send_message's `message` argument, or null when the call is malformed. */
-export function sendMessageText(args: string): string | null {
+/** AgentState.pending_approval: the approval request a paused run waits on. */
+export function approvalRequestToLetta(p: PendingApproval): LettaMessage {
+  return {
+    ...commonFields(
+      { id: p.messageId, createdAt: p.createdAt, runId: p.runId, stepId: p.stepId },
+      "approval",
+    ),
+    name: null,
+    ...approvalRequestFields(p.toolCalls),
+  };
+}
+
+// The stored approval response is JSON {type:"approval_response", approvals:[{tool_call_id, approve, reason}]}.
+function approvalResponseFields(text: string) {
+  let approvals: Array<{ tool_call_id?: string; approve?: boolean; reason?: string | null }> = [];
   try {
-    const parsed = JSON.parse(args) as { message?: unknown };
-    return typeof parsed?.message === "string" ? parsed.message : null;
+    const parsed = JSON.parse(text) as { approvals?: typeof approvals };
+    if (Array.isArray(parsed.approvals)) approvals = parsed.approvals;
   } catch {
-    return null;
+    // not ours: shown with no approvals
   }
+  const first = approvals[0];
+  return {
+    message_type: "approval_response_message",
+    approvals,
+    approve: first?.approve ?? null,
+    approval_request_id: first?.tool_call_id ?? null,
+    reason: first?.reason ?? null,
+  };
 }
 
 /** The Letta messages one stored message stands for, in order, with their part keys. */
@@ -64,11 +76,14 @@ export function messageParts(m: MessageRecord, replyMode: ReplyMode): MessagePar
     key,
     message: { ...commonFields(m, key), name: m.name, ...fields },
   });
-  if (m.role === "system") return [part("text", { message_type: "system_message", content: textOf(m) })];
-  if (m.role === "user") return [part("text", { message_type: "user_message", content: textOf(m) })];
+  if (m.role === "system") return [part("text", { message_type: "system_message", content: messageText(m) })];
+  if (m.role === "user" && m.kind === "approval_response") {
+    return [part("text", approvalResponseFields(messageText(m)))];
+  }
+  if (m.role === "user") return [part("text", { message_type: "user_message", content: messageText(m) })];
   if (m.role === "tool") {
-    const text = textOf(m);
-    const status = toolStatus(text);
+    const text = messageText(m);
+    const status = parseToolResult(text).ok ? "success" : "error";
     const ret = { tool_call_id: m.toolCallId ?? "", status, tool_return: text, stdout: null, stderr: null };
     return [
       part("text", {
@@ -96,7 +111,7 @@ export function messageParts(m: MessageRecord, replyMode: ReplyMode): MessagePar
     );
     r++;
   }
-  const text = textOf(m);
+  const text = messageText(m);
   if (text) {
     // With send_message replies, text beside tool calls is the model's inner monologue.
     const monologue = replyMode === "send_message" && m.toolCalls.length > 0;
@@ -114,7 +129,10 @@ export function messageParts(m: MessageRecord, replyMode: ReplyMode): MessagePar
       ),
     );
   }
+  // Held calls show as one approval_request_message after the others (Letta stores them apart, in that order).
+  const held = m.toolCalls.filter((c) => c.requiresApproval);
   m.toolCalls.forEach((call, i) => {
+    if (call.requiresApproval) return;
     const reply = call.name === "send_message" ? sendMessageText(call.arguments) : null;
     out.push(
       part(
@@ -129,6 +147,7 @@ export function messageParts(m: MessageRecord, replyMode: ReplyMode): MessagePar
       ),
     );
   });
+  if (held.length) out.push(part("approval", approvalRequestFields(held)));
   return out;
 }
 

@@ -98,10 +98,18 @@ export function toolToLetta(t: ToolRecord): Json {
     tool_type: t.toolType,
     tags: t.tags,
     return_char_limit: t.returnCharLimit,
-    metadata_: {},
+    // lmos's own field: the tool's sandbox limits and grants (null: the server's defaults).
+    sandbox: t.sandbox
+      ? {
+          timeout_ms: t.sandbox.timeoutMs ?? null,
+          memory_mb: t.sandbox.memoryMb ?? null,
+          network: t.sandbox.network ?? null,
+        }
+      : null,
+    metadata_: t.metadata ?? {},
     pip_requirements: null,
     npm_requirements: null,
-    default_requires_approval: false,
+    default_requires_approval: t.defaultRequiresApproval ?? false,
     enable_parallel_execution: false,
     project_id: null,
     created_by_id: null,

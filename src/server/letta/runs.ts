@@ -1,5 +1,6 @@
 // Runs and steps → Letta's Run and Step shapes (@letta-ai/letta-client: agents/messages.ts `Run`,
 // steps/steps.ts `Step`). Fields lmos has no notion of (callbacks, templates, conversations) are null.
+import type { StepTraceView } from "../../runtime/index.ts";
 import type { RunRecord, StepRecord } from "../../store/types.ts";
 
 type Json = Record<string, unknown>;
@@ -43,5 +44,33 @@ export function stepToLetta(s: StepRecord): Json {
     stop_reason: null,
     tags: [],
     created_at: s.createdAt,
+  };
+}
+
+/** Letta's ProviderTrace of a step: the request body exactly as the driver sent it, and the answer as lmos
+ * read it (text, reasoning, tool calls, finish reason, usage; not the provider's raw bytes). */
+export function traceToLetta(t: StepTraceView): Json {
+  const r = t.response;
+  return {
+    id: `provider_trace-${t.stepId.replace(/^step-/, "")}`,
+    step_id: t.stepId,
+    run_id: t.runId,
+    agent_id: t.agentId,
+    call_type: "agent_step",
+    source: "lmos",
+    llm_config: { model: t.model.slice(t.model.indexOf("/") + 1), handle: t.model },
+    request_json: t.request ?? {},
+    response_json: {
+      text: r.text,
+      reasoning: r.reasoning,
+      tool_calls: r.toolCalls.map((c) => ({ id: c.id, name: c.name, arguments: c.arguments })),
+      finish_reason: r.finishReason,
+      usage: {
+        prompt_tokens: r.usage.promptTokens,
+        completion_tokens: r.usage.completionTokens,
+        total_tokens: r.usage.totalTokens,
+      },
+    },
+    created_at: t.createdAt,
   };
 }

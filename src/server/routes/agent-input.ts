@@ -1,6 +1,7 @@
 // Letta's agent create/modify bodies → the runtime's CreateAgentInput / UpdateAgentInput.
 import type { AgentSettings } from "../../store/types.ts";
 import type { CreateAgentInput, UpdateAgentInput } from "../../runtime/types.ts";
+import { toolRulesFromLetta } from "../letta/tool-rules.ts";
 import type { CreateAgentBody, UpdateAgentBody } from "../schemas/agents.ts";
 
 const undef = <T>(v: T | null | undefined): T | undefined => (v === null ? undefined : v);
@@ -28,6 +29,11 @@ function embeddingOf(body: CreateAgentBody | UpdateAgentBody): string | undefine
   if (c?.embedding_model && c.embedding_endpoint_type)
     return `${c.embedding_endpoint_type}/${c.embedding_model}`;
   return undefined;
+}
+
+// `secrets` wins over its deprecated name when a client sends both.
+function secretsOf(body: CreateAgentBody | UpdateAgentBody): Record<string, string> | undefined {
+  return undef(body.secrets) ?? undef(body.tool_exec_environment_variables);
 }
 
 /** CreateAgentInput from AgentCreateParams. */
@@ -60,6 +66,8 @@ export function createAgentInput(body: CreateAgentBody): CreateAgentInput {
     tags: undef(body.tags),
     metadata: undef(body.metadata),
     settings,
+    secrets: secretsOf(body),
+    toolRules: body.tool_rules ? toolRulesFromLetta(body.tool_rules) : undefined,
   };
   return Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) as CreateAgentInput;
 }
@@ -75,6 +83,8 @@ export function updateAgentInput(body: UpdateAgentBody): UpdateAgentInput {
     contextWindow: undef(body.context_window_limit) ?? undef(body.llm_config?.context_window),
     tags: undef(body.tags),
     metadata: undef(body.metadata),
+    secrets: secretsOf(body),
+    toolRules: body.tool_rules ? toolRulesFromLetta(body.tool_rules) : undefined,
   };
   return Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) as UpdateAgentInput;
 }

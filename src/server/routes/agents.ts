@@ -135,7 +135,8 @@ export function agentRoutes({ lmos, table }: RouteContext): void {
       method: "get",
       path: "/v1/agents/{agent_id}/context",
       tag,
-      summary: "What fills the context window (Letta's ContextWindowOverview, token counts)",
+      summary:
+        "What fills the context window (Letta's ContextWindowOverview, token counts; plus open files and pressure thresholds)",
       params: agentPath,
       response: z.looseObject({
         context_window_size_max: z.number(),
@@ -162,6 +163,11 @@ export function agentRoutes({ lmos, table }: RouteContext): void {
         num_tokens_functions_definitions: ctx.tools,
         functions_definitions: view.tools.map((t) => ({ type: "function", function: t.jsonSchema })),
         num_tokens_messages: ctx.messages,
+        // lmos additions (not in Letta's overview): the open files section, counted apart from core memory,
+        // and the memory-pressure thresholds the kernel applies to context_window_size_current.
+        num_tokens_files: ctx.files,
+        num_tokens_warn_threshold: ctx.warnAt,
+        num_tokens_evict_threshold: ctx.evictAt,
       };
     },
   );

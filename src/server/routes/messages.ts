@@ -6,6 +6,7 @@ import {
   cancelBody,
   listMessagesQuery,
   resetMessagesBody,
+  searchMessagesBody,
   sendMessageBody,
   summarizeBody,
 } from "../schemas/messages.ts";
@@ -140,6 +141,43 @@ export function messageRoutes({ lmos, table, pingMs }: RouteContext): void {
         num_messages_after: after.inContextMessageIds.length,
         summary: after.summary,
       };
+    },
+  );
+
+  table.add(
+    {
+      method: "post",
+      path: "/v1/messages/search",
+      tag,
+      summary:
+        "Search an agent's recall memory (what the user and the agent said; hybrid BM25 + vectors), best first",
+      body: searchMessagesBody,
+      response: z.array(
+        z.looseObject({
+          message_id: z.string(),
+          agent_id: z.string(),
+          message_type: z.string(),
+          content: z.string(),
+          created_at: z.string(),
+        }),
+      ),
+    },
+    async ({ body }) => {
+      const handle = await lmos.agents.get(body.agent_id);
+      const hits = await handle.recall.search(body.query, {
+        limit: body.limit ?? undefined,
+        start: body.start_date ?? undefined,
+        end: body.end_date ?? undefined,
+        roles: body.roles ?? undefined,
+      });
+      return hits.map(({ message: m, text }) => ({
+        message_type: m.role === "user" ? "user_message" : "assistant_message",
+        message_id: m.id,
+        agent_id: m.agentId,
+        run_id: m.runId,
+        content: text,
+        created_at: m.createdAt,
+      }));
     },
   );
 }

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { LmosError } from "../../errors.ts";
 import type { RunRecord } from "../../store/types.ts";
 import { messagesToLetta } from "../letta/messages.ts";
-import { runToLetta, stepToLetta } from "../letta/runs.ts";
+import { runToLetta, stepToLetta, traceToLetta } from "../letta/runs.ts";
 import { agentPath, lettaMessageSchema } from "../schemas/common.ts";
 import {
   asyncMessageBody,
@@ -13,10 +13,11 @@ import {
   runPath,
   runSchema,
   runStepsQuery,
+  stepPath,
   stepSchema,
 } from "../schemas/runs.ts";
 import { type RouteContext, replyModeOf } from "./context.ts";
-import { checkStreamFlags, inputOf } from "./send.ts";
+import { checkStreamFlags, runInputOf } from "./send.ts";
 
 const ACTIVE: RunRecord["status"][] = ["created", "running"];
 
@@ -66,8 +67,8 @@ export function runRoutes({ lmos, table }: RouteContext): void {
           "body.callback_url: lmos does not call back; poll GET /v1/runs/{run_id} instead",
         );
       }
-      const input = inputOf(body);
       const handle = await lmos.agents.get(params.agent_id);
+      const input = await runInputOf(body, handle);
       return runToLetta(await handle.start(input, { maxSteps: body.max_steps ?? undefined }));
     },
   );
@@ -144,5 +145,21 @@ export function runRoutes({ lmos, table }: RouteContext): void {
       response: z.array(stepSchema),
     },
     async ({ params, query }) => pageOf(await lmos.runs.steps(params.run_id), query).map(stepToLetta),
+  );
+
+  table.add(
+    {
+      method: "get",
+      path: "/v1/steps/{step_id}/trace",
+      tag: "steps",
+      summary:
+        "The exact request a step sent to the model and the answer (Letta's ProviderTrace); null when this server process no longer keeps it",
+      params: stepPath,
+      response: z.looseObject({ request_json: z.record(z.string(), z.unknown()) }).nullable(),
+    },
+    async ({ params }) => {
+      const trace = await lmos.runs.trace(params.step_id);
+      return trace ? traceToLetta(trace) : null;
+    },
   );
 }

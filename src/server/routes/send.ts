@@ -2,7 +2,7 @@
 // in stream.ts). The run is not tied to the HTTP connection: a client that goes away leaves it to finish.
 import type { Context } from "hono";
 import { LmosError } from "../../errors.ts";
-import type { AgentHandle, InputMessage } from "../../runtime/types.ts";
+import type { AgentHandle, AgentInput, ApprovalInput, InputMessage } from "../../runtime/types.ts";
 import { describeError } from "../http-error.ts";
 import { isRunOutput, type LettaMessage, messagesToLetta, stopReasonOf, usageOf } from "../letta/messages.ts";
 import type { SendMessageBody } from "../schemas/messages.ts";
@@ -26,6 +26,83 @@ function textOfContent(content: Content | undefined, where: string): string {
       return p.text;
     })
     .join("");
+}
+
+type Approval = { type?: unknown; approve?: unknown; tool_call_id?: unknown; reason?: unknown };
+
+/** An approval message (Letta's ApprovalCreate) → the decisions; the legacy single `approve` answers every
+ * pending call, since lmos keys the request by message, as that form does. */
+async function approvalOf(
+  m: NonNullable<SendMessageBody["messages"]>[number],
+  handle: AgentHandle,
+): Promise<ApprovalInput> {
+  const raw = m as { approvals?: Approval[] | null; approve?: unknown; reason?: unknown };
+  const where = "body.messages[0]";
+  if (Array.isArray(raw.approvals) && raw.approvals.length > 0) {
+    return {
+      approvals: raw.approvals.map((a, i) => {
+        if (a?.type === "tool" || (a && "tool_return" in a)) {
+          throw new LmosError(
+            "invalid_argument",
+            `${where}.approvals[${i}]: client-side tool returns are not supported by lmos; approve or deny the call`,
+          );
+        }
+        if (typeof a?.tool_call_id !== "string" || typeof a.approve !== "boolean") {
+          throw new LmosError(
+            "invalid_argument",
+            `${where}.approvals[${i}]: give tool_call_id (string) and approve (boolean)`,
+          );
+        }
+        return {
+          toolCallId: a.tool_call_id,
+          approve: a.approve,
+          ...(typeof a.reason === "string" ? { reason: a.reason } : {}),
+        };
+      }),
+    };
+  }
+  if (typeof raw.approve !== "boolean") {
+    throw new LmosError(
+      "invalid_argument",
+      `${where}: give approvals[] (or the older approve + approval_request_id)`,
+    );
+  }
+  const pending = (await handle.state()).record.pendingApproval;
+  if (!pending) {
+    throw new LmosError(
+      "invalid_argument",
+      "Cannot process approval response: no tool call is currently awaiting approval. Send a regular message to interact with the agent.",
+    );
+  }
+  const reason = typeof raw.reason === "string" ? { reason: raw.reason } : {};
+  return {
+    approvals: pending.toolCalls.map((c) => ({
+      toolCallId: c.id,
+      approve: raw.approve as boolean,
+      ...reason,
+    })),
+  };
+}
+
+/** The run input of a send body: messages, or an approval of a paused run's calls (422 on bad shapes). */
+export async function runInputOf(body: SendMessageBody, handle: AgentHandle): Promise<AgentInput> {
+  const first = body.messages?.[0];
+  if (first?.type === "approval") {
+    if ((body.messages?.length ?? 0) > 1) {
+      throw new LmosError(
+        "invalid_argument",
+        "body.messages: send the approval alone; follow-up messages go in the next request",
+      );
+    }
+    return approvalOf(first, handle);
+  }
+  if (first?.type === "tool_return") {
+    throw new LmosError(
+      "invalid_argument",
+      "body.messages[0]: client-side tool returns are not supported by lmos",
+    );
+  }
+  return inputOf(body);
 }
 
 /** The run input of a send body: exactly one of `messages` and `input`, non-empty (422 otherwise). */
@@ -90,7 +167,7 @@ export function runFailed(
 
 /** Runs to completion and answers LettaResponse `{messages, stop_reason, usage}`. */
 export async function sendPlain(c: Context, handle: AgentHandle, body: SendMessageBody): Promise<Response> {
-  const input = inputOf(body);
+  const input = await runInputOf(body, handle);
   const result = await handle.send(input, { maxSteps: body.max_steps ?? undefined });
   if (result.error) return runFailed(c, result.error, result.stopReason, result.runId);
   const keep = typeFilter(body);

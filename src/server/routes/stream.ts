@@ -9,7 +9,7 @@ import { StreamTranslator } from "../letta/stream-translator.ts";
 import type { SendMessageBody } from "../schemas/messages.ts";
 import { type SseSink, sseResponse } from "../sse.ts";
 import { replyModeOf } from "./context.ts";
-import { inputOf, PING_MS, runFailed, typeFilter } from "./send.ts";
+import { PING_MS, runFailed, runInputOf, typeFilter } from "./send.ts";
 
 // How long the answer waits for the run's first visible output before committing to a 200 stream; a run
 // that fails within it is answered with a plain HTTP error, as Letta does before its first chunk. Never longer
@@ -70,7 +70,7 @@ export async function sendStream(
   body: SendMessageBody,
   pingMs = PING_MS,
 ): Promise<Response> {
-  const input = inputOf(body);
+  const input = await runInputOf(body, handle);
   const replyMode = await replyModeOf(lmos, handle.id);
   const events = handle
     .stream(input, { maxSteps: body.max_steps ?? undefined, streamTokens: body.stream_tokens ?? false })

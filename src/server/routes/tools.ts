@@ -2,9 +2,18 @@
 import { z } from "zod";
 import { LmosError } from "../../errors.ts";
 import type { Lmos } from "../../runtime/types.ts";
+import type { ToolSandboxSettings } from "../../store/types.ts";
 import { toolToLetta } from "../letta/records.ts";
 import { agentPath, agentStateSchema, deletedSchema, toolPath, toolSchema } from "../schemas/common.ts";
-import { agentToolPath, listToolsQuery, toolBody, updateToolBody } from "../schemas/tools-folders.ts";
+import {
+  agentToolNamePath,
+  agentToolPath,
+  approvalBody,
+  approvalQuery,
+  listToolsQuery,
+  toolBody,
+  updateToolBody,
+} from "../schemas/tools-folders.ts";
 import { agentState, deleted, type RouteContext } from "./context.ts";
 
 type ToolBody = z.infer<typeof toolBody>;
@@ -16,7 +25,21 @@ function upsertInput(body: ToolBody): Parameters<Lmos["tools"]["upsert"]>[0] {
     ...(body.json_schema ? { jsonSchema: body.json_schema } : {}),
     ...(body.description ? { description: body.description } : {}),
     ...(body.tags ? { tags: body.tags } : {}),
+    ...(body.return_char_limit ? { returnCharLimit: body.return_char_limit } : {}),
+    ...(body.sandbox !== undefined ? { sandbox: sandboxOf(body.sandbox) } : {}),
+    ...(typeof body.default_requires_approval === "boolean"
+      ? { defaultRequiresApproval: body.default_requires_approval }
+      : {}),
   };
+}
+
+function sandboxOf(s: ToolBody["sandbox"]): ToolSandboxSettings | null {
+  if (!s) return null;
+  const out: ToolSandboxSettings = {};
+  if (s.timeout_ms != null) out.timeoutMs = s.timeout_ms;
+  if (s.memory_mb != null) out.memoryMb = s.memory_mb;
+  if (s.network != null) out.network = s.network;
+  return out;
 }
 
 /** Registers the tool routes. */
@@ -116,6 +139,11 @@ export function toolRoutes({ lmos, table }: RouteContext): void {
         ...(jsonSchema ? { jsonSchema } : {}),
         description: body.description ?? current.description,
         tags: body.tags ?? current.tags,
+        ...(body.return_char_limit ? { returnCharLimit: body.return_char_limit } : {}),
+        ...(body.sandbox !== undefined ? { sandbox: sandboxOf(body.sandbox) } : {}),
+        ...(typeof body.default_requires_approval === "boolean"
+          ? { defaultRequiresApproval: body.default_requires_approval }
+          : {}),
       });
       if (updated.id !== current.id) {
         throw new LmosError(
@@ -151,6 +179,27 @@ export function toolRoutes({ lmos, table }: RouteContext): void {
       response: z.array(toolSchema),
     },
     async ({ params }) => (await (await lmos.agents.get(params.agent_id)).tools.list()).map(toolToLetta),
+  );
+  table.add(
+    {
+      method: "patch",
+      path: "/v1/agents/{agent_id}/tools/approval/{tool_name}",
+      tag,
+      summary: "Whether calls of this tool wait for a human's approval (a requires_approval tool rule)",
+      params: agentToolNamePath,
+      query: approvalQuery,
+      body: approvalBody,
+      response: agentStateSchema,
+    },
+    async ({ params, query, body }) => {
+      const flag = body?.requires_approval ?? body?.body_requires_approval ?? query.requires_approval;
+      if (typeof flag !== "boolean") {
+        throw new LmosError("invalid_argument", "requires_approval must be given in the body or the query");
+      }
+      const handle = await lmos.agents.get(params.agent_id);
+      await handle.tools.setApproval(params.tool_name, flag);
+      return agentState(lmos, handle.id);
+    },
   );
   for (const action of ["attach", "detach"] as const) {
     table.add(

@@ -1,6 +1,7 @@
 // Request schemas of /v1/agents: create, modify, list.
 import { z } from "zod";
 import { qBool, qList } from "../read-input.ts";
+import { lettaToolRuleSchema } from "../letta/tool-rules.ts";
 import { jsonObject, opt, pageQuery } from "./common.ts";
 
 /** A memory block given inline (CreateBlock). */
@@ -42,6 +43,10 @@ const agentFields = {
   folder_ids: opt(z.array(z.string().min(1))),
   source_ids: opt(z.array(z.string().min(1))),
   timezone: opt(z.string()),
+  // Letta's tool environment (secrets; tool_exec_environment_variables is its deprecated name).
+  secrets: opt(z.record(z.string(), z.string())),
+  tool_exec_environment_variables: opt(z.record(z.string(), z.string())),
+  tool_rules: opt(z.array(lettaToolRuleSchema)),
 };
 
 /** AgentCreateParams (the subset lmos acts on; other keys are accepted and ignored). */

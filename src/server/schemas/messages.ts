@@ -60,4 +60,16 @@ export const cancelBody = z.object({ run_ids: opt(z.array(z.string().min(1))) })
 export const summarizeBody = z.looseObject({});
 export const recompileQuery = z.object({ dry_run: qBool.optional(), update_timestamp: qBool.optional() });
 
+/** MessageSearchRequest (POST /v1/messages/search); lmos searches one agent's recall, so agent_id is needed. */
+export const searchMessagesBody = z.object({
+  query: z.string().max(10_000),
+  agent_id: z.string().min(1, "give agent_id: lmos searches one agent's recall memory"),
+  limit: opt(z.number().int().min(1).max(200)),
+  start_date: opt(z.string()),
+  end_date: opt(z.string()),
+  search_mode: opt(z.enum(["vector", "fts", "hybrid"])),
+  roles: opt(z.array(z.enum(["user", "assistant"]))),
+  conversation_id: opt(z.string()),
+});
+
 export type SendMessageBody = z.infer<typeof sendMessageBody>;

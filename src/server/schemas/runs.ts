@@ -27,6 +27,7 @@ const oneOrMany = <T extends z.ZodType>(item: T) =>
   z.preprocess((v) => (typeof v === "string" ? [v] : v), z.array(item));
 
 export const runPath = z.object({ run_id: pathId });
+export const stepPath = z.object({ step_id: pathId });
 
 /** MessageCreateAsyncParams: a send body plus the callback Letta would POST to (refused: lmos has none). */
 export const asyncMessageBody = sendMessageBody.extend({ callback_url: opt(z.string()) });

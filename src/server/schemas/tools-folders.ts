@@ -12,6 +12,15 @@ export const toolBody = z.object({
   description: opt(z.string()),
   tags: opt(z.array(z.string())),
   return_char_limit: opt(z.number().int().positive()),
+  /** lmos's own: limits and grants of this tool's sandbox, over the server's defaults. */
+  sandbox: opt(
+    z.object({
+      timeout_ms: opt(z.number().int().positive()),
+      memory_mb: opt(z.number().int().positive()),
+      network: opt(z.boolean()),
+    }),
+  ),
+  default_requires_approval: opt(z.boolean()),
 });
 
 /** ToolUpdateParams. */
@@ -24,6 +33,13 @@ export const listToolsQuery = pageQuery(50, "asc").extend({
 });
 
 export const agentToolPath = z.object({ agent_id: pathId, tool_id: pathId });
+export const agentToolNamePath = z.object({ agent_id: pathId, tool_name: z.string().min(1).max(200) });
+/** PATCH …/tools/approval/{tool_name}: the flag in the body (Letta), the 1.x client's body key, or the query. */
+export const approvalBody = z.looseObject({
+  requires_approval: opt(z.boolean()),
+  body_requires_approval: opt(z.boolean()),
+});
+export const approvalQuery = z.object({ requires_approval: qBool.optional() });
 export const agentFolderPath = z.object({ agent_id: pathId, folder_id: pathId });
 export const folderFilePath = z.object({ folder_id: pathId, file_id: pathId });
 

@@ -1,7 +1,6 @@
 // open_file / close_file: the model reads a window of a file (paged, with line numbers). The window
-// is remembered as open-file state, so it also appears in the system prompt until closed; the state
-// is written straight away rather than with the step, like Letta's file-agent table: it is a view,
-// not memory, and losing it costs nothing but a re-open.
+// is remembered as open-file state, so it also appears in the system prompt until closed. Like every
+// tool write it commits with the step (ctx.writes): a step that fails or is cancelled opens nothing.
 import { z } from "zod";
 import type { ToolDefinition } from "../../tools/types.ts";
 import { DEFAULT_OPEN_LINES, MAX_OPEN_FILES } from "../limits.ts";
@@ -33,14 +32,14 @@ export const openFileTool: ToolDefinition<z.infer<typeof openSchema>> = {
     const lines = fileLines(file.text, `${file.id}@${file.updatedAt}`);
     const window = fileWindow(lines, args.offset ?? 1, args.length ?? DEFAULT_OPEN_LINES);
     const shownLength = window.end - window.start + 1;
-    await ctx.store.openFile(ctx.agent.id, file.id, { offset: window.start, length: shownLength }, ctx.now);
-    const open = await ctx.store.listOpenFiles(ctx.agent.id);
+    ctx.writes.setFileWindow(file.id, { offset: window.start, length: shownLength });
+    const open = await ctx.writes.openFiles();
     // Least recently opened first out, as Letta's max_files_open.
     const excess = open
       .filter((f) => f.fileId !== file.id)
       .sort((a, b) => a.openedAt.localeCompare(b.openedAt))
       .slice(0, Math.max(0, open.length - MAX_OPEN_FILES));
-    for (const f of excess) await ctx.store.closeFile(ctx.agent.id, f.fileId);
+    for (const f of excess) ctx.writes.setFileWindow(f.fileId, null);
     const name = qualifiedName(source, file);
     const more =
       window.end < window.totalLines
@@ -62,7 +61,8 @@ export const closeFileTool: ToolDefinition<z.infer<typeof closeSchema>> = {
   toolType: "letta_files_core",
   async run(args, ctx) {
     const { file, source } = await resolveAgentFile(ctx.store, ctx.agent.id, args.file_name);
-    const closed = await ctx.store.closeFile(ctx.agent.id, file.id);
+    const closed = (await ctx.writes.openFiles()).some((f) => f.fileId === file.id);
+    if (closed) ctx.writes.setFileWindow(file.id, null);
     return closed ? `Closed ${qualifiedName(source, file)}.` : `${qualifiedName(source, file)} was not open.`;
   },
 };

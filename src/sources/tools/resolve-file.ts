@@ -1,6 +1,6 @@
 // Finds a file among the sources attached to an agent, by "file.md" or "source/file.md" (the name
 // the model sees in tool results and in the open-files section).
-import type { FileRecord, SourceRecord, Store } from "../../store/types.ts";
+import type { FileRecord, SourceRecord, StoreReader } from "../../store/types.ts";
 import { ToolError } from "../../tools/types.ts";
 
 export interface AgentFile {
@@ -14,7 +14,7 @@ export function qualifiedName(source: SourceRecord, file: Pick<FileRecord, "file
 }
 
 /** Every readable file of the agent's attached sources. */
-export async function agentFiles(store: Store, agentId: string): Promise<AgentFile[]> {
+export async function agentFiles(store: StoreReader, agentId: string): Promise<AgentFile[]> {
   const out: AgentFile[] = [];
   for (const source of await store.agentSources(agentId)) {
     for (const file of await store.listFiles(source.id, { limit: 10_000 })) {
@@ -25,7 +25,11 @@ export async function agentFiles(store: Store, agentId: string): Promise<AgentFi
 }
 
 /** The attached file called `name`; a ToolError listing what exists otherwise. */
-export async function resolveAgentFile(store: Store, agentId: string, name: string): Promise<AgentFile> {
+export async function resolveAgentFile(
+  store: StoreReader,
+  agentId: string,
+  name: string,
+): Promise<AgentFile> {
   const sources = await store.agentSources(agentId);
   if (sources.length === 0)
     throw new ToolError("No folders are attached to you, so there are no files to open.");

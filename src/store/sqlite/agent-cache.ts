@@ -12,6 +12,7 @@ function copy(a: AgentRecord): AgentRecord {
     tags: [...a.tags],
     metadata: { ...a.metadata },
     settings: { ...a.settings },
+    toolRules: [...a.toolRules],
     inContextMessageIds: [...a.inContextMessageIds],
   };
 }

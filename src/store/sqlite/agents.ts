@@ -1,7 +1,7 @@
 // Agents, core-memory blocks and tools, and the joins that give an agent its blocks and tools.
-import type { AgentRecord, BlockRecord, Page, ToolRecord } from "../types.ts";
+import type { AgentRecord, BlockRecord, McpServerRecord, Page, ToolRecord } from "../types.ts";
 import { decode, selectList } from "./codec.ts";
-import { agentCodec, blockCodec, toolCodec } from "./codecs.ts";
+import { agentCodec, blockCodec, mcpServerCodec, toolCodec } from "./codecs.ts";
 import { pagedSql, type Select, tagCondition } from "./paging.ts";
 import {
   agentBlocksJoin,
@@ -21,7 +21,12 @@ import type { Sql } from "./sql.ts";
 /** Creates an agent with its blocks and tools linked in the given order, atomically. */
 export function createAgent(sql: Sql, agent: AgentRecord, blockIds: string[], toolIds: string[]): void {
   sql.tx(() => {
-    insertRecord(sql, agentCodec, agent);
+    // Records built before tool rules existed (fixtures, old callers) still insert.
+    insertRecord(sql, agentCodec, {
+      ...agent,
+      toolRules: agent.toolRules ?? [],
+      pendingApproval: agent.pendingApproval ?? null,
+    });
     writeContext(sql, agent.id, agent.inContextMessageIds, []);
     for (const id of blockIds) attach(sql, agentBlocksJoin, agent.id, id);
     for (const id of toolIds) attach(sql, agentToolsJoin, agent.id, id);
@@ -119,11 +124,12 @@ export function agentTools(sql: Sql, agentId: string): ToolRecord[] {
 
 /** Creates or updates a tool keyed by name (then by id); returns the stored tool, whose id and
  * createdAt are those of the existing tool when there is one. */
-export function upsertTool(sql: Sql, tool: ToolRecord): ToolRecord {
+export function upsertTool(sql: Sql, given: ToolRecord): ToolRecord {
+  const tool: ToolRecord = { ...given, sandbox: given.sandbox ?? null };
   return sql.tx(() => {
     const existing = getRecordBy(sql, toolCodec, "name", tool.name) ?? getRecord(sql, toolCodec, tool.id);
     if (!existing) {
-      insertRecord(sql, toolCodec, tool);
+      insertRecord(sql, toolCodec, { defaultRequiresApproval: false, metadata: {}, ...tool });
       return getRecord(sql, toolCodec, tool.id)!;
     }
     const { id: _id, createdAt: _createdAt, ...patch } = tool;
@@ -140,4 +146,16 @@ export function listTools(sql: Sql, q: Page & { name?: string }): ToolRecord[] {
   }
   const { sql: text, params } = pagedSql(select, { table: "tools", alias: "t", tiebreak: "id" }, q);
   return sql.all<Record<string, unknown>>(text, ...params).map((r) => decode(toolCodec, r));
+}
+
+/** MCP servers, paged by (created_at, id). */
+export function listMcpServers(sql: Sql, q: Page): McpServerRecord[] {
+  const select: Select = {
+    columns: selectList(mcpServerCodec, "m"),
+    from: "mcp_servers m",
+    where: [],
+    params: [],
+  };
+  const { sql: text, params } = pagedSql(select, { table: "mcp_servers", alias: "m", tiebreak: "id" }, q);
+  return sql.all<Record<string, unknown>>(text, ...params).map((r) => decode(mcpServerCodec, r));
 }

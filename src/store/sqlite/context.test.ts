@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { agent } from "../conformance/fixtures.ts";
+import { agent } from "../conformance/fixtures.testkit.ts";
 import { openSqliteStore } from "../index.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "lmos-context-"));

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { agent, block, expectCode, message, run, stepCommit } from "../conformance/fixtures.ts";
+import { agent, block, expectCode, message, run, stepCommit } from "../conformance/fixtures.testkit.ts";
 import { openSqliteStore } from "../index.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "lmos-group-"));
@@ -29,7 +29,7 @@ describe("group commit", () => {
           messages: [m],
           agentPatch: { inContextMessageIds: [m.id] },
           // agent 5 edits a block that does not exist: its whole step rolls back
-          blockUpdates: i === 5 ? [{ id: "block-missing", value: "x" }] : [],
+          blockEdits: i === 5 ? [{ blockId: "block-missing", op: "append", text: "x" }] : [],
         }),
       );
     });

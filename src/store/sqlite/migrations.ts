@@ -146,8 +146,48 @@ ALTER TABLE runs ADD COLUMN owner_token TEXT;
 CREATE INDEX runs_active ON runs(status) WHERE status IN ('created', 'running');
 `);
 
+// Tool rules and a paused run's pending approval on agents (JSON), Letta's default_requires_approval and
+// metadata_ on tools, and the MCP servers lmos connects to as a client.
+const v5: Migration = (db) =>
+  db.exec(`
+ALTER TABLE agents ADD COLUMN tool_rules TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE agents ADD COLUMN pending_approval TEXT;
+ALTER TABLE tools ADD COLUMN default_requires_approval INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE tools ADD COLUMN metadata TEXT NOT NULL DEFAULT '{}';
+CREATE TABLE mcp_servers (
+  id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, type TEXT NOT NULL, command TEXT, args TEXT NOT NULL,
+  env TEXT NOT NULL, url TEXT, auth_header TEXT, auth_token TEXT, headers TEXT NOT NULL,
+  created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
+CREATE INDEX mcp_servers_created ON mcp_servers(created_at, id);
+`);
+
+// Agent leases (leases.ts): who may run an agent across the processes sharing the file, until when, and
+// the fence of that acquisition. A row per agent that ever ran, kept after release so fences only grow.
+const v6: Migration = (db) =>
+  db.exec(`
+CREATE TABLE agent_leases (
+  agent_id TEXT PRIMARY KEY REFERENCES agents(id) ON DELETE CASCADE,
+  fence INTEGER NOT NULL, holder TEXT NOT NULL,
+  owner_host TEXT NOT NULL, owner_pid INTEGER NOT NULL, owner_token TEXT NOT NULL,
+  expires_at INTEGER NOT NULL) WITHOUT ROWID;
+`);
+
+// Custom tools run (issue 12): a tool's sandbox limits and grants, and each agent's tool environment
+// (Letta's secrets / tool_exec_environment_variables), kept apart from the agent row so that nothing that
+// prints or serialises an agent can carry a secret value.
+const v7: Migration = (db) =>
+  db.exec(`
+ALTER TABLE tools ADD COLUMN sandbox TEXT;
+CREATE TABLE agent_secrets (
+  agent_id TEXT NOT NULL REFERENCES agents(id) ON DELETE CASCADE,
+  key TEXT NOT NULL,
+  value TEXT NOT NULL,
+  PRIMARY KEY (agent_id, key)
+) WITHOUT ROWID;
+`);
+
 /** Every migration in order; version N is the N-th entry. Append, never edit. */
-export const migrations: readonly Migration[] = [v1, v2, v3, v4];
+export const migrations: readonly Migration[] = [v1, v2, v3, v4, v5, v6, v7];
 
 /** Applies the migrations this database lacks; returns how many ran. */
 export function migrate(db: BetterSqlite3.Database): number {

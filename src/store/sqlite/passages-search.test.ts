@@ -1,7 +1,7 @@
 // Lexical passage search answers from the FTS top candidates when the filter lets enough of them through;
 // whatever the path, a page is exactly that slice of the complete ranking (score, then newest first).
 import { expect, it } from "vitest";
-import { agent, passage } from "../conformance/fixtures.ts";
+import { agent, passage } from "../conformance/fixtures.testkit.ts";
 import { openSqliteStore } from "../index.ts";
 
 it("pages of a lexical search equal slices of the complete ranking, for broad and selective filters", async () => {

@@ -1,14 +1,16 @@
 // Runs, steps, the one-transaction step commit, and the opaque memory-node tier.
 import { LmosError } from "../../errors.ts";
-import { nowIso } from "../ids.ts";
-import type { MessageRecord, RunRecord, StepCommit, StepRecord } from "../types.ts";
+import type { LeaseUse, MessageRecord, RunRecord, StepCommit, StepRecord } from "../types.ts";
+import { applyBlockEdits } from "./blocks.ts";
 import { decode, selectList } from "./codec.ts";
 import { patchAgent } from "./agents.ts";
 import { runCodec, stepCodec } from "./codecs.ts";
 import { insertMessages } from "./messages.ts";
 import { deletePassages, insertPassages } from "./passages.ts";
 import { applyPatch, insertRecord } from "./records.ts";
+import { useLease } from "./leases.ts";
 import { insertRun } from "./run-records.ts";
+import { setFileWindows } from "./sources.ts";
 import type { Sql } from "./sql.ts";
 
 /** The steps of a run in order. */
@@ -33,26 +35,22 @@ function assignSeqs(messages: MessageRecord[], seqs: number[]): void {
   });
 }
 
-/** Applies a whole step atomically: step row, messages (+FTS, embeddings), block values, passage
- * inserts/deletes and the agent patch. Any failure rolls everything back and rethrows. */
+/** Applies a whole step atomically: step row, messages (+FTS, embeddings), block edits (on the values
+ * stored now), passage inserts/deletes, open-file windows and the agent patch, under the step's lease.
+ * Any failure rolls everything back and rethrows. */
 export function commitStep(sql: Sql, commit: StepCommit, prev: PrevContext): string {
   const { seqs, updatedAt } = sql.tx(() => {
+    if (commit.lease) useLease(sql, commit.agentId, commit.lease);
     const updatedAt = patchAgent(sql, commit.agentId, commit.agentPatch, prev);
     insertRecord(sql, stepCodec, commit.step);
     if (commit.runPatch) applyPatch(sql, runCodec, commit.step.runId, commit.runPatch, "run");
     const seqs = insertMessages(sql, commit.messages, commit.messageEmbeddings);
-    const now = nowIso();
-    for (const u of commit.blockUpdates) {
-      const changed = sql.run(
-        "UPDATE blocks SET value = ?, updated_at = ? WHERE id = ?",
-        u.value,
-        now,
-        u.id,
-      ).changes;
-      if (changed === 0) throw new LmosError("not_found", `block ${u.id} not found`);
-    }
+    applyBlockEdits(sql, commit.blockEdits);
     insertPassages(sql, commit.passageInserts);
     deletePassages(sql, commit.passageDeletes);
+    if (commit.fileWindows?.length) {
+      setFileWindows(sql, commit.agentId, commit.fileWindows, commit.step.createdAt);
+    }
     return { seqs, updatedAt };
   });
   assignSeqs(commit.messages, seqs);
@@ -68,8 +66,10 @@ export function commitMessages(
   agentPatch: StepCommit["agentPatch"],
   prev: PrevContext,
   run?: RunRecord,
+  lease?: LeaseUse,
 ): string {
   const { seqs, updatedAt } = sql.tx(() => {
+    if (lease) useLease(sql, agentId, lease);
     if (run) insertRun(sql, run, true);
     const updatedAt = patchAgent(sql, agentId, agentPatch, prev);
     return { seqs: insertMessages(sql, messages), updatedAt };

@@ -1,6 +1,6 @@
 // Sources (folders of documents), their files, and the files an agent has open.
 import { LmosError } from "../../errors.ts";
-import type { FileRecord, OpenFileRecord, Page, SourceRecord } from "../types.ts";
+import type { FileRecord, FileWindowChange, OpenFileRecord, Page, SourceRecord } from "../types.ts";
 import { decode, encode, insertSql, selectList } from "./codec.ts";
 import { fileCodec, sourceCodec } from "./codecs.ts";
 import { pagedSql, type Select } from "./paging.ts";
@@ -149,4 +149,22 @@ export function listOpenFiles(sql: Sql, agentId: string): OpenFileRecord[] {
 export function closeFiles(sql: Sql, agentId: string, fileId?: string): number {
   if (fileId === undefined) return sql.run("DELETE FROM open_files WHERE agent_id = ?", agentId).changes;
   return sql.run("DELETE FROM open_files WHERE agent_id = ? AND file_id = ?", agentId, fileId).changes;
+}
+
+/** A step's open-file changes in order, inside the caller's transaction; a file deleted since the tool saw
+ * it is skipped (it would drop out of view anyway). */
+export function setFileWindows(sql: Sql, agentId: string, changes: FileWindowChange[], now: string): void {
+  for (const c of changes) {
+    sql.run("DELETE FROM open_files WHERE agent_id = ? AND file_id = ?", agentId, c.fileId);
+    if (!c.window) continue;
+    sql.run(
+      `INSERT INTO open_files (agent_id, file_id, offset, length, opened_at)
+       SELECT ?, id, ?, ?, ? FROM files WHERE id = ?`,
+      agentId,
+      c.window.offset,
+      c.window.length,
+      now,
+      c.fileId,
+    );
+  }
 }

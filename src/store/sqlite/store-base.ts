@@ -1,6 +1,14 @@
-// The document side of the SQLite store (passages, sources, files, open files, memory nodes) and what
-// every part shares: the connection, the read caches, the deferred message index, error translation.
-// SqliteStore (store.ts) adds agents, blocks, tools, messages and runs on top.
+// What every part of the SQLite store shares — the connection, the read caches and the write paths, all
+// set up in the constructor below, one comment per piece saying what it serves and what invalidates it —
+// and the document side of the contract (passages, sources, files, open files, memory nodes). SqliteStore
+// (store.ts) adds agents, blocks, tools, messages and runs on top; the two classes only split one store
+// over two files.
+//
+// Reads run at once on the one connection (`read`). Writes go one of two ways: `write` runs now, after
+// whatever the group commit holds, so writes apply in the order issued; `batched` (the per-step hot path:
+// commitStep, commitMessages, updateRun) joins the group commit. A cache is updated or cleared by the
+// write that changes what it holds, inside the same call, and cleared whole when another connection has
+// committed or a batch rolled back.
 import { existsSync, mkdirSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { LmosError } from "../../errors.ts";
@@ -28,8 +36,6 @@ import * as sources from "./sources.ts";
 import type { Sql } from "./sql.ts";
 import { translate } from "./translate.ts";
 
-/** The embedded SQLite implementation of Store. */
-
 // Pages per backup step: all of them.
 const ALL_PAGES = 0x7fffffff;
 
@@ -41,19 +47,41 @@ export abstract class SqliteStoreBase {
   protected readonly group: GroupCommit;
   constructor(
     readonly sql: Sql,
+    // Not a cache: WAL checkpoints on a worker thread (long-lived processes such as `lmos serve`), so no
+    // commit stalls on one; it serves no read and holds nothing to invalidate (checkpointer.ts).
     private readonly checkpointer: BackgroundCheckpointer | null = null,
   ) {
+    // The invalidation of both caches by other connections: reads PRAGMA data_version before a cache
+    // answers (once per event-loop turn outside a transaction, every time inside one) and clears both when
+    // another connection has committed; any write by this process makes it look again (foreign-writes.ts).
     const foreign = new ForeignWrites(sql);
+    // Agent records and message counts. Serves getAgent, countMessages and `prev` below. Own writes keep it
+    // current: updateAgent stores the record, commitStep/commitMessages patch it and count their messages,
+    // deleteAgent and failOrphanRuns forget the agent. Cleared whole by `foreign` and by a rolled-back
+    // batch (agent-cache.ts).
     this.cache = new AgentCache(foreign);
+    // Each agent's blocks, tools and sources. Serves agentBlocks, agentTools, agentSources. Cleared whole by
+    // every own write to blocks, tools, sources or their links (`linked.write`: createAgent, deleteAgent,
+    // updateBlock, deleteBlock, upsertTool, deleteTool, updateSource, deleteSource, attach/detach, and a
+    // commitStep with block edits), by `foreign` and by a rolled-back batch (linked-cache.ts).
     this.linked = new LinkedCache(foreign);
+    // Not a cache: the full-text rows of messages, written behind the commits (200 ms later, and before a
+    // backup or close). Serves searchMessagesLexical, which indexes what is pending first, so a search sees
+    // every committed message; the watermark row in messages_fts_state says what is indexed, for this and
+    // every other process on the file (message-index.ts).
     this.index = new DeferredMessageIndex(sql);
-    // A batch that rolled back as a whole ran its writes' cache updates: forget what the caches hold.
+    // Not a cache: the `batched` writes of one event-loop turn in one transaction. A read does not wait for
+    // it (a queued write is not acknowledged yet); a `write`, a backup and close flush it first. A batch
+    // that rolled back as a whole had run its writes' cache updates: forget what the caches hold
+    // (group-commit.ts).
     this.group = new GroupCommit(sql, () => {
       this.cache.clear();
       this.linked.clear();
     });
   }
 
+  /** The agent's stored in-context ids, which a write of the window diffs against (context.ts): from the
+   * agent cache when it holds the agent, else read. */
   protected readonly prev = (agentId: string) =>
     this.cache.contextIds(agentId, () => readContext(this.sql, agentId));
 

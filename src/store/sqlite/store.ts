@@ -1,13 +1,18 @@
 // The Store contract over one better-sqlite3 connection. Each method is a thin, synchronous call into
-// the table modules; the async signatures exist so a networked store fits the same contract.
+// the table modules; the async signatures exist so a networked store fits the same contract. The caches
+// and write paths the methods go through are set up, and described, in store-base.ts.
 import type {
+  AgentLease,
   AgentRecord,
+  BlockEdit,
   BlockRecord,
   LexicalQuery,
   MessageQuery,
   MessageRecord,
   Page,
   RankedId,
+  LeaseHolder,
+  LeaseUse,
   Role,
   RunOwner,
   RunQuery,
@@ -16,9 +21,12 @@ import type {
   StepRecord,
   Store,
   ToolRecord,
+  McpServerRecord,
 } from "../types.ts";
 import * as agents from "./agents.ts";
-import { blockCodec, runCodec, toolCodec } from "./codecs.ts";
+import * as blocks from "./blocks.ts";
+import * as leases from "./leases.ts";
+import { blockCodec, mcpServerCodec, runCodec, toolCodec } from "./codecs.ts";
 import * as messages from "./messages.ts";
 import {
   agentBlocksJoin,
@@ -77,7 +85,13 @@ export class SqliteStore extends SqliteStoreBase implements Store {
     return this.read(() => agents.listBlocks(this.sql, q));
   }
   updateBlock(id: string, patch: Partial<BlockRecord>) {
-    return this.write(() => this.linked.write(() => patchRecord(this.sql, blockCodec, id, patch, "block")));
+    return this.write(() =>
+      this.linked.write(() => {
+        const { block, stamped } = blocks.updateBlock(this.sql, id, patch);
+        for (const a of stamped) this.cache.forget(a);
+        return block;
+      }),
+    );
   }
   deleteBlock(id: string) {
     return this.write(() =>
@@ -87,8 +101,17 @@ export class SqliteStore extends SqliteStoreBase implements Store {
   agentBlocks(agentId: string) {
     return this.read(() => this.linked.agentBlocks(agentId, () => agents.agentBlocks(this.sql, agentId)));
   }
+  editBlock(edit: BlockEdit, at: string) {
+    return this.write(() =>
+      this.linked.write(() => {
+        const { block, stamped } = blocks.editBlock(this.sql, edit, at);
+        for (const a of stamped) this.cache.forget(a);
+        return block;
+      }),
+    );
+  }
   attachBlock(agentId: string, blockId: string) {
-    return this.write(() => this.linked.write(() => attach(this.sql, agentBlocksJoin, agentId, blockId)));
+    return this.write(() => this.linked.write(() => blocks.attachBlock(this.sql, agentId, blockId)));
   }
   detachBlock(agentId: string, blockId: string) {
     return this.write(() => this.linked.write(() => detach(this.sql, agentBlocksJoin, agentId, blockId)));
@@ -116,11 +139,55 @@ export class SqliteStore extends SqliteStoreBase implements Store {
   agentTools(agentId: string) {
     return this.read(() => this.linked.agentTools(agentId, () => agents.agentTools(this.sql, agentId)));
   }
+  agentSecrets(agentId: string) {
+    return this.read(() => {
+      const rows = this.sql.all<{ key: string; value: string }>(
+        "SELECT key, value FROM agent_secrets WHERE agent_id = ? ORDER BY key",
+        agentId,
+      );
+      return Object.fromEntries(rows.map((r) => [r.key, r.value]));
+    });
+  }
+  setAgentSecrets(agentId: string, secrets: Record<string, string>) {
+    return this.write(() =>
+      this.sql.tx(() => {
+        this.sql.run("DELETE FROM agent_secrets WHERE agent_id = ?", agentId);
+        for (const [key, value] of Object.entries(secrets)) {
+          this.sql.run(
+            "INSERT INTO agent_secrets (agent_id, key, value) VALUES (?, ?, ?)",
+            agentId,
+            key,
+            value,
+          );
+        }
+      }),
+    );
+  }
   attachTool(agentId: string, toolId: string) {
     return this.write(() => this.linked.write(() => attach(this.sql, agentToolsJoin, agentId, toolId)));
   }
   detachTool(agentId: string, toolId: string) {
     return this.write(() => this.linked.write(() => detach(this.sql, agentToolsJoin, agentId, toolId)));
+  }
+
+  // MCP servers
+  createMcpServer(server: McpServerRecord) {
+    return this.write(() => insertRecord(this.sql, mcpServerCodec, server));
+  }
+  getMcpServer(id: string) {
+    return this.read(() => getRecord(this.sql, mcpServerCodec, id));
+  }
+  getMcpServerByName(name: string) {
+    return this.read(() => getRecordBy(this.sql, mcpServerCodec, "name", name));
+  }
+  listMcpServers(q: Page) {
+    return this.read(() => agents.listMcpServers(this.sql, q));
+  }
+  updateMcpServer(id: string, patch: Partial<McpServerRecord>) {
+    return this.write(() => patchRecord(this.sql, mcpServerCodec, id, patch, "MCP server"));
+  }
+  deleteMcpServer(id: string) {
+    return this.write(() => void this.sql.run("DELETE FROM mcp_servers WHERE id = ?", id));
   }
 
   // messages
@@ -180,7 +247,7 @@ export class SqliteStore extends SqliteStoreBase implements Store {
   commitStep(commit: StepCommit) {
     return this.batched(() => {
       const write = () => runs.commitStep(this.sql, commit, this.prev);
-      const updatedAt = commit.blockUpdates.length > 0 ? this.linked.write(write) : write();
+      const updatedAt = commit.blockEdits.length > 0 ? this.linked.write(write) : write();
       this.cache.patched(commit.agentId, { ...commit.agentPatch, updatedAt });
       this.cache.messagesAdded(commit.messages.map((m) => m.agentId));
       if (commit.messages.length) this.index.added();
@@ -191,12 +258,31 @@ export class SqliteStore extends SqliteStoreBase implements Store {
     items: MessageRecord[],
     agentPatch: StepCommit["agentPatch"],
     run?: RunRecord,
+    lease?: LeaseUse,
   ) {
     return this.batched(() => {
-      const updatedAt = runs.commitMessages(this.sql, agentId, items, agentPatch, this.prev, run);
+      const updatedAt = runs.commitMessages(this.sql, agentId, items, agentPatch, this.prev, run, lease);
       this.cache.patched(agentId, { ...agentPatch, updatedAt });
       this.cache.messagesAdded(items.map((m) => m.agentId));
       if (items.length) this.index.added();
     });
+  }
+
+  // agent leases: batched, since a run takes one at its start (leases.ts)
+  acquireAgentLease(
+    agentId: string,
+    holder: string,
+    ttlMs: number,
+    canTakeOver: (current: LeaseHolder) => boolean,
+  ) {
+    return this.batched(() =>
+      leases.acquireLease(this.sql, agentId, holder, this.runOwner, ttlMs, canTakeOver),
+    );
+  }
+  renewAgentLease(lease: AgentLease, ttlMs: number) {
+    return this.batched(() => leases.renewLease(this.sql, lease, ttlMs));
+  }
+  releaseAgentLease(lease: AgentLease) {
+    return this.batched(() => leases.releaseLease(this.sql, lease.agentId, lease.fence));
   }
 }

@@ -1,10 +1,21 @@
-// Conformance: listing runs with filters and cursors, a run's messages, owners and orphaned runs.
+// Conformance of RunStore (contract/runs.ts), part one: listing runs with filters and cursors, a run's
+// messages, owners and orphaned runs (part two, the step commit, is steps.testkit.ts).
 import { describe, expect, it } from "vitest";
-import type { RunOwner, Store } from "../types.ts";
-import { agent, at, expectCode, message, run, stepCommit, useStore, walk } from "./fixtures.ts";
+import type { AgentStore, MessageStore, RunOwner, RunStore } from "../types.ts";
+import {
+  agent,
+  at,
+  expectCode,
+  message,
+  type Part,
+  run,
+  stepCommit,
+  useStore,
+  walk,
+} from "./fixtures.testkit.ts";
 
 /** Runs beyond create/get: listRuns, listRunMessages, runOwner and failOrphanRuns. */
-export function runSuite(open: () => Promise<Store>): void {
+export function runSuite(open: () => Promise<Part<AgentStore & MessageStore & RunStore>>): void {
   const store = useStore(open);
 
   async function twoAgents() {
@@ -28,7 +39,8 @@ export function runSuite(open: () => Promise<Store>): void {
       const r3 = run(a.id, { createdAt: at(4), status: "created" });
       const r4 = run(a.id, { createdAt: at(5), status: "failed", stopReason: "llm_api_error" });
       for (const r of [r3, r1, r4, r2]) await store().createRun(r);
-      const ids = async (q: Parameters<Store["listRuns"]>[0]) => (await store().listRuns(q)).map((r) => r.id);
+      const ids = async (q: Parameters<RunStore["listRuns"]>[0]) =>
+        (await store().listRuns(q)).map((r) => r.id);
       expect(await ids({})).toEqual([r1.id, r2.id, r3.id, r4.id]);
       expect(await ids({ order: "desc", limit: 2 })).toEqual([r4.id, r3.id]);
       expect(await ids({ agentIds: [a.id] })).toEqual([r1.id, r3.id, r4.id]);

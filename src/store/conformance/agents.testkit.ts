@@ -1,10 +1,10 @@
-// Conformance: agents, blocks (shared across agents) and tools (unique by name).
+// Conformance of AgentStore (contract/agents.ts): agents, and blocks shared across agents.
 import { describe, expect, it } from "vitest";
-import type { Store } from "../types.ts";
-import { agent, at, block, expectCode, tool, useStore, walk } from "./fixtures.ts";
+import type { AgentStore } from "../types.ts";
+import { agent, at, block, expectCode, type Part, useStore, walk } from "./fixtures.testkit.ts";
 
-/** Agents, blocks and tools. */
-export function agentSuite(open: () => Promise<Store>): void {
+/** Agents and blocks. */
+export function agentSuite(open: () => Promise<Part<AgentStore>>): void {
   const store = useStore(open);
 
   describe("agents", () => {
@@ -113,35 +113,6 @@ export function agentSuite(open: () => Promise<Store>): void {
       await store().deleteBlock(x.id);
       expect(await store().getBlock(x.id)).toBeNull();
       expect(await store().agentBlocks(a.id)).toEqual([]);
-    });
-  });
-
-  describe("tools", () => {
-    it("upserts by name, keeping the first id", async () => {
-      const first = await store().upsertTool(tool({ name: "web_search", description: "v1" }));
-      const second = await store().upsertTool(tool({ name: "web_search", description: "v2" }));
-      expect(second.id).toBe(first.id);
-      expect(second.description).toBe("v2");
-      expect((await store().getToolByName("web_search"))?.description).toBe("v2");
-      expect(await store().listTools({ name: "web_search" })).toHaveLength(1);
-    });
-
-    it("renames a tool upserted under its id, and attaches tools in order", async () => {
-      const t = await store().upsertTool(tool({ name: "a" }));
-      const renamed = await store().upsertTool({ ...t, name: "b" });
-      expect(renamed.id).toBe(t.id);
-      expect(await store().getToolByName("a")).toBeNull();
-      const c = await store().upsertTool(tool({ name: "c" }));
-      const ag = agent();
-      await store().createAgent(ag, [], [c.id, t.id]);
-      expect((await store().agentTools(ag.id)).map((x) => x.name)).toEqual(["c", "b"]);
-      await store().detachTool(ag.id, c.id);
-      await store().attachTool(ag.id, c.id);
-      expect((await store().agentTools(ag.id)).map((x) => x.name)).toEqual(["b", "c"]);
-      await store().deleteTool(t.id);
-      expect(await store().getTool(t.id)).toBeNull();
-      expect((await store().agentTools(ag.id)).map((x) => x.name)).toEqual(["c"]);
-      await expectCode(store().attachTool(ag.id, "tool-missing"), "not_found");
     });
   });
 }

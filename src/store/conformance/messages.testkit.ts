@@ -1,10 +1,11 @@
-// Conformance: recall messages — ordering, exact cursor paging, filters, BM25 and vector search.
+// Conformance of MessageStore (contract/messages.ts): recall messages — ordering, exact cursor paging,
+// filters, BM25 and vector search (message embeddings arrive with a step commit, RunStore).
 import { describe, expect, it } from "vitest";
-import type { MessageRecord, Store } from "../types.ts";
-import { agent, at, message, stepCommit, useStore, vec, walk } from "./fixtures.ts";
+import type { AgentStore, MessageRecord, MessageStore, RunStore } from "../types.ts";
+import { agent, at, message, type Part, stepCommit, useStore, vec, walk } from "./fixtures.testkit.ts";
 
 /** Messages and their search. */
-export function messageSuite(open: () => Promise<Store>): void {
+export function messageSuite(open: () => Promise<Part<AgentStore & MessageStore & RunStore>>): void {
   const store = useStore(open);
 
   async function withAgent(): Promise<string> {
@@ -78,7 +79,7 @@ export function messageSuite(open: () => Promise<Store>): void {
       ];
       await store().commitMessages(id, ms, {});
       await store().commitMessages(other, [message(other, "x")], {});
-      const texts = async (q: Parameters<Store["listMessages"]>[1]) =>
+      const texts = async (q: Parameters<MessageStore["listMessages"]>[1]) =>
         (await store().listMessages(id, q)).map((m) => (m.content[0] as { text: string }).text);
       expect(await texts({ roles: ["user", "tool"] })).toEqual(["a", "c"]);
       expect(await texts({ start: at(2000) })).toEqual(["b", "c"]);
@@ -147,7 +148,7 @@ export function messageSuite(open: () => Promise<Store>): void {
       const user = message(id, "I run every morning", { createdAt: at(10) });
       await store().commitMessages(id, [user, reply], {});
       await store().commitMessages(other, [message(other, "running running running")], {});
-      const ids = async (q: Parameters<Store["searchMessagesLexical"]>[1]) =>
+      const ids = async (q: Parameters<MessageStore["searchMessagesLexical"]>[1]) =>
         (await store().searchMessagesLexical(id, q)).map((h) => h.id).sort();
       expect(await ids({ query: "runs", limit: 10 })).toEqual([user.id, reply.id].sort());
       expect(await ids({ query: "lake", limit: 10 })).toEqual([reply.id]);

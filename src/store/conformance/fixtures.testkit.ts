@@ -18,9 +18,13 @@ import type {
   ToolRecord,
 } from "../types.ts";
 
+/** The parts of the contract a suite needs, and `close` (a store implemented piece by piece runs the
+ * suites of the parts it has). */
+export type Part<S> = S & Pick<Store, "close">;
+
 /** Opens a fresh, empty store before each test and closes it after; returns a getter. */
-export function useStore(open: () => Promise<Store>): () => Store {
-  let store: Store | undefined;
+export function useStore<S extends Pick<Store, "close">>(open: () => Promise<S>): () => S {
+  let store: S | undefined;
   beforeEach(async () => {
     store = await open();
   });
@@ -158,7 +162,7 @@ export function stepCommit(agentId: string, runId: string, over: Partial<StepCom
       createdAt: at(0),
     },
     messages: [],
-    blockUpdates: [],
+    blockEdits: [],
     passageInserts: [],
     passageDeletes: [],
     agentPatch: {},

@@ -1,4 +1,6 @@
-// Conformance: runs, the one-transaction step commit, deleteAgent's cascade, memory nodes, reopening.
+// Conformance of RunStore (contract/runs.ts), part two, and of the whole Store: runs, the one-transaction
+// step commit (it writes messages, blocks, passages and the agent together), deleteAgent's cascade across
+// every part, reopening.
 import { describe, expect, it } from "vitest";
 import type { Store } from "../types.ts";
 import {
@@ -14,9 +16,9 @@ import {
   tool,
   useStore,
   vec,
-} from "./fixtures.ts";
+} from "./fixtures.testkit.ts";
 
-/** Runs, steps and atomic commits. */
+/** Runs, steps and atomic commits, and what deleting an agent removes (needs every part). */
 export function stepSuite(open: () => Promise<Store>): void {
   const store = useStore(open);
 
@@ -49,7 +51,7 @@ export function stepSuite(open: () => Promise<Store>): void {
       const c1 = stepCommit(a.id, r.id, {
         messages: [m],
         messageEmbeddings: { [m.id]: vec(3, 0) },
-        blockUpdates: [{ id: b.id, value: "new" }],
+        blockEdits: [{ blockId: b.id, op: "rethink", value: "new" }],
         passageInserts: [{ passage: kept, embedding: vec(3, 1) }],
         passageDeletes: [doomed.id],
         agentPatch: { inContextMessageIds: [m.id], summary: "s", pressureWarned: true, lastStopReason: "x" },
@@ -83,7 +85,7 @@ export function stepSuite(open: () => Promise<Store>): void {
       const fresh = message(a.id, "a perfectly unique marmalade");
       const bad = stepCommit(a.id, r.id, {
         messages: [fresh, { ...first }],
-        blockUpdates: [{ id: b.id, value: "changed" }],
+        blockEdits: [{ blockId: b.id, op: "append", text: "changed" }],
         passageInserts: [{ passage: passage("ghost passage", { agentId: a.id }) }],
         passageDeletes: [doomed.id],
         agentPatch: { inContextMessageIds: [first.id, fresh.id], summary: "changed" },
@@ -106,7 +108,10 @@ export function stepSuite(open: () => Promise<Store>): void {
       const m = message(a.id, "lost");
       await expectCode(
         store().commitStep(
-          stepCommit(a.id, r.id, { messages: [m], blockUpdates: [{ id: "block-x", value: "v" }] }),
+          stepCommit(a.id, r.id, {
+            messages: [m],
+            blockEdits: [{ blockId: "block-x", op: "append", text: "v" }],
+          }),
         ),
         "not_found",
       );
@@ -164,26 +169,6 @@ export function stepSuite(open: () => Promise<Store>): void {
       expect(
         (await store().searchPassagesLexical({}, { query: "otters", limit: 5 })).map((h) => h.id),
       ).toEqual([doc.id]);
-    });
-  });
-
-  describe("memory nodes", () => {
-    it("round-trips bytes per agent and tier, upserting by id", async () => {
-      const { a } = await setup();
-      const blob = new Uint8Array(new Float32Array([1.5, -2, 3]).buffer);
-      await store().putMemoryNodes(a.id, "l1", [
-        { id: "n1", data: blob },
-        { id: "n2", data: new Uint8Array([9]) },
-      ]);
-      await store().putMemoryNodes(a.id, "l2", [{ id: "n1", data: new Uint8Array([7]) }]);
-      await store().putMemoryNodes(a.id, "l1", [{ id: "n1", data: new Uint8Array([0, 0]) }]);
-      expect(await store().getMemoryNodes(a.id, "l1")).toEqual([
-        { id: "n1", data: new Uint8Array([0, 0]) },
-        { id: "n2", data: new Uint8Array([9]) },
-      ]);
-      expect(await store().getMemoryNodes(a.id, "l2")).toEqual([{ id: "n1", data: new Uint8Array([7]) }]);
-      expect(await store().getMemoryNodes(a.id, "none")).toEqual([]);
-      await expectCode(store().putMemoryNodes("agent-missing", "l1", []), "not_found");
     });
   });
 }

@@ -1,0 +1,70 @@
+// Messages between the pool (main thread) and a sandbox worker. The worker also shares an Int32Array with
+// the pool: a non-zero INTERRUPT slot asks the running call to stop (Pyodide raises KeyboardInterrupt,
+// QuickJS's interrupt handler fires); the pool terminates the thread if the call does not stop in time.
+import type { SandboxFailureKind, SandboxLanguage, SandboxLimits } from "./types.ts";
+
+/** Index of the interrupt flag in the shared Int32Array; 2 is SIGINT for Pyodide's interrupt buffer. */
+export const INTERRUPT = 0;
+export const INTERRUPT_SIGNAL = 2;
+
+export interface WorkerData {
+  language: SandboxLanguage;
+  control: SharedArrayBuffer;
+}
+
+/** A call as the worker receives it (no signal: cancellation goes through the control buffer). */
+export interface RunRequest {
+  type: "run";
+  id: number;
+  source: string;
+  entry: string;
+  args: Record<string, unknown>;
+  argOrder?: string[];
+  env: Record<string, string>;
+  agent?: { id: string; name: string };
+  limits: SandboxLimits;
+}
+
+export type WorkerMessage =
+  | { type: "ready" }
+  | { type: "boot-failed"; message: string }
+  | {
+      type: "result";
+      id: number;
+      ok: boolean;
+      value?: string;
+      length?: number;
+      kind?: SandboxFailureKind;
+      message?: string;
+      stdout: string;
+      /** The interpreter may carry state from this call (a changed builtin, memory it grew): replace it. */
+      recycle?: boolean;
+    };
+
+/** Characters of printed output kept per call. */
+export const STDOUT_CHARS = 4_000;
+
+/** Appends to a bounded buffer of printed output. */
+export class OutputBuffer {
+  private text = "";
+  private dropped = 0;
+  push(s: string): void {
+    if (this.text.length >= STDOUT_CHARS) {
+      this.dropped += s.length;
+      return;
+    }
+    this.text += this.text ? `\n${s}` : s;
+    if (this.text.length > STDOUT_CHARS) {
+      this.dropped += this.text.length - STDOUT_CHARS;
+      this.text = this.text.slice(0, STDOUT_CHARS);
+    }
+  }
+  take(): string {
+    const out = this.dropped
+      ? `${this.text}\n... [${this.dropped} more characters of output dropped]`
+      : this.text;
+    this.text = "";
+    this.dropped = 0;
+    return out;
+  }
+}

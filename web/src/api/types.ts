@@ -1,0 +1,147 @@
+// The Letta shapes the UI reads (only the fields it uses; the server sends more).
+
+export interface Block {
+  id: string;
+  label: string;
+  value: string;
+  limit: number;
+  description: string | null;
+  read_only?: boolean;
+  updated_at?: string | null;
+}
+
+export interface Agent {
+  id: string;
+  name: string;
+  description: string | null;
+  system: string;
+  model?: string | null;
+  llm_config: { model: string; handle?: string | null; context_window: number };
+  blocks: Block[];
+  tools: Tool[];
+  sources: Folder[];
+  tags: string[];
+  created_at: string;
+  last_run_completion?: string | null;
+  last_stop_reason?: string | null;
+}
+
+export interface Tool {
+  id: string;
+  name: string;
+  description: string | null;
+  tool_type?: string;
+  json_schema: Record<string, unknown>;
+}
+
+export interface Model {
+  handle: string;
+  context_window: number;
+}
+
+/** One Letta message (a part of a stored message; parts of one share `id`, `otid` tells them apart). */
+export interface LettaMessage {
+  id: string;
+  otid?: string | null;
+  date: string;
+  message_type: string;
+  step_id?: string | null;
+  run_id?: string | null;
+  seq_id?: number;
+  content?: string | Array<{ type: string; text?: string }>;
+  reasoning?: string;
+  tool_call?: { name: string | null; arguments: string; tool_call_id: string | null };
+  tool_return?: string;
+  tool_call_id?: string;
+  status?: "success" | "error";
+}
+
+export interface ContextOverview {
+  context_window_size_max: number;
+  context_window_size_current: number;
+  num_messages: number;
+  num_archival_memory: number;
+  num_recall_memory: number;
+  num_tokens_system: number;
+  num_tokens_functions_definitions: number;
+  num_tokens_core_memory: number;
+  num_tokens_summary_memory: number;
+  num_tokens_files?: number;
+  num_tokens_messages: number;
+  num_tokens_warn_threshold?: number;
+  num_tokens_evict_threshold?: number;
+  system_prompt: string;
+  summary_memory: string | null;
+}
+
+export interface Passage {
+  id: string;
+  text: string;
+  tags?: string[] | null;
+  created_at: string;
+}
+
+export interface PassageHit {
+  id: string;
+  content: string;
+  timestamp: string;
+  tags: string[];
+  score?: number;
+}
+
+export interface RecallHit {
+  message_id: string;
+  message_type: string;
+  content: string;
+  created_at: string;
+  run_id?: string | null;
+}
+
+export interface Run {
+  id: string;
+  agent_id: string;
+  status: "created" | "running" | "completed" | "failed" | "cancelled";
+  stop_reason: string | null;
+  created_at: string;
+  completed_at: string | null;
+  total_duration_ns: number | null;
+}
+
+export interface Step {
+  id: string;
+  run_id: string;
+  model_handle: string;
+  prompt_tokens: number;
+  completion_tokens: number;
+  total_tokens: number;
+  created_at: string;
+}
+
+export interface ProviderTrace {
+  step_id: string;
+  request_json: Record<string, unknown>;
+  response_json: {
+    text: string;
+    reasoning: string;
+    tool_calls: Array<{ id: string; name: string; arguments: string }>;
+    finish_reason: string;
+    usage: { prompt_tokens: number; completion_tokens: number; total_tokens: number };
+  };
+}
+
+export interface Folder {
+  id: string;
+  name: string;
+  description: string | null;
+  created_at?: string;
+}
+
+export interface FileMeta {
+  id: string;
+  source_id: string;
+  file_name: string;
+  file_size?: number | null;
+  processing_status?: string | null;
+  total_chunks?: number | null;
+  created_at?: string;
+}
