@@ -82,9 +82,19 @@ describe("size limits", () => {
 });
 
 describe("rate limit", () => {
+  // A server of its own: the other tests' requests come from the same address and would spend its bucket.
+  let rl: ServerFixture;
+  beforeAll(async () => {
+    rl = await openServerFixture({
+      env: { LMOS_MODEL: "openai/gpt-4o-mini", LMOS_EMBEDDING: "none" },
+      limits: { ratePerSecond: 20 },
+    });
+  });
+  afterAll(async () => rl?.close());
+
   it("429 with Retry-After past LMOS_RATE_LIMIT per client; health is never limited", async () => {
     // 100 at once: more than the 2 s burst (40) a client may send before the per-second rate applies.
-    const answers = await Promise.all(Array.from({ length: 100 }, () => fx.call("GET", "/v1/agents/")));
+    const answers = await Promise.all(Array.from({ length: 100 }, () => rl.call("GET", "/v1/agents/")));
     const statuses = answers.map((r) => r.status);
     const limited = answers.find((r) => r.status === 429);
     for (const r of answers) if (r !== limited) await r.body?.cancel();
@@ -95,7 +105,7 @@ describe("rate limit", () => {
       code: "rate_limited",
       message: expect.stringContaining("20 per second (set by LMOS_RATE_LIMIT)"),
     });
-    for (let i = 0; i < 30; i++) expect((await fx.call("GET", "/v1/health/")).status).toBe(200);
+    for (let i = 0; i < 30; i++) expect((await rl.call("GET", "/v1/health/")).status).toBe(200);
   });
 });
 
