@@ -14,6 +14,7 @@ export type ErrorCode =
   | "provider_timeout"
   | "cancelled"
   | "busy"
+  | "rate_limited"
   | "internal";
 
 const statusOf: Record<ErrorCode, number> = {
@@ -28,6 +29,7 @@ const statusOf: Record<ErrorCode, number> = {
   provider_timeout: 504,
   cancelled: 409,
   busy: 409,
+  rate_limited: 429,
   internal: 500,
 };
 

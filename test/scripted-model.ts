@@ -121,13 +121,13 @@ export async function startScriptedModel(options: ScriptedModelOptions = {}): Pr
           : next;
     if (reply.delayMs && !(await wait(reply.delayMs, res))) return;
     if (reply.status && reply.status >= 400) {
-      if (api === "openai") writeOpenAIError(res, reply.status, reply.errorBody);
+      if (api === "openai") writeOpenAIError(res, reply.status, reply.errorBody, reply.errorHeaders);
       else writeAnthropicError(res, reply.status, reply.errorBody);
       return;
     }
     const resolved = resolveReply(reply, record);
     if (api === "openai") {
-      (record.stream ? writeOpenAIStream : writeOpenAICompletion)(res, record, resolved);
+      (record.stream ? writeOpenAIStream : writeOpenAICompletion)(res, record, resolved, reply.fault);
     } else {
       (record.stream ? writeAnthropicStream : writeAnthropicMessage)(res, record, resolved);
     }

@@ -1,6 +1,6 @@
 // Shared setup of the server tests: the scripted model, lmos on a temp SQLite home through the production
 // OpenAI driver, and the HTTP server on a random loopback port. Plus an SSE frame reader for raw streams.
-import { startServer } from "../src/server/index.ts";
+import { type ServerLimits, startServer } from "../src/server/index.ts";
 import type { Sandbox } from "../src/tools/index.ts";
 import { type CoreFixture, openFixture } from "./core-fixture.ts";
 import type { ScriptedModelOptions } from "./scripted-model.ts";
@@ -19,6 +19,7 @@ export async function openServerFixture(
     pingMs?: number;
     corsOrigins?: string[];
     env?: Record<string, string>;
+    limits?: Partial<ServerLimits>;
     sandbox?: Sandbox;
     webDist?: string;
   } = {},
@@ -30,6 +31,7 @@ export async function openServerFixture(
     apiKey: options.apiKey ?? "",
     pingMs: options.pingMs,
     corsOrigins: options.corsOrigins ?? [],
+    limits: options.limits,
     webDist: options.webDist,
   });
   const call = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>

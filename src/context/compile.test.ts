@@ -173,3 +173,22 @@ describe("compileContext with a window memo", () => {
     check([...window.slice(3), ...exchange]);
   });
 });
+
+describe("compileContext with a long message", () => {
+  it("counts it with an upper bound until it is prepared, then exactly, and the memo keeps no bound", async () => {
+    // A new encoding state per text: the blob is unique to this test, so no earlier count is memoised.
+    const blob = `pasted: ${"The garden, the weather and a book about otters. ".repeat(800)}${Math.random()}`;
+    const messages = [messageRecord("user", "hello"), messageRecord("user", blob)];
+    const memo = new WindowMemo();
+    const tokens = createTokenCounter("openai/gpt-4o-mini");
+    const base = { agent: agentRecord(), blocks: [], tools, counts, now: "2026-03-01T12:00:00Z" };
+    const rough = compileContext({ ...base, messages, contextWindow: 8000, tokens, memo });
+    expect(tokens.unsettled).toEqual([blob]);
+    expect(rough.breakdown.messages).toBeGreaterThanOrEqual(Buffer.byteLength(blob));
+    await tokens.prepare(tokens.unsettled);
+    const exact = compileContext({ ...base, messages, contextWindow: 8000, tokens, memo });
+    const plain = compileContext({ ...base, messages, contextWindow: 8000, tokens });
+    expect(exact.breakdown).toEqual(plain.breakdown);
+    expect(exact.breakdown.messages).toBeLessThan(rough.breakdown.messages / 2);
+  });
+});

@@ -56,11 +56,26 @@ export interface CompiledContext {
 
 // Per record: its provider message and token count under one encoding (agents keep one model, so one
 // slot suffices; a second encoding falls back to the id-keyed map). Records never change once stored.
-const perRecord = new WeakMap<MessageRecord, { chat: ChatMessage; encoding: string; tokens: number }>();
+const perRecord = new WeakMap<
+  MessageRecord,
+  { chat: ChatMessage; encoding: string; tokens: number; settled: true }
+>();
 const byId = new Map<string, Map<string, number>>();
 const MAX_BY_ID = 200_000;
 
-function recordTokens(tokens: TokenCounter, m: MessageRecord): { chat: ChatMessage; tokens: number } {
+/** Whether every text of `chat` has its exact count (a long one may not yet: see TokenCounter.settled). */
+function settledChat(tokens: TokenCounter, chat: ChatMessage): boolean {
+  if (chat.content && !tokens.settled(chat.content)) return false;
+  if (chat.role === "assistant" && chat.toolCalls) {
+    for (const call of chat.toolCalls) if (!tokens.settled(call.arguments)) return false;
+  }
+  return true;
+}
+
+function recordTokens(
+  tokens: TokenCounter,
+  m: MessageRecord,
+): { chat: ChatMessage; tokens: number; settled: boolean } {
   const hit = perRecord.get(m);
   if (hit && hit.encoding === tokens.encoding) return hit;
   const chat = hit?.chat ?? toChatMessage(m);
@@ -72,10 +87,12 @@ function recordTokens(tokens: TokenCounter, m: MessageRecord): { chat: ChatMessa
   let n = ids.get(m.id);
   if (n === undefined) {
     n = countMessageTokens(tokens, chat);
+    // An upper bound stands in for a long text not counted yet: used for this compile, never memoised.
+    if (!settledChat(tokens, chat)) return { chat, tokens: n, settled: false };
     if (ids.size >= MAX_BY_ID) ids.clear();
     ids.set(m.id, n);
   }
-  const entry = { chat, encoding: tokens.encoding, tokens: n };
+  const entry = { chat, encoding: tokens.encoding, tokens: n, settled: true as const };
   perRecord.set(m, entry);
   return entry;
 }
@@ -115,6 +132,9 @@ export class WindowMemo {
   private counts: number[] = [0];
   // Call id -> the first position of an assistant message with it (only positions still in `records`).
   private calls = new Map<string, number>();
+  // The first position whose count was an upper bound (a long text not counted yet): sums from there on
+  // are not reused.
+  private unsettledAt = Number.POSITIVE_INFINITY;
 
   /** The window of `records`, reusing the previous compile's common prefix. */
   compile(tokens: TokenCounter, records: MessageRecord[]): CompiledWindow {
@@ -122,6 +142,8 @@ export class WindowMemo {
     const n = Math.min(records.length, last.length);
     let p = 0;
     while (p < n && records[p] === last[p]) p++;
+    p = Math.min(p, this.unsettledAt);
+    this.unsettledAt = Number.POSITIVE_INFINITY;
     // A window that lost most of its prefix (eviction, reset) is rebuilt from scratch.
     if (tokens.encoding !== this.encoding || (p < last.length && p < last.length / 2)) {
       this.encoding = tokens.encoding;
@@ -151,6 +173,7 @@ export class WindowMemo {
       }
       if (include) {
         const r = recordTokens(tokens, m);
+        if (!r.settled && i < this.unsettledAt) this.unsettledAt = i;
         sum += r.tokens;
         this.chat.push(r.chat);
       }

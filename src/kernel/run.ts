@@ -1,7 +1,9 @@
 // A run: the input is committed first (nothing is lost if the model then fails), then steps run until the
 // model yields, the step limit is hit, the provider fails, or the run is cancelled. Usage adds up over
 // steps. The run record in the store ends completed, failed or cancelled with its stop reason.
+import { replyReserve } from "../context/index.ts";
 import { LmosError } from "../errors.ts";
+import { createTokenCounter } from "../llm/index.ts";
 import { newId, nowIso } from "../store/index.ts";
 import type { AgentRecord, MessageRecord } from "../store/types.ts";
 import { checkApprovals, runApprovalStep } from "./approval.ts";
@@ -59,6 +61,31 @@ function isCancellation(e: unknown, signal?: AbortSignal): boolean {
   return e instanceof Error && (e.name === "AbortError" || (LmosError.is(e) && e.code === "cancelled"));
 }
 
+/**
+ * Refuses (payload_too_large, before anything is stored) an input that cannot fit the agent's context
+ * window even alone: stored, it would fail every step until evicted, and a provider would reject it. Long
+ * texts are counted on the token worker, and only up to the limit, so a 5 MB blob costs a fraction of a
+ * second of the worker's time and none of the main thread's.
+ */
+async function refuseOversizedInput(deps: KernelDeps, agent: AgentRecord, input: RunInput): Promise<void> {
+  if (input.type !== "messages") return;
+  const { contextWindow } = deps.modelFor(agent);
+  const limit = contextWindow - replyReserve(contextWindow);
+  const tokens = createTokenCounter(agent.model);
+  let total = 0;
+  for (const m of input.messages) {
+    total += await tokens.countAsync(m.content, limit - total);
+    if (total > limit) {
+      throw new LmosError(
+        "payload_too_large",
+        `the input is more than ${limit} tokens, so it cannot fit the context window of agent ${agent.name} ` +
+          `(${contextWindow} tokens, ${contextWindow - limit} of them kept for the reply): send it in parts, ` +
+          "or upload it to a folder attached to the agent (documents are searched, not held in the window)",
+      );
+    }
+  }
+}
+
 /** A paused agent takes only an approval; an approval needs a paused agent (Letta's PENDING_APPROVAL). */
 export function checkPending(agent: AgentRecord, input: RunInput): void {
   const pending = agent.pendingApproval;
@@ -97,6 +124,7 @@ export async function runAgent(
   if (!agent) throw new LmosError("not_found", `agent ${agentId} not found`);
   checkPending(agent, input);
   deps.providerFor(agent.model); // fail before storing anything when no provider is configured
+  await refuseOversizedInput(deps, agent, input);
   const runId = options.runId ?? newId("run");
   const maxSteps = options.maxSteps ?? agent.settings.maxSteps ?? DEFAULT_MAX_STEPS;
   const signal = options.signal;

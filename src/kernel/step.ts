@@ -23,7 +23,7 @@ export type { StepInput, StepOutcome } from "./step-commit.ts";
 async function prepare(input: StepInput, now: string, origin: MessageOrigin) {
   const { deps, cache, agentId, runId, signal } = input;
   let view: StepView = await loadView(deps, cache, agentId);
-  let compiled: CompiledView = compileView(view, now);
+  let compiled: CompiledView = await compileView(view, now);
   const pending: MessageRecord[] = [];
   let warned = view.agent.pressureWarned;
   for (let attempt = 0; attempt < 3; attempt++) {
@@ -34,7 +34,7 @@ async function prepare(input: StepInput, now: string, origin: MessageOrigin) {
       if (!result) return { view, compiled, pending, warned, overflow: true };
       input.emit(evictEvent(runId, agentId, tokens, view.contextWindow, result.evicted));
       view = await loadView(deps, cache, agentId);
-      compiled = compileView(view, now);
+      compiled = await compileView(view, now);
       warned = false;
       continue;
     }
@@ -50,7 +50,7 @@ async function prepare(input: StepInput, now: string, origin: MessageOrigin) {
         tokens: compiled.breakdown.total,
         contextWindow: view.contextWindow,
       });
-      compiled = compileView(view, now, pending);
+      compiled = await compileView(view, now, pending);
     }
     return { view, compiled, pending, warned, overflow: false };
   }

@@ -133,23 +133,36 @@ async function renderExtensions(
   return out;
 }
 
-/** Compiles the view (plus messages not yet stored, e.g. this step's pressure warning). */
-export function compileView(view: StepView, now: string, extra: MessageRecord[] = []): CompiledView {
+/** Compiles the view (plus messages not yet stored, e.g. this step's pressure warning). Long texts not
+ * yet counted (a pasted blob, a huge tool result) are counted on the token worker first, then the view is
+ * compiled again, so no count of this step runs long on the main thread and the budget is exact. */
+export async function compileView(
+  view: StepView,
+  now: string,
+  extra: MessageRecord[] = [],
+): Promise<CompiledView> {
+  const tokens = createTokenCounter(view.agent.model);
   // Letta renders the tool rules right after the memory blocks, before attached files.
   const rules = renderToolRules(view.agent.toolRules ?? []);
-  const compiled = compileContext({
-    agent: view.agent,
-    blocks: view.blocks,
-    messages: extra.length ? [...view.messages, ...extra] : view.messages,
-    tools: [...view.tools.values()].map((t) => t.spec),
-    counts: view.counts,
-    now,
-    contextWindow: view.contextWindow,
-    tokens: createTokenCounter(view.agent.model),
-    extraSections: rules
-      ? [{ name: "tool_usage_rules", text: rules }, ...view.extraSections]
-      : view.extraSections,
-    memo: view.memo,
-  });
+  const compile = () =>
+    compileContext({
+      agent: view.agent,
+      blocks: view.blocks,
+      messages: extra.length ? [...view.messages, ...extra] : view.messages,
+      tools: [...view.tools.values()].map((t) => t.spec),
+      counts: view.counts,
+      now,
+      contextWindow: view.contextWindow,
+      tokens,
+      extraSections: rules
+        ? [{ name: "tool_usage_rules", text: rules }, ...view.extraSections]
+        : view.extraSections,
+      memo: view.memo,
+    });
+  let compiled = compile();
+  if (tokens.unsettled.length > 0) {
+    await tokens.prepare(tokens.unsettled.splice(0));
+    compiled = compile();
+  }
   return { chat: compiled.messages, systemPrompt: compiled.systemPrompt, breakdown: compiled.breakdown };
 }

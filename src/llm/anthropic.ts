@@ -1,5 +1,6 @@
 // Driver for the Anthropic Messages API: system messages hoisted, tool results sent as user
 // tool_result blocks, consecutive same-role messages merged (the API requires alternation).
+import { withCallSignal } from "./call-signal.ts";
 import type Anthropic from "@anthropic-ai/sdk";
 import type {
   ContentBlockParam,
@@ -196,10 +197,12 @@ export function createAnthropicProvider(config: DriverConfig): Provider {
     async chat(request, options = {}) {
       const { signal, onDelta, onRequest } = options;
       try {
-        if (onDelta) return await stream(request, onDelta, options);
-        const body = { ...params(request), stream: false as const };
-        onRequest?.(() => body);
-        return fromMessage(await (await getClient()).messages.create(body, { signal }));
+        return await withCallSignal(signal, async (own) => {
+          if (onDelta) return stream(request, onDelta, { ...options, signal: own });
+          const body = { ...params(request), stream: false as const };
+          onRequest?.(() => body);
+          return fromMessage(await (await getClient()).messages.create(body, { signal: own }));
+        });
       } catch (e) {
         throw toProviderError(
           e,

@@ -33,12 +33,32 @@ function decoded(res: IncomingMessage): Readable {
   }
 }
 
+/** The longest wait before a retry that a provider's Retry-After may impose. The SDKs wait as long as
+ * they are told: a Retry-After of an hour held the run (and its agent) an hour per retry. Past this, the
+ * SDK is told not to retry (x-should-retry: false) and the run fails at once with the provider's answer. */
+export const MAX_RETRY_AFTER_MS = 30_000;
+
+/** Milliseconds a response's retry-after-ms or Retry-After (seconds or an HTTP date) asks to wait. */
+export function retryAfterMs(h: Headers): number | null {
+  const ms = Number.parseFloat(h.get("retry-after-ms") ?? "");
+  if (!Number.isNaN(ms)) return ms;
+  const raw = h.get("retry-after");
+  if (!raw) return null;
+  const seconds = Number.parseFloat(raw);
+  if (!Number.isNaN(seconds)) return seconds * 1000;
+  const at = Date.parse(raw);
+  return Number.isNaN(at) ? null : at - Date.now();
+}
+
 function responseHeaders(res: IncomingMessage): Headers {
   const h = new Headers();
   for (const [k, v] of Object.entries(res.headers)) {
     if (v === undefined || k === "content-encoding" || k === "content-length") continue;
     h.set(k, Array.isArray(v) ? v.join(", ") : v);
   }
+  const wait = retryAfterMs(h);
+  if (wait !== null && wait > MAX_RETRY_AFTER_MS && !h.has("x-should-retry"))
+    h.set("x-should-retry", "false");
   return h;
 }
 

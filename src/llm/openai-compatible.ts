@@ -2,6 +2,8 @@
 import OpenAI from "openai";
 import type { Stream } from "openai/core/streaming";
 import type { ChatCompletionChunk, ChatCompletionCreateParamsBase } from "openai/resources/chat/completions";
+import { LmosError } from "../errors.ts";
+import { withCallSignal } from "./call-signal.ts";
 import { nodeFetch } from "./node-fetch.ts";
 import { chatBody } from "./openai-body.ts";
 import { type CallContext, toProviderError } from "./provider-error.ts";
@@ -149,6 +151,13 @@ export function createOpenAICompatibleProvider(config: DriverConfig): Provider {
         });
       }
     }
+    if (finish === null) {
+      // The stream ended cleanly but early (a proxy or the server cut it): what arrived is not the reply.
+      throw new LmosError(
+        "provider_error",
+        `the stream from ${config.name}/${request.model} ended before the model finished (no finish_reason); nothing of this step was stored`,
+      );
+    }
     const toolCalls = calls.filter(Boolean).map((c, i) => ({ ...c, id: c.id || `call_${i}` }));
     return {
       text,
@@ -164,7 +173,10 @@ export function createOpenAICompatibleProvider(config: DriverConfig): Provider {
     async chat(request, options = {}) {
       const { signal, onDelta } = options;
       try {
-        return onDelta ? await stream(request, onDelta, options) : await complete(request, options);
+        return await withCallSignal(signal, (own) => {
+          const call = { ...options, signal: own };
+          return onDelta ? stream(request, onDelta, call) : complete(request, call);
+        });
       } catch (e) {
         const ctx: CallContext = { provider: config.name, model: request.model, signal, ...config };
         throw toProviderError(e, ctx);

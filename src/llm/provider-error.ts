@@ -1,6 +1,7 @@
 // Turns an SDK failure (after the SDK's own retries) into an LmosError a user can act on.
 import OpenAI from "openai";
 import { LmosError } from "../errors.ts";
+import { retryAfterMs } from "./node-fetch.ts";
 
 /** What a driver knows about the call that failed, for the error message. */
 export interface CallContext {
@@ -17,7 +18,9 @@ export interface SdkErrors {
   APIUserAbortError: abstract new (...args: any[]) => Error;
   APIConnectionTimeoutError: abstract new (...args: any[]) => Error;
   APIConnectionError: abstract new (...args: any[]) => Error;
-  APIError: abstract new (...args: any[]) => Error & { status?: number; error?: unknown };
+  APIError: abstract new (
+    ...args: any[]
+  ) => Error & { status?: number; error?: unknown; headers?: Headers | Record<string, string> };
 }
 
 function isAbort(e: unknown, sdk: SdkErrors, signal?: AbortSignal): boolean {
@@ -57,8 +60,16 @@ export function toProviderError(e: unknown, ctx: CallContext, sdk: SdkErrors = O
   }
   if (e instanceof sdk.APIError) {
     const status = e.status ?? "?";
-    const retried = e.status === 408 || e.status === 429 || (e.status ?? 0) >= 500;
-    const hint = status === 401 || status === 403 ? " (check the API key)" : "";
+    const headers = e.headers instanceof Headers ? e.headers : new Headers(e.headers ?? {});
+    const wait = retryAfterMs(headers);
+    const refused = headers.get("x-should-retry") === "false";
+    const retried = !refused && (e.status === 408 || e.status === 429 || (e.status ?? 0) >= 500);
+    const hint =
+      status === 401 || status === 403
+        ? " (check the API key)"
+        : wait !== null && refused
+          ? ` (it asks to retry in ${Math.ceil(wait / 1000)} s: longer than lmos waits inside a run, so the run stopped; send again later)`
+          : "";
     return new LmosError(
       "provider_error",
       `${who} failed with HTTP ${status}${retried ? tries : ""}: ${providerMessage(e)}${hint}`,
@@ -66,5 +77,16 @@ export function toProviderError(e: unknown, ctx: CallContext, sdk: SdkErrors = O
     );
   }
   const message = e instanceof Error ? e.message : String(e);
+  // A connection dropped in the middle of a streamed reply surfaces as a bare "aborted"/"terminated".
+  if (
+    /^(aborted|terminated|socket hang up)$/i.test(message) ||
+    (e as { code?: string })?.code === "ECONNRESET"
+  ) {
+    return new LmosError(
+      "provider_error",
+      `the connection to ${who} dropped before the reply was complete (${message}); nothing of this step was stored`,
+      { cause: e },
+    );
+  }
   return new LmosError("provider_error", `${who} failed: ${message}`, { cause: e });
 }

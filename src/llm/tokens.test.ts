@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { countMessageTokens, countToolTokens, createTokenCounter } from "./tokens.ts";
+import { countMessageTokens, countToolTokens, createTokenCounter, SYNC_COUNT_CHARS } from "./tokens.ts";
 
 describe("createTokenCounter", () => {
   it("counts exactly with o200k_base for current OpenAI models and cl100k_base for older ones", () => {
@@ -61,5 +61,52 @@ describe("message and tool counts", () => {
     const spec = { name: "f", description: "does a thing", parameters: { type: "object" } };
     expect(countToolTokens(c, [spec])).toBeGreaterThan(countToolTokens(c, []));
     expect(countToolTokens(c, [spec, spec])).toBe(2 * countToolTokens(c, [spec]));
+  });
+});
+
+describe("long texts", () => {
+  const c = createTokenCounter("openai/gpt-4o-mini");
+  // Random letters: the worst case of byte-pair merging (no merge memo helps).
+  const word = (n: number, seed: number) => {
+    let x = seed;
+    let s = "";
+    for (let i = 0; i < n; i++) {
+      x = (x * 1103515245 + 12345) & 0x7fffffff;
+      s += String.fromCharCode(97 + (x % 26));
+    }
+    return s;
+  };
+
+  it("answers a long text not yet counted with an upper bound, and exactly once prepared", async () => {
+    const text = `${word(SYNC_COUNT_CHARS, 1)} tail`;
+    const fresh = createTokenCounter("openai/gpt-4o-mini");
+    expect(fresh.settled(text)).toBe(false);
+    const bound = fresh.count(text);
+    expect(bound).toBe(Buffer.byteLength(text));
+    expect(fresh.unsettled).toEqual([text]);
+    await fresh.prepare(fresh.unsettled);
+    expect(fresh.settled(text)).toBe(true);
+    expect(fresh.count(text)).toBeLessThan(bound);
+    expect(fresh.count(text)).toBe(await fresh.countAsync(text));
+  });
+
+  it("counts on the worker as the main thread would (texts joined after a newline add up exactly)", async () => {
+    const a = `${word(9000, 2)} and prose after the word.\n`;
+    const b = `${word(9000, 3)}${" ".repeat(700)}more text`;
+    expect(a.length + b.length).toBeGreaterThan(SYNC_COUNT_CHARS);
+    expect(await c.countAsync(a + b)).toBe(c.count(a) + c.count(b));
+  });
+
+  it("counts a 2 MB unbroken word (linear work, bounded by its byte length)", async () => {
+    const n = await c.countAsync(word(2_000_000, 4));
+    expect(n).toBeGreaterThan(500_000);
+    expect(n).toBeLessThanOrEqual(2_000_000);
+  });
+
+  it("stops counting past a limit", async () => {
+    const text = "hello world ".repeat(200_000);
+    const n = await c.countAsync(text, 1000);
+    expect(n).toBeGreaterThan(1000);
+    expect(n).toBeLessThan(await c.countAsync(text));
   });
 });

@@ -4,17 +4,39 @@
 // per process, lazily. gpt-tokenizer over js-tiktoken: the same counts (tokens.test.ts), but o200k_base
 // loads in 352 ms instead of 1,207 (every CLI send and the server's first step paid that) and encodes
 // short messages about 6× faster (`npm run bench -- tokens`).
+//
+// Work per call is bounded. Long unbroken runs are cut (token-pieces.ts), so a count is linear in the text;
+// texts over SYNC_COUNT_CHARS are counted on a worker thread (token-worker.ts), never on the main one:
+// `count` answers them from a memo filled by `prepare`/`countAsync`, or with an upper bound (the UTF-8
+// byte length: every token covers at least one byte) that it records in `unsettled` so that the caller
+// can prepare them and count again. Callers that cache a count check `settled` first.
 import { createRequire } from "node:module";
 import { parseHandle } from "./handle.ts";
+import { countPieces } from "./token-pieces.ts";
+import { countOnWorker } from "./token-worker.ts";
 import type { ChatMessage, ToolSpec } from "./types.ts";
 
 export interface TokenCounter {
+  /** Tokens of `text`: exact, or an upper bound for a long text not yet counted (see `settled`). */
   count(text: string): number;
+  /** Whether `count(text)` is exact now: false only for a long text that no worker has counted yet. */
+  settled(text: string): boolean;
+  /** The long texts `count` answered with an upper bound, since this counter was made. */
+  readonly unsettled: string[];
+  /** Counts the long texts among `texts` off the main thread, so that `count` is exact for them. */
+  prepare(texts: Iterable<string>): Promise<void>;
+  /** The count of `text`, off the main thread when long. Past `limit` it may stop early: the result is
+   * then more than `limit` but not the whole count. */
+  countAsync(text: string, limit?: number): Promise<number>;
   /** The tiktoken encoding used: "o200k_base" or "cl100k_base". */
   readonly encoding: string;
   /** False when the count is an estimate (the model's real tokenizer is not available). */
   readonly exact: boolean;
 }
+
+/** The longest text counted on the calling thread: about 17 ms for a random 16,384-letter word, 2 ms of
+ * prose (one core of the project machine); longer texts go to the token worker. */
+export const SYNC_COUNT_CHARS = 16_384;
 
 type EncodingName = "o200k_base" | "cl100k_base";
 
@@ -55,27 +77,79 @@ class CountCache {
   }
 }
 
-// Very long strings are rare and cheap to recount relative to their size; don't let them pin memory.
-const MAX_CACHED_LENGTH = 100_000;
+/** Counts of long texts by text, bounded by their total length (the keys hold the strings). */
+class LongCounts {
+  private readonly map = new Map<string, number>();
+  private chars = 0;
+  constructor(private readonly maxChars: number) {}
+  get(text: string): number | undefined {
+    return this.map.get(text);
+  }
+  set(text: string, n: number): void {
+    if (this.map.has(text) || text.length > this.maxChars) return;
+    while (this.chars + text.length > this.maxChars) {
+      const oldest = this.map.keys().next().value as string;
+      this.map.delete(oldest);
+      this.chars -= oldest.length;
+    }
+    this.map.set(text, n);
+    this.chars += text.length;
+  }
+}
 
-const countFns = new Map<EncodingName, (text: string) => number>();
+/** One encoding's counting, shared by every counter of the process (exact and estimated alike). */
+interface EncodingCounts {
+  /** Exact count of a text of at most SYNC_COUNT_CHARS, on this thread (memoised). */
+  short(text: string): number;
+  /** Exact count of a long text, on the token worker (memoised); stops early past `limit`. If the worker
+   * fails, the upper bound stands in (lmos keeps working, on a pessimistic budget). */
+  long(text: string, limit: number): Promise<number>;
+  known: LongCounts;
+}
 
-/** The memoised count function of an encoding, one per process (shared by exact and estimated counters). */
-function countFn(name: EncodingName): (text: string) => number {
-  let fn = countFns.get(name);
-  if (!fn) {
+const counts = new Map<EncodingName, EncodingCounts>();
+
+/** At least the token count of any text: byte-level BPE never makes a token of less than one byte. */
+function upperBound(text: string): number {
+  return Buffer.byteLength(text, "utf8");
+}
+
+function countsOf(name: EncodingName): EncodingCounts {
+  let c = counts.get(name);
+  if (!c) {
     const cache = new CountCache(20_000);
-    fn = (text: string): number => {
-      if (text.length === 0) return 0;
+    const short = (text: string): number => {
       const hit = cache.get(text);
       if (hit !== undefined) return hit;
-      const n = encoder(name).countTokens(text, PLAIN_TEXT);
-      if (text.length <= MAX_CACHED_LENGTH) cache.set(text, n);
+      const enc = encoder(name);
+      let n = 0;
+      for (const piece of countPieces(text)) n += enc.countTokens(piece, PLAIN_TEXT);
+      cache.set(text, n);
       return n;
     };
-    countFns.set(name, fn);
+    const known = new LongCounts(32 * 1024 * 1024);
+    // Several agents may ask for the same text at once (a block they share): one job serves them.
+    const inFlight = new Map<string, Promise<number>>();
+    const long = async (text: string, limit: number): Promise<number> => {
+      const hit = known.get(text);
+      if (hit !== undefined) return hit;
+      let job = limit === Number.POSITIVE_INFINITY ? inFlight.get(text) : undefined;
+      if (!job) {
+        job = countOnWorker(name, text, limit).catch(() => -1);
+        if (limit === Number.POSITIVE_INFINITY) {
+          inFlight.set(text, job);
+          void job.finally(() => inFlight.delete(text));
+        }
+      }
+      const n = await job;
+      if (n < 0) return upperBound(text); // not memoised: the next call tries the worker again
+      if (n <= limit) known.set(text, n);
+      return n;
+    };
+    c = { short, long, known };
+    counts.set(name, c);
   }
-  return fn;
+  return c;
 }
 
 /** Which encoding a model uses, and whether that is its real tokenizer. */
@@ -92,7 +166,31 @@ function encodingOf(provider: string, model: string): { name: EncodingName; exac
 export function createTokenCounter(handle: string): TokenCounter {
   const { provider, model } = parseHandle(handle);
   const { name, exact } = encodingOf(provider, model);
-  return { count: countFn(name), encoding: name, exact };
+  const { short, long, known } = countsOf(name);
+  const unsettled: string[] = [];
+  return {
+    encoding: name,
+    exact,
+    unsettled,
+    count(text) {
+      if (text.length === 0) return 0;
+      if (text.length <= SYNC_COUNT_CHARS) return short(text);
+      const n = known.get(text);
+      if (n !== undefined) return n;
+      unsettled.push(text);
+      return upperBound(text);
+    },
+    settled: (text) => text.length <= SYNC_COUNT_CHARS || known.get(text) !== undefined,
+    async prepare(texts) {
+      const todo = new Set<string>();
+      for (const t of texts) if (t.length > SYNC_COUNT_CHARS && known.get(t) === undefined) todo.add(t);
+      await Promise.all([...todo].map((t) => long(t, Number.POSITIVE_INFINITY)));
+    },
+    async countAsync(text, limit = Number.POSITIVE_INFINITY) {
+      if (text.length <= SYNC_COUNT_CHARS) return text.length === 0 ? 0 : short(text);
+      return long(text, limit);
+    },
+  };
 }
 
 /** Tokens a message adds to the prompt: role overhead, content and tool calls. */

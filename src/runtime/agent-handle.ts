@@ -161,7 +161,7 @@ export function agentHandle(core: RuntimeCore, id: string): AgentHandle {
     },
     async context(): Promise<ContextBreakdown> {
       const view = await loadView(runner.deps, new MessageCache(), id);
-      const compiled = compileView(view, nowIso());
+      const compiled = await compileView(view, nowIso());
       const b = compiled.breakdown;
       return {
         contextWindow: view.contextWindow,

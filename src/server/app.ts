@@ -7,8 +7,10 @@ import { cors } from "hono/cors";
 import { LmosError } from "../errors.ts";
 import type { Lmos } from "../runtime/types.ts";
 import { errorResponse } from "./http-error.ts";
+import { DEFAULT_LIMITS, type ServerLimits } from "./limits.ts";
 import { openApiDocument } from "./openapi.ts";
 import { mountMcp } from "./mcp/http.ts";
+import { rateLimit } from "./rate-limit.ts";
 import { RouteTable } from "./route-table.ts";
 import { agentFileRoutes } from "./routes/agent-files.ts";
 import { agentRoutes } from "./routes/agents.ts";
@@ -31,6 +33,8 @@ export interface AppOptions {
   pingMs?: number;
   /** Browser origins allowed to call the API (CORS), or ["*"]; none by default (no CORS headers). */
   corsOrigins?: string[];
+  /** Body sizes, JSON depth, request rate (default: DEFAULT_LIMITS; startServer reads the environment). */
+  limits?: ServerLimits;
   /** Folder of the built web UI served at / (default web/dist of this package). */
   webDist?: string;
 }
@@ -98,8 +102,11 @@ export function createApp(lmos: Lmos, options: AppOptions = {}): Hono {
     });
   }
 
-  const table = new RouteTable(app);
-  const ctx = { lmos, table, pingMs: options.pingMs ?? PING_MS };
+  const limits = options.limits ?? DEFAULT_LIMITS;
+  if (limits.ratePerSecond > 0) app.use("*", rateLimit(limits.ratePerSecond, isHealth));
+
+  const table = new RouteTable(app, limits);
+  const ctx = { lmos, table, pingMs: options.pingMs ?? PING_MS, limits };
   systemRoutes(ctx, VERSION);
   agentFileRoutes(ctx);
   agentRoutes(ctx);

@@ -3,6 +3,7 @@
 import type { Context } from "hono";
 import { z } from "zod";
 import { type ErrorCode, LmosError } from "../errors.ts";
+import { ToolError } from "../tools/index.ts";
 
 /** The body of every error response. */
 export interface ErrorBody {
@@ -23,6 +24,12 @@ export function describeError(err: unknown): { status: number; body: ErrorBody; 
   }
   if (err instanceof z.ZodError) {
     const message = zodMessage(err, "body");
+    return { status: 422, body: { detail: message, code: "invalid_argument", message }, retry: null };
+  }
+  // The tools' input checks (a date that is no date, a bad pattern, …) are written for the model, and the
+  // REST routes that share their code pass them on: they are the caller's mistake, never a 500.
+  if (err instanceof ToolError) {
+    const message = err.message.replace(/^Error: /, "");
     return { status: 422, body: { detail: message, code: "invalid_argument", message }, retry: null };
   }
   const message = "internal server error; the server log has the details";

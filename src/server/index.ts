@@ -4,10 +4,13 @@ import type { Server } from "node:http";
 import { serve } from "@hono/node-server";
 import type { Lmos } from "../runtime/types.ts";
 import { createApp } from "./app.ts";
+import { answerClientErrors } from "./client-errors.ts";
+import { limitsFromEnv, type ServerLimits } from "./limits.ts";
 
 export { type AppOptions, createApp } from "./app.ts";
 export { exportAgentFile } from "./letta/agent-file-export.ts";
 export { type ImportOptions, importAgentFile } from "./letta/agent-file-import.ts";
+export { DEFAULT_LIMITS, LIMIT_ENV, limitsFromEnv, type ServerLimits } from "./limits.ts";
 export { type MemoryServerOptions, memoryMcpServer } from "./mcp/memory-server.ts";
 
 export interface ServerOptions {
@@ -22,6 +25,8 @@ export interface ServerOptions {
   pingMs?: number;
   /** Origins allowed by CORS, or ["*"] (default $LMOS_CORS_ORIGINS, comma-separated; none when unset). */
   corsOrigins?: string[];
+  /** Limits set here win over the environment's (LMOS_MAX_BODY_BYTES, LMOS_RATE_LIMIT, …; see limits.ts). */
+  limits?: Partial<ServerLimits>;
   /** Folder of the built web UI served at / (default web/dist of this package). */
   webDist?: string;
 }
@@ -47,16 +52,29 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const port = options.port ?? Number(process.env.LMOS_PORT || 8283);
   const apiKey = options.apiKey ?? process.env.LMOS_API_KEY ?? "";
   const corsOrigins = options.corsOrigins ?? parseOrigins(process.env.LMOS_CORS_ORIGINS);
+  const limits = limitsFromEnv(process.env, options.limits);
   const app = createApp(options.lmos, {
     apiKey: apiKey || undefined,
     pingMs: options.pingMs,
     corsOrigins,
+    limits,
     webDist: options.webDist,
   });
+  // Slow clients (slow-loris: headers or a body trickled in a byte at a time) and idle keep-alive sockets
+  // lose their socket instead of holding it; Node checks the timeouts every connectionsCheckingInterval.
+  const serverOptions = {
+    headersTimeout: Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs),
+    requestTimeout: limits.requestTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    connectionsCheckingInterval: Math.min(1000, limits.headersTimeoutMs),
+  };
   const server = await new Promise<Server>((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, port, hostname: host }, () => resolve(s as Server)) as Server;
+    const s = serve({ fetch: app.fetch, port, hostname: host, serverOptions }, () =>
+      resolve(s as Server),
+    ) as Server;
     s.once("error", reject);
   });
+  answerClientErrors(server);
   const actual = (server.address() as AddressInfo).port;
   const shownHost = host.includes(":") ? `[${host}]` : host;
   return {

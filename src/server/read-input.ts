@@ -1,23 +1,29 @@
 // Reading and validating what a request carries: path params, query strings (repeated keys become arrays),
-// JSON bodies with a size limit (413), malformed JSON (400) and schema failures (422).
+// JSON bodies with a size limit (413), malformed or too deeply nested JSON (400) and schema failures (422).
 import { IncomingMessage } from "node:http";
 import type { Context } from "hono";
 import { z } from "zod";
 import { LmosError } from "../errors.ts";
 import { zodMessage } from "./http-error.ts";
+import { DEFAULT_LIMITS, formatBytes } from "./limits.ts";
 
-/** Largest JSON body accepted (10 MiB). */
-export const MAX_JSON_BYTES = 10 * 1024 * 1024;
+/** A body size limit and the variable that sets it (named in the 413). */
+export interface BodyLimit {
+  bytes: number;
+  env: string;
+}
+
+const DEFAULT_BODY_LIMIT: BodyLimit = { bytes: DEFAULT_LIMITS.maxBodyBytes, env: "LMOS_MAX_BODY_BYTES" };
 
 // On Node, @hono/node-server hands the request over as c.env.incoming. Reading it there skips building a
 // web Request and its stream (undici): a measured 4% of the server's CPU per agent step.
-function readIncoming(incoming: IncomingMessage, limit: number): Promise<Buffer> {
+function readIncoming(incoming: IncomingMessage, limit: BodyLimit): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     const onData = (chunk: Buffer) => {
       size += chunk.byteLength;
-      if (size <= limit) return void chunks.push(chunk);
+      if (size <= limit.bytes) return void chunks.push(chunk);
       // Over the limit: stop keeping it, but drain the rest so the 413 goes out on a healthy socket.
       incoming.off("data", onData);
       incoming.resume();
@@ -30,9 +36,9 @@ function readIncoming(incoming: IncomingMessage, limit: number): Promise<Buffer>
 }
 
 /** Reads the raw body, refusing more than `limit` bytes whether or not content-length says so. */
-export async function readBodyBytes(c: Context, limit: number): Promise<Buffer> {
+export async function readBodyBytes(c: Context, limit: BodyLimit = DEFAULT_BODY_LIMIT): Promise<Buffer> {
   const declared = Number(c.req.header("content-length") ?? "0");
-  if (declared > limit) throw tooLarge(limit);
+  if (declared > limit.bytes) throw tooLarge(limit, declared);
   const incoming = (c.env as { incoming?: unknown } | undefined)?.incoming;
   if (incoming instanceof IncomingMessage && !incoming.readableDidRead) return readIncoming(incoming, limit);
   const body = c.req.raw.body;
@@ -44,7 +50,7 @@ export async function readBodyBytes(c: Context, limit: number): Promise<Buffer> 
     const { done, value } = await reader.read();
     if (done) break;
     size += value.byteLength;
-    if (size > limit) {
+    if (size > limit.bytes) {
       await reader.cancel().catch(() => {});
       throw tooLarge(limit);
     }
@@ -53,8 +59,35 @@ export async function readBodyBytes(c: Context, limit: number): Promise<Buffer> 
   return Buffer.concat(chunks);
 }
 
-function tooLarge(limit: number): LmosError {
-  return new LmosError("payload_too_large", `request body is over the limit of ${limit} bytes`);
+function tooLarge(limit: BodyLimit, declared?: number): LmosError {
+  const size = declared ? `${formatBytes(declared)} (${declared} bytes)` : "over the limit";
+  return new LmosError(
+    "payload_too_large",
+    `request body is ${size}; the limit is ${formatBytes(limit.bytes)} (${limit.bytes} bytes, set by ${limit.env})`,
+  );
+}
+
+/** How deep arrays and objects nest in JSON text (strings skipped): a linear scan, before JSON.parse, so
+ * that `[[[[…]]]]` a million deep is refused instead of overflowing the stack of whatever walks it next. */
+export function jsonDepth(text: string, max: number): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92)
+        i++; // backslash: skip the escaped character
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 91 || c === 123) {
+      if (++depth > deepest) {
+        deepest = depth;
+        if (deepest > max) return deepest;
+      }
+    } else if (c === 93 || c === 125) depth--;
+  }
+  return deepest;
 }
 
 /** Parses `value` with `schema`, or throws a 422 naming the field (`where` is body, query or path). */
@@ -77,11 +110,22 @@ function repeatedKey(err: z.ZodError, value: unknown, where: string): string | n
 }
 
 /** The JSON body validated by `schema`; an empty body counts as `{}`. */
-export async function jsonBody<T>(c: Context, schema: z.ZodType<T>, limit = MAX_JSON_BYTES): Promise<T> {
+export async function jsonBody<T>(
+  c: Context,
+  schema: z.ZodType<T>,
+  limit: BodyLimit = DEFAULT_BODY_LIMIT,
+  maxDepth = DEFAULT_LIMITS.maxJsonDepth,
+): Promise<T> {
   const bytes = await readBodyBytes(c, limit);
   const text = bytes.toString("utf8").trim();
   let value: unknown = {};
   if (text) {
+    if (jsonDepth(text, maxDepth) > maxDepth) {
+      throw new LmosError(
+        "bad_request",
+        `request body nests arrays and objects more than ${maxDepth} deep (the limit, set by LMOS_MAX_JSON_DEPTH)`,
+      );
+    }
     try {
       value = JSON.parse(text);
     } catch (e) {

@@ -2,7 +2,8 @@
 // query and body before the handler runs) and keeps the declarations for /openapi.json.
 import type { Context, Hono } from "hono";
 import type { z } from "zod";
-import { check, jsonBody, rawQuery } from "./read-input.ts";
+import { DEFAULT_LIMITS, type ServerLimits } from "./limits.ts";
+import { type BodyLimit, check, jsonBody, rawQuery } from "./read-input.ts";
 
 export type Method = "get" | "post" | "put" | "patch" | "delete";
 
@@ -37,7 +38,13 @@ type Handler<P, Q, B> = (input: RouteInput<P, Q, B>) => Promise<unknown> | unkno
 /** Registers routes on an app and remembers them for the OpenAPI document. */
 export class RouteTable {
   readonly routes: RouteDef[] = [];
-  constructor(private readonly app: Hono) {}
+  private readonly bodyLimit: BodyLimit;
+  constructor(
+    private readonly app: Hono,
+    private readonly limits: ServerLimits = DEFAULT_LIMITS,
+  ) {
+    this.bodyLimit = { bytes: limits.maxBodyBytes, env: "LMOS_MAX_BODY_BYTES" };
+  }
 
   /** Adds a route; a handler's plain return value is sent as JSON, a Response as is. */
   add<P = Record<string, never>, Q = Record<string, never>, B = undefined>(
@@ -50,7 +57,9 @@ export class RouteTable {
     this.app.on(def.method.toUpperCase(), honoPath, async (c) => {
       const params = (def.params ? check(def.params, c.req.param(), "path") : {}) as P;
       const query = (def.query ? check(def.query, rawQuery(c), "query") : {}) as Q;
-      const body = (def.body ? await jsonBody(c, def.body) : undefined) as B;
+      const body = (
+        def.body ? await jsonBody(c, def.body, this.bodyLimit, this.limits.maxJsonDepth) : undefined
+      ) as B;
       const out = await handler({ c, params, query, body });
       if (out instanceof Response) return out;
       return c.json(out ?? null);

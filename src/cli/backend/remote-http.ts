@@ -9,6 +9,7 @@ const CODE_OF_STATUS: Record<number, ErrorCode> = {
   409: "conflict",
   413: "payload_too_large",
   422: "invalid_argument",
+  429: "rate_limited",
   502: "provider_error",
   504: "provider_timeout",
 };

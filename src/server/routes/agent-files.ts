@@ -9,7 +9,6 @@ import { importAgentFile } from "../letta/agent-file-import.ts";
 import { qBool, readBodyBytes } from "../read-input.ts";
 import { agentPath, opt } from "../schemas/common.ts";
 import type { RouteContext } from "./context.ts";
-import { MAX_UPLOAD_BYTES } from "./folders.ts";
 
 const exportQuery = z.object({
   scrub_messages: qBool.optional(),
@@ -25,7 +24,7 @@ const exportBody = z.object({
 const fileSchema = z.looseObject({ agents: z.array(z.unknown()) });
 
 /** The form of an import: the file's text and the options Letta's route takes (new names before deprecated). */
-async function importForm(c: Context) {
+async function importForm(c: Context, maxBytes: number) {
   const type = c.req.header("content-type") ?? "";
   if (!type.toLowerCase().startsWith("multipart/form-data")) {
     throw new LmosError(
@@ -33,7 +32,7 @@ async function importForm(c: Context) {
       'import: send multipart/form-data with the agent file in a part named "file"',
     );
   }
-  const bytes = await readBodyBytes(c, MAX_UPLOAD_BYTES);
+  const bytes = await readBodyBytes(c, { bytes: maxBytes, env: "LMOS_MAX_UPLOAD_BYTES" });
   let form: FormData;
   try {
     form = await new Response(bytes, { headers: { "content-type": type } }).formData();
@@ -60,7 +59,7 @@ async function importForm(c: Context) {
 }
 
 /** Registers the agent-file routes (before the agent routes, so /v1/agents/import is not an agent id). */
-export function agentFileRoutes({ lmos, table }: RouteContext): void {
+export function agentFileRoutes({ lmos, table, limits }: RouteContext): void {
   const tag = "agents";
   table.add(
     {
@@ -100,7 +99,7 @@ export function agentFileRoutes({ lmos, table }: RouteContext): void {
       response: z.object({ agent_ids: z.array(z.string()) }),
     },
     async ({ c }) => {
-      const form = await importForm(c);
+      const form = await importForm(c, limits.maxUploadBytes);
       const { text, ...options } = form;
       return { agent_ids: await importAgentFile(lmos, text, options) };
     },

@@ -1,6 +1,7 @@
 // What every route module gets: the library, the route table, and lookups shared between modules.
 import type { Lmos } from "../../runtime/types.ts";
 import { agentToLetta } from "../letta/agent-state.ts";
+import type { ServerLimits } from "../limits.ts";
 import type { RouteTable } from "../route-table.ts";
 
 export interface RouteContext {
@@ -8,6 +9,7 @@ export interface RouteContext {
   table: RouteTable;
   /** Keepalive ping interval of SSE streams. */
   pingMs: number;
+  limits: ServerLimits;
 }
 
 /** The AgentState of an agent (by id or name). */

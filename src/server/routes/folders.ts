@@ -25,11 +25,8 @@ import {
 } from "../schemas/tools-folders.ts";
 import { agentState, deleted, type RouteContext } from "./context.ts";
 
-/** Largest upload accepted (100 MiB, the documents layer's own file limit). */
-export const MAX_UPLOAD_BYTES = 100 * 1024 * 1024;
-
-/** The multipart part "file" of an upload, read within the limit. */
-async function uploadedFile(c: Context): Promise<{ name: string; data: Uint8Array }> {
+/** The multipart part "file" of an upload, read within the limit (LMOS_MAX_UPLOAD_BYTES). */
+async function uploadedFile(c: Context, maxBytes: number): Promise<{ name: string; data: Uint8Array }> {
   const type = c.req.header("content-type") ?? "";
   if (!type.toLowerCase().startsWith("multipart/form-data")) {
     throw new LmosError(
@@ -37,7 +34,7 @@ async function uploadedFile(c: Context): Promise<{ name: string; data: Uint8Arra
       'upload: send multipart/form-data with the file in a part named "file"',
     );
   }
-  const bytes = await readBodyBytes(c, MAX_UPLOAD_BYTES);
+  const bytes = await readBodyBytes(c, { bytes: maxBytes, env: "LMOS_MAX_UPLOAD_BYTES" });
   let form: FormData;
   try {
     form = await new Response(bytes, { headers: { "content-type": type } }).formData();
@@ -52,7 +49,7 @@ async function uploadedFile(c: Context): Promise<{ name: string; data: Uint8Arra
 }
 
 /** Registers the folder routes. */
-export function folderRoutes({ lmos, table }: RouteContext): void {
+export function folderRoutes({ lmos, table, limits }: RouteContext): void {
   const tag = "folders";
   const { sources } = lmos;
 
@@ -155,7 +152,7 @@ export function folderRoutes({ lmos, table }: RouteContext): void {
     },
     async ({ c, params, query }) => {
       const folder = await sources.get(params.folder_id);
-      const file = await uploadedFile(c);
+      const file = await uploadedFile(c, limits.maxUploadBytes);
       const name = query.name ?? file.name;
       // A 422 before anything is stored: the library's upload reports a bad name as an error file it does
       // not store, and that file's id would lead nowhere (a 200 whose file id then 404s).

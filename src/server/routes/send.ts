@@ -156,7 +156,8 @@ export function runFailed(
   runId: string,
 ): Response {
   // The input is stored already: a retry would send it twice, so the client is told not to.
-  const code = error.code === "no_provider" ? "no_provider" : "provider_error";
+  const code =
+    error.code === "no_provider" || error.code === "provider_timeout" ? error.code : "provider_error";
   const { status, body } = describeError(new LmosError(code, error.message));
   return c.body(JSON.stringify({ ...body, stop_reason: stopReason, run_id: runId }), status as 502, {
     "content-type": "application/json",
