@@ -42,6 +42,7 @@ async function seed(store: Store): Promise<Agent[]> {
       stopReason: null,
       createdAt: now,
       completedAt: null,
+      chain: null,
     });
     await store.getAgent(id); // the kernel reads its agent before every step: the cache is warm
     const got = await store.acquireAgentLease(id, "bench", 600_000, () => false);

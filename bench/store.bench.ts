@@ -110,6 +110,7 @@ async function seed(store: Store, history: number) {
     stopReason: null,
     createdAt: now,
     completedAt: null,
+    chain: null,
   });
   return { agentId, blockIds, runId };
 }

@@ -17,3 +17,5 @@ export type {
   ToolRecord,
   Usage,
 } from "./store/types.ts";
+/** Letta's agent files (.af): an agent out to a JSON document, and such a document in as new agents. */
+export { exportAgentFile, type ImportOptions, importAgentFile } from "./server/index.ts";

@@ -63,7 +63,10 @@ export class Cli {
     if (g.url)
       throw new UsageError(`${what}: local store only, not through a server; drop --url (or LMOS_URL)`);
     const { openLmos } = await import("../runtime/index.ts");
-    return openLmos({ home: g.home, model: g.model, env: this.io.env });
+    // Long-running commands take background work (schedules, agents' messages, sleep-time passes); a
+    // one-shot command leaves it to them, so it never starts a run it would cut short on exit.
+    const background = ["serve", "mcp"].includes(cmd.name());
+    return openLmos({ home: g.home, model: g.model, env: this.io.env, background });
   }
 
   /** Opens the backend the global options select. */
@@ -74,7 +77,12 @@ export class Cli {
       return openRemoteBackend({ url: g.url, apiKey: g.apiKey, model: g.model });
     }
     const { openLocalBackend } = await import("./backend/local.ts");
-    return openLocalBackend({ home: g.home, model: g.model, env: this.io.env });
+    return openLocalBackend({
+      home: g.home,
+      model: g.model,
+      env: this.io.env,
+      background: cmd.name() === "chat",
+    });
   }
 
   /** Runs `fn` with the selected backend and closes it afterwards. */

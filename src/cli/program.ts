@@ -13,6 +13,7 @@ import { register as ingest, type SourcesCliContext } from "./commands/ingest.ts
 import { register as mcp } from "./commands/mcp.ts";
 import { register as memory } from "./commands/memory.ts";
 import { register as runs } from "./commands/runs.ts";
+import { register as schedules } from "./commands/schedules.ts";
 import { register as send } from "./commands/send.ts";
 import { register as serve } from "./commands/serve.ts";
 import { register as sources } from "./commands/sources.ts";
@@ -80,6 +81,7 @@ Examples:
   memory(program, cli);
   archival(program, cli);
   runs(program, cli);
+  schedules(program, cli);
   backup(program, cli);
   send(program, cli);
   context(program, cli);

@@ -105,6 +105,8 @@ export async function runApprovalStep(input: StepInput, approvals: ApprovalDecis
       rules: input.rules,
       origin,
       signal,
+      chain: input.chain,
+      messenger: deps.messenger,
     },
     // A human approved these calls: rules that narrow the next tool do not refuse them (as in Letta).
     { checkRules: false, lastResult: lastToolResult(view.messages) },

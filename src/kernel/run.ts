@@ -38,18 +38,22 @@ const HIDDEN = "[This is an automated system message hidden from the user] ";
 function inputMessages(origin: MessageOrigin, input: RunInput): MessageRecord[] {
   // An approval is stored by the step that acts on it, with the results (approval.ts).
   if (input.type === "approval") return [];
+  const wake: MessageRecord[] = [];
   if (input.type === "wakeup") {
     const reason = `${HIDDEN}Timed wake-up${input.reason ? `: ${input.reason}` : ""}.`;
     const text = JSON.stringify({ type: "heartbeat", reason, time: origin.now });
-    return [textMessage(origin, "user", text, { kind: "wakeup" })];
+    wake.push(textMessage(origin, "user", text, { kind: "wakeup" }));
   }
-  return input.messages.map((m) => {
-    if (m.role === "system") {
-      const text = JSON.stringify({ type: "system_alert", message: m.content, time: origin.now });
-      return textMessage(origin, "user", text, { kind: "system_alert", name: m.name });
-    }
-    return textMessage(origin, m.role, m.content, { name: m.name });
-  });
+  const given = input.type === "wakeup" ? (input.messages ?? []) : input.messages;
+  return wake.concat(
+    given.map((m) => {
+      if (m.role === "system") {
+        const text = JSON.stringify({ type: "system_alert", message: m.content, time: origin.now });
+        return textMessage(origin, "user", text, { kind: "system_alert", name: m.name });
+      }
+      return textMessage(origin, m.role, m.content, { name: m.name });
+    }),
+  );
 }
 
 function isCancellation(e: unknown, signal?: AbortSignal): boolean {
@@ -143,6 +147,7 @@ export async function runAgent(
     stopReason: null,
     createdAt: now,
     completedAt: null,
+    chain: options.chain ?? null,
   } as const;
   const inputs = inputMessages({ agentId, runId, stepId: null, now }, input);
   await deps.store.commitMessages(
@@ -181,6 +186,7 @@ export async function runAgent(
         streamTokens: options.streamTokens ?? false,
         emit,
         rules,
+        chain: run.chain,
         lease: lease && { fence: lease.fence },
       };
       const outcome =

@@ -22,6 +22,8 @@ export class AgentRunner {
   private readonly cache = new MessageCache();
   private readonly live = new Map<string, LiveRun>();
   private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly finishListeners: Array<(result: KernelRunResult) => void> = [];
+  private readonly eventListeners: Array<(event: AgentEvent) => void> = [];
   /** This runner as the holder of agent leases (a process may open several runners on one database). */
   private readonly holder = randomBytes(8).toString("hex");
 
@@ -52,16 +54,28 @@ export class AgentRunner {
     else external?.addEventListener("abort", onAbort, { once: true });
     this.live.set(runId, { agentId, controller });
     options.onQueued?.(runId);
+    const own = options.onEvent;
+    const onEvent =
+      this.eventListeners.length === 0
+        ? own
+        : (e: AgentEvent) => {
+            own?.(e);
+            for (const listen of this.eventListeners) listen(e);
+          };
     const done = this.serial(agentId, controller.signal, (lease) =>
       runAgent(
         this.deps,
         this.cache,
         agentId,
         input,
-        { ...options, runId, signal: controller.signal },
+        { ...options, onEvent, runId, signal: controller.signal },
         lease,
       ),
     )
+      .then((result) => {
+        for (const listen of this.finishListeners) listen(result);
+        return result;
+      })
       .catch(async (e: unknown) => {
         if (!(e instanceof LeaseWaitCancelled)) throw e;
         // Never started: a run created ahead (background) ends cancelled; the caller gets the cancellation.
@@ -76,6 +90,21 @@ export class AgentRunner {
       });
     this.inFlight.add(done);
     return done;
+  }
+
+  /** Calls `listen` after every run that finished (sleep-time companions start from here). */
+  onFinish(listen: (result: KernelRunResult) => void): void {
+    this.finishListeners.push(listen);
+  }
+
+  /** Calls `listen` with every event of every run (the runtime's per-agent event feed). */
+  onEvent(listen: (event: AgentEvent) => void): void {
+    this.eventListeners.push(listen);
+  }
+
+  /** True while a run (or exclusive task) of the agent is running or queued in this process. */
+  busy(agentId: string): boolean {
+    return this.queue.busy(agentId);
   }
 
   /** Cancels every run and waits until all have settled (before closing the store). */

@@ -6,7 +6,7 @@
 // commits again without that call's writes. No tool result ever says "updated" for an edit not stored.
 import { heartbeatMessage } from "../context/index.ts";
 import { BlockEditError, nowIso } from "../store/index.ts";
-import type { AgentRecord, LeaseUse, MessageRecord, StepCommit, Usage } from "../store/types.ts";
+import type { AgentRecord, LeaseUse, MessageRecord, RunChain, StepCommit, Usage } from "../store/types.ts";
 import type { ChatResponse } from "../llm/types.ts";
 import type { ContinuationDecision } from "./continuation.ts";
 import type { AgentEvent, StopReason } from "./events.ts";
@@ -30,6 +30,8 @@ export interface StepInput {
   emit: (event: AgentEvent) => void;
   /** The run's tool rules and the calls made so far. */
   rules: ToolRuleSolver;
+  /** The run's place in a chain of runs (passed on by the multi-agent tools). */
+  chain: RunChain | null;
   /** The agent lease the run holds: the step's commit is fenced by it (and releases it when the run ends). */
   lease?: LeaseUse;
 }

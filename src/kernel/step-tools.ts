@@ -3,7 +3,8 @@
 // run's rule history, and the allowed set is worked out again before each call (so a max-count or child
 // rule also holds between the calls of one response).
 import type { Embedder } from "../embed/types.ts";
-import type { BlockRecord, MessageRecord, StoreReader, ToolCallRecord } from "../store/types.ts";
+import type { BlockRecord, MessageRecord, RunChain, StoreReader, ToolCallRecord } from "../store/types.ts";
+import type { AgentMessenger } from "../tools/types.ts";
 import { formatToolResult } from "../tools/index.ts";
 import type { RuleFacts } from "./continuation.ts";
 import { type MessageOrigin, textMessage } from "./messages.ts";
@@ -22,6 +23,8 @@ export interface ToolRunContext {
   rules: ToolRuleSolver;
   origin: MessageOrigin;
   signal?: AbortSignal;
+  chain: RunChain | null;
+  messenger?: AgentMessenger;
 }
 
 /** The `message` of a stored tool result (Letta's {status, message, time}), or null. */
@@ -95,6 +98,8 @@ export async function runToolCalls(
         runId: origin.runId ?? "",
         now: origin.now,
         signal: ctx.signal,
+        run: { id: origin.runId ?? "", chain: ctx.chain },
+        agents: ctx.messenger,
       });
       if (view.tools.has(call.name)) {
         rules.record(call.name);

@@ -186,6 +186,8 @@ export async function runStep(input: StepInput): Promise<StepOutcome> {
       rules: input.rules,
       origin,
       signal,
+      chain: input.chain,
+      messenger: deps.messenger,
     },
     { checkRules: true, lastResult: lastToolResult(view.messages) },
   );

@@ -4,7 +4,7 @@
 import type { Embedder } from "../embed/types.ts";
 import { formatToolResult, parseToolArguments } from "../tools/index.ts";
 import type { AgentRecord, BlockRecord, StoreReader, ToolCallRecord } from "../store/types.ts";
-import { ToolError } from "../tools/types.ts";
+import { type ToolContext, ToolError } from "../tools/types.ts";
 import type { StepWriteLog } from "./step-writes.ts";
 import type { ResolvedTool } from "./tool-specs.ts";
 
@@ -34,6 +34,8 @@ export interface DispatchInput {
   runId: string;
   now: string;
   signal?: AbortSignal;
+  run?: ToolContext["run"];
+  agents?: ToolContext["agents"];
 }
 
 function errorText(e: unknown): string {
@@ -85,6 +87,8 @@ export async function dispatchToolCall(call: ToolCallRecord, input: DispatchInpu
       runId: input.runId,
       now: input.now,
       signal: input.signal,
+      run: input.run,
+      agents: input.agents,
     });
     input.signal?.throwIfAborted();
     const edited = input.writes.editedBlocks(input.index).map((id) => {

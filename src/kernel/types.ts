@@ -1,8 +1,8 @@
 // What the kernel needs from the outside (injected by runtime) and what a run takes as input.
 import type { Embedder } from "../embed/types.ts";
 import type { ChatResponse, ModelInfo, Provider } from "../llm/types.ts";
-import type { AgentRecord, Store, ToolRecord } from "../store/types.ts";
-import type { ToolDefinition } from "../tools/types.ts";
+import type { AgentRecord, RunChain, Store, ToolRecord } from "../store/types.ts";
+import type { AgentMessenger, ToolDefinition } from "../tools/types.ts";
 import type { AgentEvent } from "./events.ts";
 import type { LeasePolicy } from "./lease.ts";
 
@@ -50,6 +50,8 @@ export interface KernelDeps {
   /** The implementation of an attached tool, or null when it has none (the call then fails to the model). */
   toolFor(record: ToolRecord): ToolDefinition | null;
   extensions?: ContextExtension[];
+  /** Delivers messages between agents for the multi-agent tools (absent: those tools fail to the model). */
+  messenger?: AgentMessenger;
   /** ISO time source (tests may pin it). */
   now?: () => string;
   /** Agent leases among processes sharing the store (lease.ts); absent: runs serialise in-process only. */
@@ -69,7 +71,8 @@ export interface KernelInputMessage {
 /** What starts a run: messages from outside, or a timed wake-up with no message from anyone. */
 export type RunInput =
   | { type: "messages"; messages: KernelInputMessage[] }
-  | { type: "wakeup"; reason?: string }
+  /** A wake-up may carry messages (a scheduled message): they follow the heartbeat. */
+  | { type: "wakeup"; reason?: string; messages?: KernelInputMessage[] }
   /** Answers a run paused with stop reason requires_approval: one decision per held tool call. */
   | { type: "approval"; approvals: Array<{ toolCallId: string; approve: boolean; reason?: string }> };
 
@@ -82,4 +85,6 @@ export interface KernelRunOptions {
   onEvent?: (event: AgentEvent) => void;
   /** Use this run id (runtime allocates it to expose it early, e.g. for cancel). */
   runId?: string;
+  /** The run's place in a chain of runs (an agent's message, a group turn, a sleep-time run, a schedule). */
+  chain?: RunChain | null;
 }

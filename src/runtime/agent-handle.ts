@@ -14,6 +14,7 @@ import { newId, nowIso } from "../store/index.ts";
 import type { BlockRecord, MessageRecord, RunRecord } from "../store/types.ts";
 import { archivalApi } from "./archival-api.ts";
 import { recallApi } from "./recall-api.ts";
+import { schedulesApi } from "./schedules-api.ts";
 import { type RuntimeCore, agentView, resolveAgent } from "./core.ts";
 import { eventStream } from "./event-stream.ts";
 import type { AgentHandle, AgentInput, ContextBreakdown, RunOptions, RunResult } from "./types.ts";
@@ -102,6 +103,7 @@ export function agentHandle(core: RuntimeCore, id: string): AgentHandle {
         stopReason: null,
         createdAt: nowIso(),
         completedAt: null,
+        chain: null,
       };
       await store.createRun(run);
       runner
@@ -204,6 +206,8 @@ export function agentHandle(core: RuntimeCore, id: string): AgentHandle {
       },
     },
     archival: archivalApi(core, id),
+    schedules: schedulesApi(store, id),
+    watch: (listen) => core.events.subscribe(id, listen),
     recall: recallApi(core, id),
     tools: {
       list: () => store.agentTools(id),

@@ -13,6 +13,7 @@ import { agentHandle, checkBlockLimit } from "./agent-handle.ts";
 import { FALLBACK_MODEL } from "./config.ts";
 import { agentView, type RuntimeCore, resolveAgent } from "./core.ts";
 import { defaultSystemPrompt } from "./default-system-prompt.ts";
+import { enableSleeptime, sleeptimeGroupOf } from "./sleeptime.ts";
 import { withApprovalRules } from "./tool-rules.ts";
 import type { BlockInput, Lmos } from "./types.ts";
 import { createAgentSchema, updateAgentSchema, validate } from "./validate.ts";
@@ -47,8 +48,18 @@ function embeddingOf(value: string | null | undefined, fallback: string | null):
 export type BaseToolIds = (replyMode: "send_message" | "text") => Promise<string[]>;
 
 /** Builds lmos.agents. */
-export function agentsApi(core: RuntimeCore, baseToolIds: BaseToolIds): Lmos["agents"] {
+export function agentsApi(
+  core: RuntimeCore,
+  baseToolIds: BaseToolIds,
+  multiAgentToolIds: () => string[] = () => [],
+): Lmos["agents"] {
   const { store } = core;
+  const withCompanion = async (record: AgentRecord, frequency?: number) => {
+    const group = await enableSleeptime(core, api, record, frequency);
+    if (frequency !== undefined && group.sleeptimeAgentFrequency !== frequency) {
+      await store.updateGroup(group.id, { sleeptimeAgentFrequency: frequency, updatedAt: nowIso() });
+    }
+  };
 
   // A handle whose provider lmos does not know is refused now (422), not at the first send; a known
   // provider that is not configured yet is fine (sending then says what to set).
@@ -77,7 +88,7 @@ export function agentsApi(core: RuntimeCore, baseToolIds: BaseToolIds): Lmos["ag
     );
   };
 
-  return {
+  const api: Lmos["agents"] = {
     async create(raw) {
       const input = validate(createAgentSchema, raw ?? {}, "agent");
       const now = nowIso();
@@ -102,6 +113,9 @@ export function agentsApi(core: RuntimeCore, baseToolIds: BaseToolIds): Lmos["ag
         labels.add(b.label);
       }
       const toolIds = input.includeBaseTools === false ? [] : await baseToolIds(settings.replyMode);
+      if (input.includeMultiAgentTools) {
+        for (const t of multiAgentToolIds()) if (!toolIds.includes(t)) toolIds.push(t);
+      }
       const attached: ToolRecord[] = [];
       for (const t of input.tools ?? []) {
         const tool = (await store.getTool(t)) ?? (await store.getToolByName(t));
@@ -131,6 +145,7 @@ export function agentsApi(core: RuntimeCore, baseToolIds: BaseToolIds): Lmos["ag
       await store.createAgent(record, [...blocks.map((b) => b.id), ...(input.blockIds ?? [])], toolIds);
       for (const s of input.sourceIds ?? []) await store.attachSource(id, s);
       if (input.secrets && Object.keys(input.secrets).length) await store.setAgentSecrets(id, input.secrets);
+      if (input.enableSleeptime) await withCompanion(record, input.sleeptimeFrequency);
       return agentHandle(core, id);
     },
     async get(idOrName) {
@@ -145,7 +160,7 @@ export function agentsApi(core: RuntimeCore, baseToolIds: BaseToolIds): Lmos["ag
       const current = await resolveAgent(core, idOrName);
       if (patch.name !== undefined) await assertNameFree(patch.name, current.id);
       if (patch.model !== undefined) checkModel(patch.model);
-      const { settings, embedding, secrets, ...rest } = patch;
+      const { settings, embedding, secrets, enableSleeptime: sleeptime, sleeptimeFrequency, ...rest } = patch;
       // Keys given as undefined mean "unchanged", not "clear".
       const given = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
       const next: Partial<AgentRecord> = { ...given, updatedAt: nowIso() };
@@ -153,13 +168,22 @@ export function agentsApi(core: RuntimeCore, baseToolIds: BaseToolIds): Lmos["ag
       if (embedding !== undefined) next.embedding = embeddingOf(embedding, null);
       if (secrets) await store.setAgentSecrets(current.id, await keptSecrets(current.id, secrets));
       const updated = await store.updateAgent(current.id, next);
+      if (sleeptime || (sleeptimeFrequency !== undefined && (await sleeptimeGroupOf(store, current.id)))) {
+        await withCompanion(updated, sleeptimeFrequency);
+      }
       return agentView(core, updated);
     },
     async delete(idOrName) {
       const agent = await resolveAgent(core, idOrName);
       core.runner.cancel(agent.id);
       await core.runner.exclusive(agent.id, () => store.deleteAgent(agent.id));
+      // Its groups lose it; a group it managed goes with it.
+      for (const g of await store.agentGroups(agent.id)) {
+        if (g.managerAgentId === agent.id) await store.deleteGroup(g.id);
+        else await store.updateGroup(g.id, { agentIds: g.agentIds.filter((x) => x !== agent.id) });
+      }
       core.runner.forget(agent.id);
     },
   };
+  return api;
 }

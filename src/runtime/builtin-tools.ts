@@ -3,7 +3,13 @@
 import { fileTools } from "../sources/index.ts";
 import { newId, nowIso } from "../store/index.ts";
 import type { Store, ToolRecord } from "../store/types.ts";
-import { baseTools, ToolRegistry, toolSpec } from "../tools/index.ts";
+import {
+  baseTools,
+  multiAgentTools,
+  sendMessageToAllAgentsInGroupTool,
+  ToolRegistry,
+  toolSpec,
+} from "../tools/index.ts";
 import type { ToolDefinition } from "../tools/types.ts";
 import { DEFAULT_SETTINGS } from "./agent-defaults.ts";
 
@@ -14,12 +20,19 @@ export interface BuiltinTools {
   definition(record: { name: string; toolType: string }): ToolDefinition | null;
   /** Ids of the base tools a new agent gets. */
   baseToolIds(replyMode: "send_message" | "text"): Promise<string[]>;
+  /** Ids of a built-in tool set by name (Letta's multi-agent tools). */
+  idsOf(names: readonly string[]): string[];
 }
 
 /** Upserts the built-in tool records (only when changed) and returns their lookups. */
 export async function installBuiltinTools(store: Store): Promise<BuiltinTools> {
   const base = baseTools({ ...DEFAULT_SETTINGS });
-  const registry = new ToolRegistry([...base, ...fileTools]);
+  const registry = new ToolRegistry([
+    ...base,
+    ...fileTools,
+    ...multiAgentTools,
+    sendMessageToAllAgentsInGroupTool,
+  ]);
   const all = registry.list();
   const ids = new Map<string, string>();
   for (const def of all) {
@@ -56,6 +69,9 @@ export async function installBuiltinTools(store: Store): Promise<BuiltinTools> {
     definition(record) {
       if (record.toolType === "custom") return null;
       return registry.get(record.name);
+    },
+    idsOf(names) {
+      return names.map((n) => ids.get(n)).filter((id): id is string => id !== undefined);
     },
     async baseToolIds(replyMode) {
       return baseNames

@@ -5,6 +5,8 @@ import type { AgentRunner } from "../kernel/index.ts";
 import type { ModelInfo } from "../llm/types.ts";
 import type { AgentRecord, Store } from "../store/types.ts";
 import type { ResolvedConfig } from "./config.ts";
+import type { AgentEventBus } from "./event-bus.ts";
+import type { JobQueue } from "./jobs/index.ts";
 import type { AgentView } from "./types.ts";
 
 export interface RuntimeCore {
@@ -12,6 +14,10 @@ export interface RuntimeCore {
   runner: AgentRunner;
   config: ResolvedConfig;
   modelFor(agent: AgentRecord): ModelInfo;
+  /** The one job queue (agents' messages and sleep-time runs are queued on it). */
+  jobs: JobQueue;
+  /** Every run's events, per agent (agent.watch). */
+  events: AgentEventBus;
 }
 
 /** An agent by id or name; throws LmosError("not_found"). */
@@ -22,11 +28,20 @@ export async function resolveAgent(core: RuntimeCore, idOrName: string): Promise
 
 /** An agent with its blocks, tools, sources and model facts. */
 export async function agentView(core: RuntimeCore, record: AgentRecord): Promise<AgentView> {
-  const [blocks, tools, sources, secrets] = await Promise.all([
+  const [blocks, tools, sources, secrets, groups] = await Promise.all([
     core.store.agentBlocks(record.id),
     core.store.agentTools(record.id),
     core.store.agentSources(record.id),
     core.store.agentSecrets(record.id),
+    core.store.agentGroups(record.id),
   ]);
-  return { record, blocks, tools, sources, model: core.modelFor(record), secretKeys: Object.keys(secrets) };
+  return {
+    record,
+    blocks,
+    tools,
+    sources,
+    groups,
+    model: core.modelFor(record),
+    secretKeys: Object.keys(secrets),
+  };
 }

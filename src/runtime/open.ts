@@ -24,7 +24,13 @@ import { DEFAULT_STEP_TRACES, StepTraces } from "./step-traces.ts";
 import { installBuiltinTools } from "./builtin-tools.ts";
 import { createCustomTools } from "./custom-tools.ts";
 import { mcpServersApi } from "./mcp-api.ts";
-import { McpConnections, mcpToolDefinitions } from "../tools/index.ts";
+import { SCHEDULE_QUEUE, StoreJobQueue, StoreScheduler } from "./jobs/index.ts";
+import { scheduleFiringHandler } from "./schedules-api.ts";
+import { groupsApi } from "./groups-api.ts";
+import { AgentEventBus } from "./event-bus.ts";
+import { SLEEPTIME_QUEUE, sleeptimeHandler, sleeptimeTrigger } from "./sleeptime.ts";
+import { AGENT_MESSAGE_QUEUE, agentMessageHandler, agentMessenger } from "./agent-messenger.ts";
+import { McpConnections, mcpToolDefinitions, multiAgentTools } from "../tools/index.ts";
 import type { Lmos, LmosOptions } from "./types.ts";
 
 /** Opens lmos: the store in $LMOS_HOME (default ~/.lmos), the kernel, and the public API over them. */
@@ -98,7 +104,33 @@ export async function openLmos(options: LmosOptions = {}): Promise<Lmos> {
     onStepTrace: traces.capacity > 0 ? traces.record : undefined,
   };
   const runner = new AgentRunner(deps);
-  const core: RuntimeCore = { store, runner, config, modelFor };
+  // The one job queue and the one scheduler of this lmos: every kind of background work runs on them.
+  const jobs = new StoreJobQueue(store, {
+    pollMs: intFromEnv(env, "LMOS_JOB_POLL_MS", 1_000, 10),
+    leaseMs: intFromEnv(env, "LMOS_JOB_LEASE_MS", 60_000, 100),
+    concurrency: intFromEnv(env, "LMOS_JOB_CONCURRENCY", 8, 1),
+  });
+  const scheduler = new StoreScheduler(store, {
+    tickMs: intFromEnv(env, "LMOS_SCHEDULER_TICK_MS", 1_000, 10),
+    onFired: () => jobs.poke(),
+  });
+  const events = new AgentEventBus();
+  runner.onEvent((e) => events.publish(e.agentId, e));
+  const core: RuntimeCore = { store, runner, config, modelFor, jobs, events };
+  const idleMs = intFromEnv(env, "LMOS_SLEEPTIME_IDLE_MS", 5_000, 0);
+  runner.onFinish(sleeptimeTrigger(core, idleMs));
+  jobs.handle(SLEEPTIME_QUEUE, sleeptimeHandler(core, events, idleMs));
+  jobs.handle(SCHEDULE_QUEUE, scheduleFiringHandler(store, runner));
+  deps.messenger = agentMessenger(core, {
+    maxDepth: intFromEnv(env, "LMOS_CHAIN_MAX_DEPTH", 8, 1),
+    maxRuns: intFromEnv(env, "LMOS_CHAIN_MAX_RUNS", 64, 2),
+    replyTimeoutMs: intFromEnv(env, "LMOS_AGENT_REPLY_TIMEOUT_MS", 180_000, 100),
+  });
+  jobs.handle(AGENT_MESSAGE_QUEUE, agentMessageHandler(core));
+  if (options.background ?? true) {
+    jobs.start();
+    scheduler.start();
+  }
   let closed = false;
 
   return {
@@ -113,7 +145,7 @@ export async function openLmos(options: LmosOptions = {}): Promise<Lmos> {
       defaultModel: config.defaultModel,
       defaultEmbedding: config.defaultEmbedding,
     },
-    agents: agentsApi(core, builtins.baseToolIds),
+    agents: agentsApi(core, builtins.baseToolIds, () => builtins.idsOf(multiAgentTools.map((t) => t.name))),
     blocks: blocksApi(core),
     tools: toolsApi(core),
     sources: createSourcesApi({
@@ -122,6 +154,9 @@ export async function openLmos(options: LmosOptions = {}): Promise<Lmos> {
       resolveAgentId: async (idOrName) => (await resolveAgent(core, idOrName)).id,
     }),
     runs: runsApi(store, traces),
+    groups: groupsApi(core),
+    jobs,
+    scheduler,
     mcpServers: mcpServersApi(store, mcp),
     models: () => knownModels(config),
     embeddingModels: () => knownEmbeddingModels(config),
@@ -129,6 +164,8 @@ export async function openLmos(options: LmosOptions = {}): Promise<Lmos> {
       if (closed) return;
       closed = true;
       clearInterval(sweep);
+      await scheduler.stop();
+      await jobs.stop();
       await runner.drain();
       await custom.close();
       await mcp.close();

@@ -4,6 +4,10 @@ import type { AgentEvent, RunUsage, StopReason } from "../kernel/events.ts";
 import type { StepTiming } from "../kernel/types.ts";
 import type { ContextTokens } from "../context/index.ts";
 import type { McpServersApi } from "./mcp-types.ts";
+import type { GroupsApi, SchedulesApi } from "./coordination-types.ts";
+import type { AgentInput, RunOptions } from "./input-types.ts";
+import type { SourcesApi } from "./sources-types.ts";
+import type { JobQueue, Scheduler } from "./jobs/index.ts";
 import type { ArchivalSearchOptions, ScoredPassage } from "../memory/index.ts";
 import type { IngestProgress } from "../sources/index.ts";
 import type { StepTraceView } from "./step-traces.ts";
@@ -27,6 +31,7 @@ import type {
   ToolSandboxSettings,
   ToolRule,
   FileRecord,
+  GroupRecord,
 } from "../store/types.ts";
 
 export interface LmosOptions {
@@ -46,6 +51,9 @@ export interface LmosOptions {
   onStepTiming?: (timing: StepTiming) => void;
   /** Checkpoint SQLite's WAL on a worker thread rather than inside commits; default true. */
   backgroundCheckpoint?: boolean;
+  /** Run the job queue and the scheduler in this process (schedules fire, agents' messages and sleep-time
+   * runs are taken); default true. One-shot CLI commands pass false and leave the work to `lmos serve`. */
+  background?: boolean;
   /** The sandbox pool custom tools run in; default a pool of this lmos (closed with it). Pass one to
    *  share warm interpreters between several lmos instances; its owner closes it. */
   sandbox?: Sandbox;
@@ -77,10 +85,16 @@ export interface CreateAgentInput {
   /** Tool names or ids to attach besides the base tools. */
   tools?: string[];
   includeBaseTools?: boolean;
+  /** Letta's include_multi_agent_tools: the three tools that message other agents. */
+  includeMultiAgentTools?: boolean;
   sourceIds?: string[];
   tags?: string[];
   metadata?: Record<string, unknown>;
   settings?: Partial<AgentSettings>;
+  /** Letta's enable_sleeptime: a companion agent sharing this agent's blocks reorganises them in the
+   * background after every `sleeptimeFrequency` turns (default 5) once the agent is idle. */
+  enableSleeptime?: boolean;
+  sleeptimeFrequency?: number;
   /** Environment variables custom tools of this agent see (Letta's secrets); stored apart, never shown. */
   secrets?: Record<string, string>;
   /** Letta's tool rules (attaching a tool whose defaultRequiresApproval is set adds a requires_approval rule). */
@@ -101,6 +115,8 @@ export type UpdateAgentInput = Partial<
     | "settings"
     | "secrets"
     | "toolRules"
+    | "enableSleeptime"
+    | "sleeptimeFrequency"
   >
 >;
 
@@ -111,27 +127,13 @@ export interface AgentView {
   tools: ToolRecord[];
   sources: SourceRecord[];
   model: ModelInfo;
+  /** The groups the agent is a member or the manager of (a sleep-time primary manages its companion). */
+  groups: GroupRecord[];
   /** Names of the agent's tool environment variables (their values are never part of a view). */
   secretKeys: string[];
 }
 
-export type InputMessage = { role: "user" | "system" | "assistant"; content: string; name?: string };
-
-/** A human's answer to a run paused with stop reason requires_approval: one decision per held call
- * (the pending calls are in `agent.record.pendingApproval`). A denial's reason reaches the model. */
-export interface ApprovalInput {
-  approvals: Array<{ toolCallId: string; approve: boolean; reason?: string }>;
-}
-
-/** What a run takes: text, messages, or an approval of the calls a paused run holds. */
-export type AgentInput = string | InputMessage[] | ApprovalInput;
-
-export interface RunOptions {
-  maxSteps?: number;
-  signal?: AbortSignal;
-  /** Ask the provider for token-level deltas (stream only; send ignores it). */
-  streamTokens?: boolean;
-}
+export type { AgentInput, ApprovalInput, InputMessage, RunOptions } from "./input-types.ts";
 
 export interface RunResult {
   runId: string;
@@ -216,6 +218,13 @@ export interface AgentHandle {
      * PATCH /v1/agents/{id}/tools/approval/{tool_name}. */
     setApproval(toolName: string, requiresApproval: boolean): Promise<void>;
   };
+  /** Calls `listen` with the events of this agent's runs in this process as they happen, background runs
+   * included (a schedule's firing, a message from another agent), and its sleep-time companion's (their
+   * agentId is the companion's: its memory-edit events are edits of this agent's blocks); returns the
+   * unsubscribe. */
+  watch(listen: (event: AgentEvent) => void): () => void;
+  /** Scheduled wake-ups of this agent (fired while an lmos with background work is open). */
+  schedules: SchedulesApi;
 }
 
 export interface Lmos {
@@ -266,6 +275,12 @@ export interface Lmos {
   runs: RunsApi;
   /** MCP servers lmos uses as a client: their tools become tools agents attach. */
   mcpServers: McpServersApi;
+  /** Multi-agent groups: messages routed by a manager policy, shared blocks. */
+  groups: GroupsApi;
+  /** The one job queue of this lmos (schedule firings, agents' messages, sleep-time runs, your own work). */
+  jobs: JobQueue;
+  /** The one scheduler: fires agents' schedules into the job queue. */
+  scheduler: Scheduler;
   /** Models the configuration can reach (for GET /v1/models). */
   models(): ModelInfo[];
   embeddingModels(): Array<{ handle: string; dimensions: number | null }>;
@@ -287,58 +302,8 @@ export interface RunsApi {
   trace(stepId: string): Promise<StepTraceView | null>;
 }
 
-export interface IngestReport {
-  files: Array<{
-    path: string;
-    file: FileRecord | null;
-    status: "ingested" | "unchanged" | "error";
-    error?: string;
-  }>;
-  ok: number;
-  unchanged: number;
-  failed: number;
-}
-
-export interface SourceSearchHit {
-  passage: PassageRecord;
-  file: Pick<FileRecord, "id" | "fileName">;
-  score: number;
-}
-
-/** Documents: sources (Letta "folders"), their files and passages. Sources are addressed by id or name. */
-export interface SourcesApi {
-  create(input: {
-    name: string;
-    description?: string;
-    instructions?: string;
-    embedding?: string | null;
-  }): Promise<SourceRecord>;
-  get(idOrName: string): Promise<SourceRecord>;
-  list(query?: Page & { name?: string }): Promise<SourceRecord[]>;
-  update(
-    idOrName: string,
-    patch: { name?: string; description?: string; instructions?: string },
-  ): Promise<SourceRecord>;
-  delete(idOrName: string): Promise<void>;
-  attach(sourceIdOrName: string, agentIdOrName: string): Promise<void>;
-  detach(sourceIdOrName: string, agentIdOrName: string): Promise<void>;
-  agents(sourceIdOrName: string): Promise<string[]>;
-  /** Ingests one file given as bytes or a path on disk; a bad file gives a FileRecord with status "error". */
-  upload(
-    sourceIdOrName: string,
-    file: { name: string; path?: string; data?: Uint8Array },
-    options?: { onProgress?: (p: IngestProgress) => void; signal?: AbortSignal },
-  ): Promise<FileRecord>;
-  /** Ingests files, globs and directories; one failed file never stops the others. */
-  ingest(
-    sourceIdOrName: string,
-    paths: string[],
-    options?: { onProgress?: (p: IngestProgress) => void; signal?: AbortSignal },
-  ): Promise<IngestReport>;
-  files(sourceIdOrName: string, query?: Page): Promise<FileRecord[]>;
-  getFile(sourceIdOrName: string, fileId: string): Promise<FileRecord>;
-  deleteFile(sourceIdOrName: string, fileId: string): Promise<void>;
-  search(sourceIdOrName: string, query: string, options?: { limit?: number }): Promise<SourceSearchHit[]>;
-}
+export type { IngestReport, SourceSearchHit, SourcesApi } from "./sources-types.ts";
 
 export type { McpServerInput, McpServersApi, McpSyncReport } from "./mcp-types.ts";
+export type * from "./coordination-types.ts";
+export type { EnqueueOptions, JobHandler, JobQueue, JobRetry, QueuedJob, Scheduler } from "./jobs/index.ts";

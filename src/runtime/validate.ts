@@ -54,6 +54,9 @@ export const createAgentSchema = z.object({
   blockIds: z.array(z.string().min(1)).optional(),
   tools: z.array(z.string().min(1)).optional(),
   includeBaseTools: z.boolean().optional(),
+  includeMultiAgentTools: z.boolean().optional(),
+  enableSleeptime: z.boolean().optional(),
+  sleeptimeFrequency: z.number().int().min(1).max(1000).optional(),
   sourceIds: z.array(z.string().min(1)).optional(),
   tags: z.array(z.string()).optional(),
   metadata: z.record(z.string(), z.unknown()).optional(),
@@ -76,6 +79,8 @@ export const updateAgentSchema = createAgentSchema.pick({
   settings: true,
   secrets: true,
   toolRules: true,
+  enableSleeptime: true,
+  sleeptimeFrequency: true,
 });
 
 /** An approval of the calls a paused run holds. */

@@ -8,6 +8,8 @@ import { answerClientErrors } from "./client-errors.ts";
 import { limitsFromEnv, type ServerLimits } from "./limits.ts";
 
 export { type AppOptions, createApp } from "./app.ts";
+export { exportAgentFile } from "./letta/agent-file-export.ts";
+export { type ImportOptions, importAgentFile } from "./letta/agent-file-import.ts";
 export { DEFAULT_LIMITS, LIMIT_ENV, limitsFromEnv, type ServerLimits } from "./limits.ts";
 export { type MemoryServerOptions, memoryMcpServer } from "./mcp/memory-server.ts";
 

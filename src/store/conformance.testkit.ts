@@ -15,11 +15,17 @@ import { runSuite } from "./conformance/runs.testkit.ts";
 import { sourceSuite } from "./conformance/sources.testkit.ts";
 import { reopenSuite, stepSuite } from "./conformance/steps.testkit.ts";
 import { toolSuite } from "./conformance/tools.testkit.ts";
+import { groupSuite } from "./conformance/groups.testkit.ts";
+import { jobConcurrencySuite, jobSuite } from "./conformance/jobs.testkit.ts";
+import { scheduleConcurrencySuite, scheduleSuite } from "./conformance/schedules.testkit.ts";
 import type { Store } from "./types.ts";
 
 export {
   agentSuite,
   blockEditSuite,
+  groupSuite,
+  jobConcurrencySuite,
+  jobSuite,
   leaseSuite,
   mcpServerSuite,
   memoryNodeSuite,
@@ -28,6 +34,8 @@ export {
   passageSuite,
   reopenSuite,
   runSuite,
+  scheduleConcurrencySuite,
+  scheduleSuite,
   sourceSuite,
   stepSuite,
   toolSuite,
@@ -58,6 +66,13 @@ export function storeConformance(
     runSuite(open);
     blockEditSuite(open);
     leaseSuite(open);
-    if (options.openPersistent) reopenSuite(options.openPersistent);
+    jobSuite(open);
+    scheduleSuite(open);
+    groupSuite(open);
+    if (options.openPersistent) {
+      reopenSuite(options.openPersistent);
+      jobConcurrencySuite(options.openPersistent);
+      scheduleConcurrencySuite(options.openPersistent);
+    }
   });
 }

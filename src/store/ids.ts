@@ -25,6 +25,9 @@ export type IdPrefix =
   | "run"
   | "step"
   | "mcp_server"
+  | "job"
+  | "scheduled_message"
+  | "group"
   | "call";
 
 /** A fresh id such as `agent-019a…` (prefix + time-ordered UUID v7). */

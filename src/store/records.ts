@@ -210,6 +210,26 @@ export interface RunRecord {
   stopReason: string | null;
   createdAt: string;
   completedAt: string | null;
+  /** Where the run sits in a chain of runs that started one another (agent messages, groups, sleep-time,
+   * schedules); null for a run started from outside. */
+  chain: RunChain | null;
+}
+
+/** A run's place in a chain: which run and agent started it, and how deep it is (budgets bound a chain). */
+export interface RunChain {
+  /** The chain's id: the id of its first run. */
+  id: string;
+  /** 0 for the first run; every hop (a message from one agent to another) adds one. */
+  depth: number;
+  parentRunId: string | null;
+  /** The agent whose tool call or group turn started this run. */
+  senderAgentId: string | null;
+  /** Why the run started: "agent_message", "group", "sleeptime", "schedule". */
+  kind: string;
+  /** Agents up the chain waiting for this run's reply (a message back to them would deadlock). */
+  waiting: string[];
+  /** The schedule or group that started the chain, when one did. */
+  origin?: string;
 }
 
 export interface Usage {

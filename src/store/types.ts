@@ -13,8 +13,12 @@ import type { PassageStore } from "./contract/passages.ts";
 import type { RunStore } from "./contract/runs.ts";
 import type { SourceStore } from "./contract/sources.ts";
 import type { ToolStore } from "./contract/tools.ts";
+import type { GroupStore } from "./contract/groups.ts";
+import type { JobStore } from "./contract/jobs.ts";
+import type { ScheduleStore } from "./contract/schedules.ts";
 
 export type * from "./records.ts";
+export type * from "./coordination-records.ts";
 export type * from "./leases.ts";
 export type { BlockEdit, BlockEditFailure, BlockEditOp } from "./block-edits.ts";
 export type * from "./contract/queries.ts";
@@ -28,6 +32,9 @@ export type * from "./contract/runs.ts";
 export type * from "./contract/memory-nodes.ts";
 export type * from "./contract/open-files.ts";
 export type * from "./contract/leases.ts";
+export type * from "./contract/jobs.ts";
+export type * from "./contract/schedules.ts";
+export type * from "./contract/groups.ts";
 
 /** The store a runtime opens: every part of the contract, plus its lifecycle. */
 export interface Store
@@ -40,7 +47,10 @@ export interface Store
     RunStore,
     MemoryNodeStore,
     OpenFileStore,
-    AgentLeaseStore {
+    AgentLeaseStore,
+    JobStore,
+    ScheduleStore,
+    GroupStore {
   readonly kind: "sqlite" | "postgres";
   close(): Promise<void>;
   /** A consistent copy of the whole database at `path` (a new file), taken while others keep writing;

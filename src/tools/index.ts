@@ -41,6 +41,12 @@ export {
   type McpToolOrigin,
   unusableReason as mcpUnusableReason,
 } from "./mcp/tool-definition.ts";
+export {
+  asyncPrefix,
+  multiAgentTools,
+  sendMessageToAllAgentsInGroupTool,
+  waitPrefix,
+} from "./multi-agent-tools.ts";
 export { type PythonToolSchema, pythonToolSchema, pythonTypeSchema } from "./python-schema.ts";
 export { ToolRegistry } from "./registry.ts";
 export {
@@ -58,6 +64,8 @@ export {
   toolSpec,
 } from "./spec.ts";
 export {
+  type AgentMessageRequest,
+  type AgentMessenger,
   parseToolResult,
   sendMessageText,
   type ToolContext,

@@ -8,6 +8,7 @@ import type {
   BlockRecord,
   OpenFileRecord,
   PassageRecord,
+  RunChain,
   StoreReader,
 } from "../store/types.ts";
 import type { Embedder } from "../embed/types.ts";
@@ -40,6 +41,36 @@ export interface ToolContext {
   /** ISO time of this step. */
   now: string;
   signal?: AbortSignal;
+  /** The run this step belongs to and its chain (multi-agent tools pass it on to the runs they start). */
+  run?: { id: string; chain: RunChain | null };
+  /** Messages to other agents (the multi-agent tools); absent where lmos has no messenger. */
+  agents?: AgentMessenger;
+}
+
+/** A message from the agent of a run to another agent. */
+export interface AgentMessageRequest {
+  from: AgentRecord;
+  runId: string;
+  chain: RunChain | null;
+  to: string;
+  /** The text the receiver sees (with Letta's "[Incoming message from agent …]" prefix). */
+  text: string;
+}
+
+/** How tools reach other agents; runtime implements it over the job queue and the runner. */
+export interface AgentMessenger {
+  /** Queues the message as a run of the receiver and returns at once (the run id). Throws ToolError
+   * when the chain's budget is spent or the receiver does not exist. */
+  send(request: AgentMessageRequest): Promise<{ runId: string }>;
+  /** Runs the receiver on the message and waits for its replies (at most `timeoutMs`). */
+  sendAndWait(
+    request: AgentMessageRequest,
+    timeoutMs?: number,
+  ): Promise<{ agentId: string; runId: string; replies: string[] }>;
+  /** Agents with every tag of matchAll and one of matchSome (either may be empty), the sender left out. */
+  matchingTags(matchAll: string[], matchSome: string[], except: string): Promise<AgentRecord[]>;
+  /** The members of the sender's groups it supervises (a supervisor's workers). */
+  groupMembers(supervisorId: string): Promise<AgentRecord[]>;
 }
 
 export interface ToolDefinition<A = any> {

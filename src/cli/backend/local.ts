@@ -1,11 +1,25 @@
 // The CLI over the library: lmos opened on $LMOS_HOME (or --home) in this process.
 import type { AgentView, Lmos } from "../../runtime/index.ts";
 import { openLmos } from "../../runtime/index.ts";
-import type { BlockRecord, PassageRecord, RunRecord } from "../../store/types.ts";
+import { exportAgentFile, importAgentFile } from "../../server/index.ts";
+import type { BlockRecord, PassageRecord, RunRecord, ScheduleRecord } from "../../store/types.ts";
 import { toLettaMessages } from "./letta-messages.ts";
 import { allPages } from "./pages.ts";
 import { chatEventTranslator } from "./local-events.ts";
-import type { Backend, CliAgent, CliBlock, CliPassage, CliRun } from "./types.ts";
+import type { Backend, CliAgent, CliBlock, CliPassage, CliRun, CliSchedule } from "./types.ts";
+
+/** A schedule as the CLI shows it. */
+export function scheduleOf(s: ScheduleRecord): CliSchedule {
+  const messages = (s.payload as { messages?: Array<{ content: string }> }).messages ?? [];
+  return {
+    id: s.id,
+    agentId: s.agentId,
+    when: s.spec.type === "recurring" ? s.spec.cron : s.spec.at,
+    recurring: s.spec.type === "recurring",
+    nextRunAt: s.nextRunAt,
+    message: messages.map((m) => m.content).join("\n") || null,
+  };
+}
 
 function block(b: BlockRecord): CliBlock {
   return { id: b.id, label: b.label, value: b.value, limit: b.limit, description: b.description };
@@ -48,8 +62,15 @@ export async function openLocalBackend(options: {
   home?: string;
   model?: string;
   env?: Record<string, string | undefined>;
+  /** Take background work (schedules, agents' messages, sleep-time passes) while open. */
+  background?: boolean;
 }): Promise<Backend> {
-  const lmos: Lmos = await openLmos({ home: options.home, model: options.model, env: options.env });
+  const lmos: Lmos = await openLmos({
+    home: options.home,
+    model: options.model,
+    env: options.env,
+    background: options.background ?? false,
+  });
   const handle = (idOrName: string) => lmos.agents.get(idOrName);
 
   return {
@@ -168,6 +189,27 @@ export async function openLocalBackend(options: {
     },
     async reset(a) {
       await (await handle(a)).reset();
+    },
+    async exportAgent(a, o) {
+      return exportAgentFile(lmos, a, o);
+    },
+    importAgents: (text, o) => importAgentFile(lmos, text, o),
+    async createSchedule(a, o) {
+      const h = await handle(a);
+      const created = await h.schedules.create({
+        ...(o.cron ? { cron: o.cron } : {}),
+        ...(o.at ? { at: o.at } : {}),
+        ...(o.timezone ? { timezone: o.timezone } : {}),
+        ...(o.reason ? { reason: o.reason } : {}),
+        ...(o.message ? { messages: [{ role: "user" as const, content: o.message }] } : {}),
+      });
+      return scheduleOf(created);
+    },
+    async listSchedules(a) {
+      return (await (await handle(a)).schedules.list()).map(scheduleOf);
+    },
+    async deleteSchedule(a, id) {
+      await (await handle(a)).schedules.delete(id);
     },
     close: () => lmos.close(),
   };

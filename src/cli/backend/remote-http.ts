@@ -75,13 +75,20 @@ export class RemoteHttp {
   ) {
     const headers: Record<string, string> = { accept: "application/json" };
     if (this.apiKey) headers.authorization = `Bearer ${this.apiKey}`;
-    if (options.body !== undefined) headers["content-type"] = "application/json";
+    // A form (multipart upload) sets its own content type with the boundary.
+    const form = options.body instanceof FormData;
+    if (options.body !== undefined && !form) headers["content-type"] = "application/json";
     let res: Response;
     try {
       res = await fetch(this.url(path, options.query), {
         method,
         headers,
-        body: options.body === undefined ? undefined : JSON.stringify(options.body),
+        body:
+          options.body === undefined
+            ? undefined
+            : form
+              ? (options.body as FormData)
+              : JSON.stringify(options.body),
         signal: options.signal,
       });
     } catch (e) {

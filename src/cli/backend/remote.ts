@@ -13,9 +13,24 @@ import {
   searchResultFromLetta,
   usageFromLetta,
 } from "./remote-letta.ts";
-import type { Backend, ChatEvent } from "./types.ts";
+import type { Backend, ChatEvent, CliSchedule } from "./types.ts";
 
 type Json = Record<string, any>;
+/** Letta's ScheduledMessage as the CLI shows it. */
+function scheduleFromLetta(s: Json): CliSchedule {
+  const recurring = s.schedule?.type === "recurring";
+  return {
+    id: String(s.id),
+    agentId: String(s.agent_id),
+    when: recurring
+      ? String(s.schedule.cron_expression)
+      : new Date(Number(s.schedule?.scheduled_at)).toISOString(),
+    recurring,
+    nextRunAt: s.next_scheduled_time ?? null,
+    message: ((s.message?.messages ?? []) as Json[]).map((m) => String(m.content)).join("\n") || null,
+  };
+}
+
 const FAILED_STOPS = new Set(["error", "llm_api_error", "invalid_llm_response"]);
 
 /** A Backend for the server at `url`. */
@@ -218,6 +233,45 @@ export function openRemoteBackend(options: { url: string; apiKey?: string; model
       await http.json("PATCH", `v1/agents/${enc(await id(a))}/reset-messages`, {
         body: { add_default_initial_messages: false },
       });
+    },
+    async exportAgent(a, o) {
+      const query = o.scrubMessages ? { scrub_messages: "true" } : {};
+      return http.json<Json>("GET", `v1/agents/${enc(await id(a))}/export`, { query });
+    },
+    async importAgents(text, o) {
+      const form = new FormData();
+      form.set("file", new Blob([text], { type: "application/json" }), "agent.af");
+      if (o.name) form.set("name", o.name);
+      if (o.model) form.set("model", o.model);
+      const res = await http.fetch("POST", "v1/agents/import", { body: form });
+      return ((await res.json()) as { agent_ids: string[] }).agent_ids;
+    },
+    async createSchedule(a, o) {
+      const agentId = await id(a);
+      const schedule = o.cron
+        ? { type: "recurring", cron_expression: o.cron }
+        : { type: "one-time", scheduled_at: Date.parse(o.at ?? "") };
+      const made = await http.json<Json>("POST", `v1/agents/${enc(agentId)}/schedule`, {
+        body: {
+          schedule,
+          messages: [{ role: "user", content: o.message ?? o.reason ?? "Scheduled wake-up." }],
+          ...(o.timezone ? { timezone: o.timezone } : {}),
+          ...(o.reason ? { reason: o.reason } : {}),
+        },
+      });
+      return scheduleFromLetta(
+        await http.json<Json>("GET", `v1/agents/${enc(agentId)}/schedule/${enc(made.id)}`),
+      );
+    },
+    async listSchedules(a) {
+      const agentId = await id(a);
+      const page = await http.json<Json>("GET", `v1/agents/${enc(agentId)}/schedule`, {
+        query: { limit: 1000 },
+      });
+      return (page.scheduled_messages as Json[]).map(scheduleFromLetta);
+    },
+    async deleteSchedule(a, sid) {
+      await http.json("DELETE", `v1/agents/${enc(await id(a))}/schedule/${enc(sid)}`);
     },
     close: async () => {},
   };

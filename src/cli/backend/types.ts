@@ -105,6 +105,25 @@ export interface UpdateAgentOptions {
   embedding?: string;
 }
 
+/** A scheduled wake-up as the CLI shows it. */
+export interface CliSchedule {
+  id: string;
+  agentId: string;
+  /** The cron expression, or the one time (ISO). */
+  when: string;
+  recurring: boolean;
+  nextRunAt: string | null;
+  message: string | null;
+}
+
+export interface CreateScheduleOptions {
+  cron?: string;
+  at?: string;
+  timezone?: string;
+  message?: string;
+  reason?: string;
+}
+
 export interface RunOptionsCli {
   maxSteps?: number;
   signal?: AbortSignal;
@@ -136,6 +155,13 @@ export interface Backend {
   context(agent: string): Promise<CliContext>;
   /** Empties the context window (messages stay in recall). */
   reset(agent: string): Promise<void>;
+  /** The agent as a Letta agent file (.af JSON). */
+  exportAgent(agent: string, options: { scrubMessages?: boolean }): Promise<Record<string, unknown>>;
+  /** Imports an agent file's text; the new agents' ids. */
+  importAgents(fileText: string, options: { name?: string; model?: string }): Promise<string[]>;
+  createSchedule(agent: string, options: CreateScheduleOptions): Promise<CliSchedule>;
+  listSchedules(agent: string): Promise<CliSchedule[]>;
+  deleteSchedule(agent: string, id: string): Promise<void>;
   /** Runs, newest first: of one agent when given, with one of `statuses` when given. */
   listRuns(options: { agent?: string; statuses?: string[]; limit?: number }): Promise<CliRun[]>;
   /** A run and the Letta-shaped messages it stored, its input first. */

@@ -1,15 +1,16 @@
-// `lmos agents list|create|show|update|delete`.
+// `lmos agents list|create|show|update|delete` (export and import: agent-files.ts).
 import type { Command } from "commander";
 import type { Cli } from "../cli-context.ts";
 import { checkHandle } from "../cli-context.ts";
 import { UsageError } from "../errors.ts";
 import { agentsTable, agentText } from "../format.ts";
+import { registerAgentFiles } from "./agent-files.ts";
 
 /** Registers `lmos agents`. */
 export function register(program: Command, cli: Cli): void {
   const agents = program
     .command("agents")
-    .description("list, create, show, update and delete agents")
+    .description("list, create, show, update, delete, export and import agents")
     .addHelpText(
       "after",
       `
@@ -18,7 +19,8 @@ Examples:
   $ lmos agents list
   $ lmos agents show ada
   $ lmos agents update ada --model ollama/llama3.1
-  $ lmos agents delete ada`,
+  $ lmos agents delete ada
+  $ lmos agents export ada -o ada.af && lmos agents import ada.af --name ada2`,
     );
 
   agents
@@ -141,4 +143,6 @@ Examples:
         cli.print(`deleted agent ${agent.name} (${agent.id})`);
       }),
     );
+
+  registerAgentFiles(agents, cli);
 }

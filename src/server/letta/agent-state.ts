@@ -2,6 +2,7 @@
 // of what Letta sends 1.x clients without `include=`, which the client does not mind.
 import { REDACTED_SECRET } from "../../runtime/index.ts";
 import type { AgentView } from "../../runtime/types.ts";
+import { groupToLetta } from "./groups.ts";
 import { approvalRequestToLetta } from "./messages.ts";
 import { blockToLetta, embeddingConfig, folderToLetta, llmConfig, toolToLetta } from "./records.ts";
 import { toolRulesToLetta } from "./tool-rules.ts";
@@ -15,6 +16,8 @@ function secretToLetta(agentId: string, key: string): Record<string, unknown> {
 export function agentToLetta(view: AgentView): Record<string, unknown> {
   const { record: a, model } = view;
   const blocks = view.blocks.map(blockToLetta);
+  // The group this agent manages (Letta's managed_group; a sleep-time primary manages its companion's).
+  const managed = view.groups.find((g) => g.managerAgentId === a.id);
   return {
     id: a.id,
     name: a.name,
@@ -37,7 +40,7 @@ export function agentToLetta(view: AgentView): Record<string, unknown> {
     tool_rules: toolRulesToLetta(a.toolRules ?? []),
     timezone: "UTC",
     message_buffer_autoclear: false,
-    enable_sleeptime: false,
+    enable_sleeptime: managed?.managerType === "sleeptime",
     last_stop_reason: a.lastStopReason,
     last_run_completion: a.lastRunAt,
     last_run_duration_ms: null,
@@ -46,8 +49,8 @@ export function agentToLetta(view: AgentView): Record<string, unknown> {
     // Names only: a secret's value never leaves the server.
     secrets: view.secretKeys.map((key) => secretToLetta(a.id, key)),
     tool_exec_environment_variables: view.secretKeys.map((key) => secretToLetta(a.id, key)),
-    multi_agent_group: null,
-    managed_group: null,
+    multi_agent_group: managed ? groupToLetta(managed) : null,
+    managed_group: managed ? groupToLetta(managed) : null,
     pending_approval: a.pendingApproval ? approvalRequestToLetta(a.pendingApproval) : null,
     project_id: null,
     template_id: null,

@@ -1,9 +1,27 @@
 // Runs and steps → Letta's Run and Step shapes (@letta-ai/letta-client: agents/messages.ts `Run`,
 // steps/steps.ts `Step`). Fields lmos has no notion of (callbacks, templates, conversations) are null.
 import type { StepTraceView } from "../../runtime/index.ts";
-import type { RunRecord, StepRecord } from "../../store/types.ts";
+import type { RunChain, RunRecord, StepRecord } from "../../store/types.ts";
 
 type Json = Record<string, unknown>;
+
+/** A chained run's place, in Letta's run metadata (Letta puts `run_type` there; the rest is lmos's). */
+function chainMetadata(c: RunChain): Json {
+  const runType: Record<string, string> = {
+    agent_message: "agent_send_message_to_agent",
+    sleeptime: "sleeptime_agent_send_message_async",
+    group: "group_turn",
+    schedule: "scheduled_message",
+  };
+  return {
+    run_type: runType[c.kind] ?? c.kind,
+    chain_id: c.id,
+    chain_depth: c.depth,
+    parent_run_id: c.parentRunId,
+    sender_agent_id: c.senderAgentId,
+    ...(c.origin ? { origin_id: c.origin } : {}),
+  };
+}
 
 /** Letta's Run. */
 export function runToLetta(r: RunRecord): Json {
@@ -18,7 +36,7 @@ export function runToLetta(r: RunRecord): Json {
     total_duration_ns: Number.isFinite(ms) && ms >= 0 ? Math.round(ms * 1e6) : null,
     ttft_ns: null,
     background: null,
-    metadata: null,
+    metadata: r.chain ? chainMetadata(r.chain) : null,
     request_config: null,
     conversation_id: null,
     base_template_id: null,

@@ -62,6 +62,8 @@ export function createAgentInput(body: CreateAgentBody): CreateAgentInput {
     blockIds: undef(body.block_ids),
     tools: tools.length ? tools : undefined,
     includeBaseTools: undef(body.include_base_tools),
+    includeMultiAgentTools: undef(body.include_multi_agent_tools),
+    enableSleeptime: undef(body.enable_sleeptime),
     sourceIds: sources.length ? sources : undefined,
     tags: undef(body.tags),
     metadata: undef(body.metadata),
@@ -84,6 +86,7 @@ export function updateAgentInput(body: UpdateAgentBody): UpdateAgentInput {
     tags: undef(body.tags),
     metadata: undef(body.metadata),
     secrets: secretsOf(body),
+    enableSleeptime: undef(body.enable_sleeptime),
     toolRules: body.tool_rules ? toolRulesFromLetta(body.tool_rules) : undefined,
   };
   return Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) as UpdateAgentInput;

@@ -91,6 +91,7 @@ export function runRoutes({ lmos, table }: RouteContext): void {
         agentIds,
         statuses: statusFilter(query.statuses, query.active),
         stopReason: query.stop_reason,
+        ...(query.chain_id ? { chainId: query.chain_id } : {}),
         limit: query.limit,
         after: query.after,
         before: query.before,

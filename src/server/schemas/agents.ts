@@ -47,6 +47,7 @@ const agentFields = {
   secrets: opt(z.record(z.string(), z.string())),
   tool_exec_environment_variables: opt(z.record(z.string(), z.string())),
   tool_rules: opt(z.array(lettaToolRuleSchema)),
+  enable_sleeptime: opt(z.boolean()),
 };
 
 /** AgentCreateParams (the subset lmos acts on; other keys are accepted and ignored). */
@@ -56,6 +57,7 @@ export const createAgentBody = z.object({
   memory_blocks: opt(z.array(createBlockSchema)),
   tools: opt(z.array(z.string().min(1))),
   include_base_tools: opt(z.boolean()),
+  include_multi_agent_tools: opt(z.boolean()),
 });
 
 /** AgentUpdateParams. */

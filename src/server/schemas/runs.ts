@@ -38,6 +38,8 @@ export const listRunsQuery = z.object({
   agent_ids: oneOrMany(z.string().min(1)).optional(),
   statuses: oneOrMany(z.enum(RUN_STATUSES)).optional(),
   stop_reason: z.enum(STOP_REASONS).optional(),
+  /** lmos: the runs of one chain (agent messages, group turns, sleep-time, schedules). */
+  chain_id: z.string().min(1).optional(),
   active: qBool.optional(),
   background: qBool.optional(),
   ascending: qBool.optional(),

@@ -9,7 +9,10 @@ import type {
   AgentRecord,
   BlockRecord,
   FileRecord,
+  GroupRecord,
+  JobRecord,
   MessageRecord,
+  ScheduleRecord,
   PassageRecord,
   RunRecord,
   SourceRecord,
@@ -144,6 +147,7 @@ export function run(agentId: string, over: Partial<RunRecord> = {}): RunRecord {
     stopReason: null,
     createdAt: at(0),
     completedAt: null,
+    chain: null,
     ...over,
   };
 }
@@ -200,4 +204,58 @@ export async function expectCode(p: Promise<unknown>, code: string): Promise<voi
     (err: unknown) => err,
   );
   expect(LmosError.is(e) ? e.code : e).toBe(code);
+}
+
+/** A queued job due at `at(0)`; spread over it what the test needs. */
+export function job(over: Partial<JobRecord> = {}): JobRecord {
+  return {
+    id: newId("job"),
+    queue: "test.work",
+    key: null,
+    payload: {},
+    status: "queued",
+    runAt: at(0),
+    attempts: 0,
+    maxAttempts: 3,
+    lockedBy: null,
+    lockedUntil: null,
+    error: null,
+    createdAt: at(0),
+    updatedAt: at(0),
+    ...over,
+  };
+}
+
+/** A one-time schedule of an agent due at `at(1000)`. */
+export function schedule(agentId: string, over: Partial<ScheduleRecord> = {}): ScheduleRecord {
+  return {
+    id: newId("scheduled_message"),
+    agentId,
+    spec: { type: "one-time", at: at(1000) },
+    payload: { reason: "check in" },
+    nextRunAt: at(1000),
+    lastFiredAt: null,
+    createdAt: at(0),
+    ...over,
+  };
+}
+
+/** A round-robin group of the given members. */
+export function group(agentIds: string[], over: Partial<GroupRecord> = {}): GroupRecord {
+  return {
+    id: newId("group"),
+    managerType: "round_robin",
+    agentIds,
+    description: "a team",
+    managerAgentId: null,
+    terminationToken: null,
+    maxTurns: null,
+    sleeptimeAgentFrequency: null,
+    turnsCounter: 0,
+    lastProcessedMessageId: null,
+    sharedBlockIds: [],
+    createdAt: at(0),
+    updatedAt: at(0),
+    ...over,
+  };
 }

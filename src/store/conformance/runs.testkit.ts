@@ -27,6 +27,29 @@ export function runSuite(open: () => Promise<Part<AgentStore & MessageStore & Ru
   }
 
   describe("runs: lists, messages and orphans", () => {
+    it("keeps a run's chain and lists the runs of one chain", async () => {
+      const { a, b } = await twoAgents();
+      const root = run(a.id, { createdAt: at(1) });
+      const hop = run(b.id, {
+        createdAt: at(2),
+        chain: {
+          id: root.id,
+          depth: 1,
+          parentRunId: root.id,
+          senderAgentId: a.id,
+          kind: "agent_message",
+          waiting: [a.id],
+        },
+      });
+      const alone = run(b.id, { createdAt: at(3) });
+      await store().createRun(root);
+      await store().createRun(hop);
+      await store().commitMessages(b.id, [], {}, alone);
+      expect(await store().getRun(hop.id)).toEqual(hop);
+      expect((await store().getRun(alone.id))?.chain).toBeNull();
+      expect((await store().listRuns({ chainId: root.id })).map((r) => r.id)).toEqual([hop.id]);
+    });
+
     it("lists runs in created order with agent, status and stop-reason filters and cursors", async () => {
       const { a, b } = await twoAgents();
       const r1 = run(a.id, {

@@ -41,6 +41,8 @@ export interface RunQuery extends Page {
   agentIds?: string[];
   statuses?: RunRecord["status"][];
   stopReason?: string;
+  /** Runs of one chain (RunChain.id). */
+  chainId?: string;
 }
 
 export interface RunStore {

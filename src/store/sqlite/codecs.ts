@@ -3,6 +3,9 @@ import type {
   AgentRecord,
   BlockRecord,
   FileRecord,
+  GroupRecord,
+  JobRecord,
+  ScheduleRecord,
   MessageRecord,
   PassageRecord,
   RunRecord,
@@ -150,6 +153,58 @@ export const runCodec: Codec<RunRecord> = {
     ["stopReason", "stop_reason", "text"],
     ["createdAt", "created_at", "text"],
     ["completedAt", "completed_at", "text"],
+    ["chain", "chain", "json"],
+  ],
+};
+
+export const jobCodec: Codec<JobRecord> = {
+  table: "jobs",
+  columns: [
+    ["id", "id", "text"],
+    ["queue", "queue", "text"],
+    ["key", "key", "text"],
+    ["payload", "payload", "json"],
+    ["status", "status", "text"],
+    ["runAt", "run_at", "text"],
+    ["attempts", "attempts", "int"],
+    ["maxAttempts", "max_attempts", "int"],
+    ["lockedBy", "locked_by", "text"],
+    ["lockedUntil", "locked_until", "text"],
+    ["error", "error", "text"],
+    ["createdAt", "created_at", "text"],
+    ["updatedAt", "updated_at", "text"],
+  ],
+};
+
+export const scheduleCodec: Codec<ScheduleRecord> = {
+  table: "schedules",
+  columns: [
+    ["id", "id", "text"],
+    ["agentId", "agent_id", "text"],
+    ["spec", "spec", "json"],
+    ["payload", "payload", "json"],
+    ["nextRunAt", "next_run_at", "text"],
+    ["lastFiredAt", "last_fired_at", "text"],
+    ["createdAt", "created_at", "text"],
+  ],
+};
+
+export const groupCodec: Codec<GroupRecord> = {
+  table: "agent_groups",
+  columns: [
+    ["id", "id", "text"],
+    ["managerType", "manager_type", "text"],
+    ["agentIds", "agent_ids", "json"],
+    ["description", "description", "text"],
+    ["managerAgentId", "manager_agent_id", "text"],
+    ["terminationToken", "termination_token", "text"],
+    ["maxTurns", "max_turns", "int"],
+    ["sleeptimeAgentFrequency", "sleeptime_agent_frequency", "int"],
+    ["turnsCounter", "turns_counter", "int"],
+    ["lastProcessedMessageId", "last_processed_message_id", "text"],
+    ["sharedBlockIds", "shared_block_ids", "json"],
+    ["createdAt", "created_at", "text"],
+    ["updatedAt", "updated_at", "text"],
   ],
 };
 

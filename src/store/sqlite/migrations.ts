@@ -186,8 +186,36 @@ CREATE TABLE agent_secrets (
 ) WITHOUT ROWID;
 `);
 
+// Many agents: a run's chain (who started it, how deep), the one job queue, agents' schedules, and groups.
+// A key is unique among unfinished jobs only (a partial index), so a finished job frees its key.
+const v8: Migration = (db) =>
+  db.exec(`
+ALTER TABLE runs ADD COLUMN chain TEXT;
+ALTER TABLE runs ADD COLUMN chain_id TEXT;
+CREATE INDEX runs_chain ON runs(chain_id, created_at) WHERE chain_id IS NOT NULL;
+CREATE TABLE jobs (
+  id TEXT PRIMARY KEY, queue TEXT NOT NULL, key TEXT, payload TEXT NOT NULL, status TEXT NOT NULL,
+  run_at TEXT NOT NULL, attempts INTEGER NOT NULL, max_attempts INTEGER NOT NULL, locked_by TEXT,
+  locked_until TEXT, error TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
+CREATE UNIQUE INDEX jobs_key ON jobs(key) WHERE key IS NOT NULL AND status IN ('queued', 'running');
+CREATE INDEX jobs_due ON jobs(status, run_at);
+CREATE INDEX jobs_created ON jobs(created_at, id);
+CREATE TABLE schedules (
+  id TEXT PRIMARY KEY, agent_id TEXT NOT NULL REFERENCES agents(id) ON DELETE CASCADE, spec TEXT NOT NULL,
+  payload TEXT NOT NULL, next_run_at TEXT, last_fired_at TEXT, created_at TEXT NOT NULL);
+CREATE INDEX schedules_due ON schedules(next_run_at) WHERE next_run_at IS NOT NULL;
+CREATE INDEX schedules_agent ON schedules(agent_id, created_at, id);
+CREATE INDEX schedules_created ON schedules(created_at, id);
+CREATE TABLE agent_groups (
+  id TEXT PRIMARY KEY, manager_type TEXT NOT NULL, agent_ids TEXT NOT NULL, description TEXT NOT NULL,
+  manager_agent_id TEXT, termination_token TEXT, max_turns INTEGER, sleeptime_agent_frequency INTEGER,
+  turns_counter INTEGER NOT NULL, last_processed_message_id TEXT, shared_block_ids TEXT NOT NULL,
+  created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
+CREATE INDEX agent_groups_created ON agent_groups(created_at, id);
+`);
+
 /** Every migration in order; version N is the N-th entry. Append, never edit. */
-export const migrations: readonly Migration[] = [v1, v2, v3, v4, v5, v6, v7];
+export const migrations: readonly Migration[] = [v1, v2, v3, v4, v5, v6, v7, v8];
 
 /** Applies the migrations this database lacks; returns how many ran. */
 export function migrate(db: BetterSqlite3.Database): number {

@@ -28,8 +28,8 @@ export const PROCESS_OWNER: RunOwner = Object.freeze({
 });
 
 const runColumns = runCodec.columns.map((c) => c[1]);
-const insertRunSql = `INSERT INTO runs (${runColumns.join(", ")}, owner_host, owner_pid, owner_token)
-  VALUES (${runColumns.map((c) => `@${c}`).join(", ")}, @owner_host, @owner_pid, @owner_token)`;
+const insertRunSql = `INSERT INTO runs (${runColumns.join(", ")}, chain_id, owner_host, owner_pid, owner_token)
+  VALUES (${runColumns.map((c) => `@${c}`).join(", ")}, @chain_id, @owner_host, @owner_pid, @owner_token)`;
 // A run created ahead of its start (status "created") is taken over by the start: new status and owner,
 // same createdAt. Without a conflict this is a plain insert.
 const startRunSql = `${insertRunSql}
@@ -41,7 +41,8 @@ const startRunSql = `${insertRunSql}
 /** Inserts a run owned by this process; with `takeOver`, a created run of the same id becomes this one. */
 export function insertRun(sql: Sql, run: RunRecord, takeOver = false): void {
   sql.run(takeOver ? startRunSql : insertRunSql, {
-    ...encode(runCodec, run),
+    ...encode(runCodec, { ...run, chain: run.chain ?? null }),
+    chain_id: run.chain?.id ?? null,
     owner_host: PROCESS_OWNER.host,
     owner_pid: PROCESS_OWNER.pid,
     owner_token: PROCESS_OWNER.token,
@@ -62,6 +63,10 @@ export function listRuns(sql: Sql, q: RunQuery): RunRecord[] {
   if (q.stopReason !== undefined) {
     select.where.push("r.stop_reason = ?");
     select.params.push(q.stopReason);
+  }
+  if (q.chainId !== undefined) {
+    select.where.push("r.chain_id = ?");
+    select.params.push(q.chainId);
   }
   const { sql: text, params } = pagedSql(select, { table: "runs", alias: "r", tiebreak: "rowid" }, q);
   return sql.all<Record<string, unknown>>(text, ...params).map((r) => decode(runCodec, r));

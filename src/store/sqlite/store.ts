@@ -41,10 +41,10 @@ import {
 } from "./records.ts";
 import * as runRecords from "./run-records.ts";
 import * as runs from "./runs.ts";
-import { SqliteStoreBase } from "./store-base.ts";
+import { SqliteCoordinationStore } from "./store-coordination.ts";
 
 /** The embedded SQLite implementation of Store. */
-export class SqliteStore extends SqliteStoreBase implements Store {
+export class SqliteStore extends SqliteCoordinationStore implements Store {
   readonly kind = "sqlite" as const;
 
   // agents
