@@ -5,46 +5,51 @@ import { messageCodec } from "../sqlite/codecs.ts";
 import { searchableText } from "../sqlite/messages.ts";
 import { canonicalIso, endBound } from "../sqlite/sql.ts";
 import type { Q } from "./db.ts";
-import { decode, insertStatement, pagedSql, type Select, selectList } from "./records.ts";
+import { encode } from "../sqlite/codec.ts";
+import { decode, insertRows, pagedSql, type Select, type Slot, selectList } from "./records.ts";
 import { topByCosine, tsQuery, vectorBytes, vectorLiteral } from "./search.ts";
 
 const columns = selectList(messageCodec, "m");
 
-/** Inserts messages (with their search vector and any embeddings) in the caller's transaction; returns
- * the seq assigned to each, in order. */
+const stored = messageCodec.columns.filter((c) => c[0] !== "seq");
+const plainSlots: Slot[] = [
+  ...stored.map((c): Slot => [c[1], "?"]),
+  ["tsv", "to_tsvector('english', ?)"],
+  ["dim", "?"],
+  ["embedding", "?"],
+];
+const vectorSlots: Slot[] = [...plainSlots, ["vec", "?::vector"]];
+
+/** Inserts messages (with their search vector and any embeddings) in the caller's transaction, in one
+ * statement; returns the seq assigned to each, in order. */
 export async function insertMessages(
   q: Q,
   messages: MessageRecord[],
   embeddings: Record<string, Float32Array> | undefined,
   pgvector: boolean,
 ): Promise<number[]> {
-  const seqs: number[] = [];
-  for (const m of messages) {
-    const { sql, params } = insertStatement(messageCodec, { ...m, seq: undefined }, ["seq"]);
+  if (messages.length === 0) return [];
+  const rows = messages.map((m) => {
+    const values = encode(messageCodec, m);
     const e = embeddings?.[m.id];
-    const extra = e
-      ? pgvector
-        ? {
-            cols: ", tsv, dim, embedding, vec",
-            vals: ", to_tsvector('english', ?), ?, ?, ?::vector",
-            p: [e.length, vectorBytes(e), vectorLiteral(e)],
-          }
-        : {
-            cols: ", tsv, dim, embedding",
-            vals: ", to_tsvector('english', ?), ?, ?",
-            p: [e.length, vectorBytes(e)],
-          }
-      : { cols: ", tsv", vals: ", to_tsvector('english', ?)", p: [] };
-    const text = sql.replace(/\) VALUES \(/, `${extra.cols}) VALUES (`).replace(/\)$/, `${extra.vals})`);
-    const row = await q.get<{ seq: number }>(
-      `${text} RETURNING seq`,
-      ...params,
+    const row = [
+      ...stored.map((c) => values[c[1]] ?? null),
       searchableText(m),
-      ...extra.p,
-    );
-    seqs.push(row!.seq);
-  }
-  return seqs;
+      e ? e.length : null,
+      e ? vectorBytes(e) : null,
+    ];
+    if (pgvector) row.push(e ? vectorLiteral(e) : null);
+    return row;
+  });
+  const back = await insertRows<{ id: string; seq: number }>(
+    q,
+    "messages",
+    pgvector ? vectorSlots : plainSlots,
+    rows,
+    "id, seq",
+  );
+  const seqOf = new Map(back.map((r) => [r.id, r.seq]));
+  return messages.map((m) => seqOf.get(m.id)!);
 }
 
 /** The messages with these ids, in the order asked (unknown ids are skipped). */

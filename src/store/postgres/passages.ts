@@ -4,7 +4,8 @@ import type { LexicalQuery, Page, PassageFilter, PassageRecord, RankedId } from 
 import { passageCodec } from "../sqlite/codecs.ts";
 import { canonicalIso, endBound } from "../sqlite/sql.ts";
 import type { Q } from "./db.ts";
-import { decode, insertStatement, pagedSql, type Select, selectList, tagCondition } from "./records.ts";
+import { encode } from "../sqlite/codec.ts";
+import { decode, insertRows, pagedSql, type Select, type Slot, selectList, tagCondition } from "./records.ts";
 import { topByCosine, tsQuery, vectorBytes, vectorLiteral } from "./search.ts";
 
 const columns = selectList(passageCodec, "p");
@@ -12,26 +13,29 @@ const columns = selectList(passageCodec, "p");
 /** A passage to write, with its embedding when an embedder is configured. */
 export type PassageInsert = { passage: PassageRecord; embedding?: Float32Array };
 
-/** Inserts passages (with search vectors and embeddings) in the caller's transaction. */
+const plainSlots: Slot[] = [
+  ...passageCodec.columns.map((c): Slot => [c[1], "?"]),
+  ["tsv", "to_tsvector('english', ?)"],
+  ["dim", "?"],
+  ["embedding", "?"],
+];
+const vectorSlots: Slot[] = [...plainSlots, ["vec", "?::vector"]];
+
+/** Inserts passages (with search vectors and embeddings) in the caller's transaction, in one statement. */
 export async function insertPassages(q: Q, items: PassageInsert[], pgvector: boolean): Promise<void> {
-  for (const { passage, embedding: e } of items) {
-    const { sql, params } = insertStatement(passageCodec, passage);
-    const extra = e
-      ? pgvector
-        ? {
-            cols: ", tsv, dim, embedding, vec",
-            vals: ", to_tsvector('english', ?), ?, ?, ?::vector",
-            p: [e.length, vectorBytes(e), vectorLiteral(e)],
-          }
-        : {
-            cols: ", tsv, dim, embedding",
-            vals: ", to_tsvector('english', ?), ?, ?",
-            p: [e.length, vectorBytes(e)],
-          }
-      : { cols: ", tsv", vals: ", to_tsvector('english', ?)", p: [] };
-    const text = sql.replace(/\) VALUES \(/, `${extra.cols}) VALUES (`).replace(/\)$/, `${extra.vals})`);
-    await q.run(text, ...params, passage.text, ...extra.p);
-  }
+  if (items.length === 0) return;
+  const rows = items.map(({ passage, embedding: e }) => {
+    const values = encode(passageCodec, passage);
+    const row = [
+      ...passageCodec.columns.map((c) => values[c[1]] ?? null),
+      passage.text,
+      e ? e.length : null,
+      e ? vectorBytes(e) : null,
+    ];
+    if (pgvector) row.push(e ? vectorLiteral(e) : null);
+    return row;
+  });
+  await insertRows(q, "passages", pgvector ? vectorSlots : plainSlots, rows);
 }
 
 export async function getPassages(q: Q, ids: string[]): Promise<PassageRecord[]> {

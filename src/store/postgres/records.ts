@@ -216,3 +216,34 @@ export const agentSourcesJoin: Join = {
   target: "sources",
   what: "source",
 };
+
+/** A column of a multi-row insert and how its value enters the SQL ("?" as is, or an expression of it). */
+export type Slot = readonly [column: string, expression: string];
+
+// PostgreSQL takes at most 65,535 parameters per statement.
+const MAX_PARAMS = 30_000;
+
+/** Inserts many rows in as few statements as the parameter limit allows, returning `returning` of each
+ * row (rows in the order given). */
+export async function insertRows<R>(
+  q: Q,
+  table: string,
+  slots: readonly Slot[],
+  rows: unknown[][],
+  returning?: string,
+): Promise<R[]> {
+  const out: R[] = [];
+  const per = Math.max(1, Math.floor(MAX_PARAMS / slots.length));
+  const tuple = `(${slots.map((s) => s[1]).join(", ")})`;
+  for (let i = 0; i < rows.length; i += per) {
+    const chunk = rows.slice(i, i + per);
+    const sql =
+      `INSERT INTO ${table} (${slots.map((s) => quoteColumn(s[0])).join(", ")}) VALUES ` +
+      chunk.map(() => tuple).join(", ") +
+      (returning ? ` RETURNING ${returning}` : "");
+    const params = chunk.flat();
+    if (returning) out.push(...(await q.all<R>(sql, ...params)));
+    else await q.run(sql, ...params);
+  }
+  return out;
+}
