@@ -1,19 +1,11 @@
-// The Store contract on PostgreSQL: each method one query on the pool or one transaction (a step's commit
-// included: all of it or nothing). The table modules hold the SQL; this file only picks read or write.
-import { LmosError } from "../../errors.ts";
 import type {
   AgentLease,
   AgentRecord,
   BlockEdit,
   BlockRecord,
-  GroupRecord,
-  JobClaim,
-  JobEnd,
-  JobRecord,
   LeaseHolder,
   LeaseUse,
   LexicalQuery,
-  ManagerType,
   McpServerRecord,
   MessageQuery,
   MessageRecord,
@@ -22,24 +14,13 @@ import type {
   RunOwner,
   RunQuery,
   RunRecord,
-  ScheduleRecord,
   StepCommit,
   Store,
   ToolRecord,
 } from "../types.ts";
-import { nowIso } from "../ids.ts";
-import {
-  blockCodec,
-  groupCodec,
-  jobCodec,
-  mcpServerCodec,
-  runCodec,
-  scheduleCodec,
-  toolCodec,
-} from "../sqlite/codecs.ts";
+import { blockCodec, mcpServerCodec, runCodec, toolCodec } from "../sqlite/codecs.ts";
 import { PROCESS_OWNER } from "../sqlite/run-records.ts";
 import * as agents from "./agents.ts";
-import * as coordination from "./coordination.ts";
 import * as leases from "./leases.ts";
 import * as messages from "./messages.ts";
 import {
@@ -55,7 +36,7 @@ import {
   patchRecord,
 } from "./records.ts";
 import * as runs from "./runs.ts";
-import { PostgresStoreBase } from "./store-base.ts";
+import { PostgresCoordinationStore } from "./store-coordination.ts";
 
 function setSeqs(items: MessageRecord[], seqs: number[]): void {
   items.forEach((m, i) => {
@@ -64,7 +45,7 @@ function setSeqs(items: MessageRecord[], seqs: number[]): void {
 }
 
 /** The PostgreSQL implementation of Store. */
-export class PostgresStore extends PostgresStoreBase implements Store {
+export class PostgresStore extends PostgresCoordinationStore implements Store {
   readonly kind = "postgres" as const;
   readonly runOwner: RunOwner = PROCESS_OWNER;
 
@@ -262,83 +243,5 @@ export class PostgresStore extends PostgresStoreBase implements Store {
   }
   releaseAgentLease(lease: AgentLease) {
     return this.write((q) => leases.releaseLease(q, lease.agentId, lease.fence));
-  }
-
-  // jobs
-  enqueueJob(job: JobRecord) {
-    return this.write((q) => coordination.insertJob(q, job));
-  }
-  getJob(id: string) {
-    return this.read((q) => getRecord(q, jobCodec, id));
-  }
-  listJobs(page: Page & { queues?: string[]; statuses?: JobRecord["status"][] }) {
-    return this.read((q) =>
-      agents.listBy(q, jobCodec, page, {}, (s) => {
-        for (const [column, values] of [
-          ["x.queue", page.queues],
-          ["x.status", page.statuses],
-        ] as const) {
-          if (!values) continue;
-          s.where.push(`${column} = ANY(?::text[])`);
-          s.params.push(values);
-        }
-      }),
-    );
-  }
-  claimJobs(claim: JobClaim) {
-    return this.write((q) => coordination.claimJobs(q, claim));
-  }
-  extendJob(id: string, worker: string, lockedUntil: string) {
-    return this.write((q) => coordination.extendJob(q, id, worker, lockedUntil));
-  }
-  finishJob(id: string, worker: string, end: JobEnd) {
-    return this.write((q) => coordination.finishJob(q, id, worker, end, nowIso()));
-  }
-
-  // schedules
-  createSchedule(schedule: ScheduleRecord) {
-    return this.write((q) => coordination.createSchedule(q, schedule));
-  }
-  getSchedule(id: string) {
-    return this.read((q) => getRecord(q, scheduleCodec, id));
-  }
-  listSchedules(page: Page & { agentId?: string }) {
-    return this.read((q) => agents.listBy(q, scheduleCodec, page, { agent_id: page.agentId }));
-  }
-  deleteSchedule(id: string) {
-    return this.write(async (q) => (await q.run("DELETE FROM schedules WHERE id = ?", id)) === 1);
-  }
-  dueSchedules(now: string, limit: number) {
-    return this.read((q) => coordination.dueSchedules(q, now, limit));
-  }
-  fireSchedule(id: string, dueAt: string, next: string | null, job: JobRecord) {
-    return this.write((q) => coordination.fireSchedule(q, id, dueAt, next, job));
-  }
-
-  // groups
-  createGroup(group: GroupRecord) {
-    return this.write((q) => coordination.createGroup(q, group));
-  }
-  getGroup(id: string) {
-    return this.read((q) => getRecord(q, groupCodec, id));
-  }
-  listGroups(page: Page & { managerType?: ManagerType }) {
-    return this.read((q) => agents.listBy(q, groupCodec, page, { manager_type: page.managerType }));
-  }
-  updateGroup(id: string, patch: Partial<GroupRecord>) {
-    return this.write((q) => patchRecord(q, groupCodec, id, patch, "group"));
-  }
-  deleteGroup(id: string) {
-    return this.write(async (q) => {
-      if ((await q.run("DELETE FROM agent_groups WHERE id = ?", id)) === 0) {
-        throw new LmosError("not_found", `group ${id} not found`);
-      }
-    });
-  }
-  agentGroups(agentId: string) {
-    return this.read((q) => coordination.agentGroups(q, agentId));
-  }
-  bumpGroupTurns(id: string) {
-    return this.write((q) => coordination.bumpGroupTurns(q, id));
   }
 }
