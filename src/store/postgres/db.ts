@@ -77,6 +77,11 @@ export class Db implements Q {
     });
     // An idle client's error (the server restarted) is reported on the next query, not thrown here.
     this.pool.on("error", () => {});
+    // The startup option above, said again as a statement (queued before any other on the client): a
+    // server that ignores startup options (PGlite's socket server) still gets the schema.
+    this.pool.on("connect", (client) => {
+      client.query(`SET search_path TO ${quoteIdent(schema)}, public`).catch(() => {});
+    });
     this.runner = new Runner(this.pool);
   }
   get<T>(sql: string, ...params: unknown[]) {

@@ -93,7 +93,18 @@ export abstract class PostgresCoordinationStore extends PostgresStoreBase {
   agentGroups(agentId: string) {
     return this.read((q) => coordination.agentGroups(q, agentId));
   }
-  bumpGroupTurns(id: string) {
-    return this.write((q) => coordination.bumpGroupTurns(q, id));
+  // One bump of a group after another from this process, so callers see counts in the order they asked
+  // (on a pool, concurrent bumps would race to different connections); other processes interleave freely.
+  private readonly bumps = new Map<string, Promise<unknown>>();
+  bumpGroupTurns(id: string): Promise<number> {
+    const prev = this.bumps.get(id) ?? Promise.resolve();
+    const next = prev.catch(() => {}).then(() => this.write((q) => coordination.bumpGroupTurns(q, id)));
+    this.bumps.set(id, next);
+    void next
+      .catch(() => {})
+      .finally(() => {
+        if (this.bumps.get(id) === next) this.bumps.delete(id);
+      });
+    return next;
   }
 }

@@ -1,7 +1,7 @@
 // The PostgreSQL server tests use (LMOS_TEST_DATABASE_URL, default the local test database) and fresh
 // schemas in it, with random names, so runs (and other engineers' runs on the same server) never see
 // each other's rows. A closed test store's schema is emptied (TRUNCATE … RESTART IDENTITY) and handed to
-// the next open, which is then as empty as a new one without paying for the DDL; dropTestSchemas() drops
+// the next open, which is then as empty as a new one without paying for the DDL; dropAll() drops
 // them all at the end of a file.
 import { randomBytes } from "node:crypto";
 import pg from "pg";
@@ -43,41 +43,60 @@ export async function assertReachable(): Promise<void> {
   }
 }
 
-const emptied: string[] = [];
-const made = new Set<string>();
-
-async function empty(schema: string): Promise<void> {
-  const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ t: string }>(
-      "SELECT tablename AS t FROM pg_tables WHERE schemaname = $1 AND tablename <> 'schema_migrations'",
-      [schema],
-    );
-    const tables = rows.map((r) => `"${schema}"."${r.t}"`).join(", ");
-    await client.query(`TRUNCATE ${tables} RESTART IDENTITY CASCADE`);
-  } finally {
-    await client.end();
+/** Test stores on one server: each open gets an empty schema of its own (a closed store's schema emptied
+ * and reused), `dropAll` drops them all. */
+export function testSchemas(url = TEST_DATABASE_URL, poolSize = 4) {
+  const emptied: string[] = [];
+  const made = new Set<string>();
+  const connect = async () => {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    return client;
+  };
+  async function empty(schema: string): Promise<void> {
+    const client = await connect();
+    try {
+      const { rows } = await client.query<{ t: string }>(
+        "SELECT tablename AS t FROM pg_tables WHERE schemaname = $1 AND tablename <> 'schema_migrations'",
+        [schema],
+      );
+      const tables = rows.map((r) => `"${schema}"."${r.t}"`).join(", ");
+      await client.query(`TRUNCATE ${tables} RESTART IDENTITY CASCADE`);
+    } finally {
+      await client.end();
+    }
   }
-}
-
-/** A fresh, empty store in a schema no other open store uses. */
-export function openFreshPostgres(): Promise<Store> {
-  const schema = emptied.pop() ?? freshSchema();
-  made.add(schema);
-  return openPostgresStore(TEST_DATABASE_URL, {
-    schema,
-    poolSize: 4,
-    onClose: async () => {
-      await empty(schema);
-      emptied.push(schema);
+  return {
+    url,
+    /** A fresh, empty store in a schema no other open store uses. */
+    openFresh(): Promise<Store> {
+      const schema = emptied.pop() ?? freshSchema();
+      made.add(schema);
+      return openPostgresStore(url, {
+        schema,
+        poolSize,
+        onClose: async () => {
+          await empty(schema);
+          emptied.push(schema);
+        },
+      });
     },
-  });
-}
-
-/** Drops every schema openFreshPostgres made (afterAll). */
-export async function dropTestSchemas(): Promise<void> {
-  for (const s of made) await dropSchema(s);
-  made.clear();
-  emptied.length = 0;
+    /** A schema every open() of the handle reopens (conformance's openPersistent). */
+    persistent(): { schema: string; open: () => Promise<Store> } {
+      const schema = freshSchema();
+      made.add(schema);
+      return { schema, open: () => openPostgresStore(url, { schema, poolSize }) };
+    },
+    /** Drops every schema these opens made (afterAll). */
+    async dropAll(): Promise<void> {
+      const client = await connect();
+      try {
+        for (const s of made) await client.query(`DROP SCHEMA IF EXISTS "${s}" CASCADE`);
+      } finally {
+        await client.end();
+      }
+      made.clear();
+      emptied.length = 0;
+    },
+  };
 }
