@@ -169,8 +169,16 @@ const v2: Migration = async (q) => {
   await q.run("ALTER TABLE messages ADD COLUMN vec vector; ALTER TABLE passages ADD COLUMN vec vector;");
 };
 
+// Processes (replicas) by their run-owner token, with when each last said it was alive (the database's
+// clock, epoch ms): the run sweep fails the runs of a process that stopped beating, on any machine.
+const v3: Migration = (q) =>
+  q.run(`
+CREATE TABLE processes (
+  token TEXT PRIMARY KEY, host TEXT NOT NULL, pid INTEGER NOT NULL, seen_at BIGINT NOT NULL);
+`);
+
 /** Every migration in order; version N is the N-th entry. Append, never edit. */
-export const migrations: readonly Migration[] = [v1, v2];
+export const migrations: readonly Migration[] = [v1, v2, v3];
 
 /** Whether this schema stores pgvector columns (v2 found the extension). */
 export async function hasPgvector(q: Q, schema: string): Promise<boolean> {

@@ -58,7 +58,14 @@ export async function openPostgresStore(url: string, options: PostgresOptions = 
       },
     );
   }
-  return new PostgresStore(db, pgvector, options.onClose);
+  const store = new PostgresStore(db, pgvector, options.onClose);
+  try {
+    await store.startHeartbeat(store.runOwner);
+  } catch (e) {
+    await store.close().catch(() => {});
+    throw translate(e);
+  }
+  return store;
 }
 
 /** The URL without its password, for messages. */

@@ -4,6 +4,7 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { storeConformance } from "../conformance.testkit.ts";
+import { newAgentRecord } from "../index.ts";
 import { migrations } from "./migrations.ts";
 import { openPostgresStore } from "./open.ts";
 import type { PostgresStore } from "./store.ts";
@@ -45,6 +46,45 @@ describe("postgres specifics", () => {
       code: "invalid_argument",
     });
     await expect(openPostgresStore("not a url")).rejects.toMatchObject({ code: "invalid_argument" });
+  });
+
+  it("fails the runs of a replica on another machine once its heartbeat stops, not while it beats", async () => {
+    const db = schemas.persistent();
+    const store = await db.open();
+    try {
+      const now = new Date().toISOString();
+      const a = newAgentRecord({ name: "r", system: "s", model: "m/m", createdAt: now });
+      await store.createAgent(a, [], []);
+      const run = (id: string) => ({
+        id,
+        agentId: a.id,
+        status: "running" as const,
+        stopReason: null,
+        createdAt: now,
+        completedAt: null,
+      });
+      await store.createRun(run("run-alive"));
+      await store.createRun(run("run-gone"));
+      // Both runs as if created by processes on another host: one still beating, one silent for a minute.
+      await sql(
+        `UPDATE "${db.schema}".runs SET owner_host = 'elsewhere', owner_pid = 7, owner_token = replace(id, 'run-', 't-')`,
+      );
+      await sql(`INSERT INTO "${db.schema}".processes VALUES
+        ('t-alive', 'elsewhere', 7, (extract(epoch from clock_timestamp()) * 1000)::bigint),
+        ('t-gone', 'elsewhere', 7, (extract(epoch from clock_timestamp()) * 1000)::bigint - 60000)`);
+      // isLive cannot judge another host's pids (it says live); the heartbeat decides.
+      const failed = await store.failOrphanRuns(() => true, now);
+      expect(failed.map((r) => r.id)).toEqual(["run-gone"]);
+      expect((await store.getRun("run-alive"))?.status).toBe("running");
+      expect((await store.getAgent(a.id))?.lastStopReason).toBe("error");
+      // This process beats too: its own row is fresh.
+      const own = await sql<{ n: number }>(
+        `SELECT count(*)::int AS n FROM "${db.schema}".processes WHERE host <> 'elsewhere'`,
+      );
+      expect(own).toEqual([{ n: 1 }]);
+    } finally {
+      await store.close();
+    }
   });
 
   it("has no pgvector here, so vector search is the exact scan; a backup to a file is pg_dump's job", async () => {

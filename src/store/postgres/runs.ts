@@ -104,9 +104,16 @@ export async function failOrphanRuns(
   q: Q,
   isLive: (owner: RunOwner | null) => boolean,
   completedAt: string,
+  staleAfterMs: number,
 ): Promise<RunRecord[]> {
-  const active = await q.all<ActiveRow>(
-    "SELECT id, owner_host, owner_pid, owner_token FROM runs WHERE status IN ('created', 'running')",
+  // A run whose owner stopped beating (processes, heartbeat.ts) is orphaned wherever that owner ran;
+  // otherwise isLive judges (it knows this machine's processes only).
+  const active = await q.all<ActiveRow & { stale: boolean }>(
+    `SELECT r.id, r.owner_host, r.owner_pid, r.owner_token,
+       coalesce(p.seen_at < (extract(epoch from clock_timestamp()) * 1000)::bigint - ?, false) AS stale
+     FROM runs r LEFT JOIN processes p ON p.token = r.owner_token
+     WHERE r.status IN ('created', 'running')`,
+    staleAfterMs,
   );
   const failed: RunRecord[] = [];
   for (const r of active) {
@@ -114,7 +121,7 @@ export async function failOrphanRuns(
       r.owner_host === null || r.owner_pid === null || r.owner_token === null
         ? null
         : { host: r.owner_host, pid: r.owner_pid, token: r.owner_token };
-    if (isLive(owner)) continue;
+    if (!r.stale && isLive(owner)) continue;
     const row = await q.get<Record<string, unknown>>(
       `UPDATE runs r SET status = 'failed', stop_reason = 'error', completed_at = ?
        WHERE id = ? AND status IN ('created', 'running') RETURNING ${runSelect}`,

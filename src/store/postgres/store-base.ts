@@ -10,10 +10,12 @@ import type {
   Page,
   PassageFilter,
   PassageRecord,
+  RunOwner,
   SourceRecord,
 } from "../types.ts";
 import { fileCodec, sourceCodec } from "../sqlite/codecs.ts";
 import type { Db, Q } from "./db.ts";
+import { BEAT_MS, beat } from "./heartbeat.ts";
 import * as passages from "./passages.ts";
 import { agentSourcesJoin, attach, detach, getRecord, getRecordBy, joined, linkedAgents } from "./records.ts";
 import { listBy } from "./agents.ts";
@@ -34,6 +36,14 @@ export abstract class PostgresStoreBase {
     readonly pgvector: boolean,
     private readonly onClose: () => Promise<void> = async () => {},
   ) {}
+
+  private heartbeat: NodeJS.Timeout | null = null;
+  /** Starts beating for `owner` (heartbeat.ts): now, then every BEAT_MS until close. */
+  async startHeartbeat(owner: RunOwner): Promise<void> {
+    await this.write((q) => beat(q, owner));
+    this.heartbeat = setInterval(() => void this.write((q) => beat(q, owner)).catch(() => {}), BEAT_MS);
+    this.heartbeat.unref();
+  }
 
   /** A read on the pool. */
   protected async read<T>(fn: (q: Q) => Promise<T>): Promise<T> {
@@ -69,6 +79,7 @@ export abstract class PostgresStoreBase {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    if (this.heartbeat) clearInterval(this.heartbeat);
     await this.db.close();
     await this.onClose();
   }

@@ -35,6 +35,7 @@ import {
   joined,
   patchRecord,
 } from "./records.ts";
+import { STALE_MS } from "./heartbeat.ts";
 import * as runs from "./runs.ts";
 import { PostgresCoordinationStore } from "./store-coordination.ts";
 
@@ -223,7 +224,7 @@ export class PostgresStore extends PostgresCoordinationStore implements Store {
     return this.read((q) => runs.listRunMessages(q, runId, page));
   }
   failOrphanRuns(isLive: (owner: RunOwner | null) => boolean, completedAt: string) {
-    return this.write((q) => runs.failOrphanRuns(q, isLive, completedAt));
+    return this.write((q) => runs.failOrphanRuns(q, isLive, completedAt, STALE_MS));
   }
   async commitStep(commit: StepCommit) {
     setSeqs(commit.messages, await this.write((q) => runs.commitStep(q, commit, this.pgvector)));
