@@ -62,6 +62,7 @@ describe("postgres specifics", () => {
         stopReason: null,
         createdAt: now,
         completedAt: null,
+        chain: null,
       });
       await store.createRun(run("run-alive"));
       await store.createRun(run("run-gone"));
