@@ -28,10 +28,10 @@ describe("heartbeat chains", () => {
     expect(eventTrace(run.events)).toEqual([
       "run-start",
       "message:user",
-      ...["step-start", "message:assistant", "message:tool", "message:user/heartbeat", "step-finish"],
-      ...["step-start", "message:assistant", "message:tool", "message:user/heartbeat", "step-finish"],
-      ...["step-start", "message:assistant", "message:tool", "step-finish"],
-      "run-finish",
+      ...["step-start", "message:assistant", "message:tool", "message:user/heartbeat", "step-end"],
+      ...["step-start", "message:assistant", "message:tool", "message:user/heartbeat", "step-end"],
+      ...["step-start", "message:assistant", "message:tool", "step-end"],
+      "run-end",
     ]);
     // The model saw each tool result and the heartbeat that handed control back.
     const [, second, third] = fx.model.chatRequests();

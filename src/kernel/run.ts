@@ -240,6 +240,6 @@ export async function runAgent(
         // the agent was deleted during the run (nothing left to update), or its lease was lost
       });
   }
-  emit({ type: "run-finish", runId, agentId, stopReason, usage });
+  emit({ type: "run-end", runId, agentId, stopReason, usage });
   return { runId, agentId, stopReason, messages, events, usage, replies, ...(error ? { error } : {}) };
 }

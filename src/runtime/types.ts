@@ -174,7 +174,7 @@ export interface AgentHandle {
   /** Starts a run in the background and returns it at once (status "created" until it leaves the agent's
    * queue); follow it with lmos.runs. Unknown agent or no provider for its model fail here. */
   start(input: AgentInput, options?: RunOptions): Promise<RunRecord>;
-  /** The same run as an async iterable of events; ends after `run-finish`. */
+  /** The same run as an async iterable of events; ends after `run-end`. */
   stream(input: AgentInput, options?: RunOptions): AsyncIterable<AgentEvent>;
   /** Cancels the run in progress (or the given run); state stays consistent. */
   cancel(runId?: string): Promise<boolean>;

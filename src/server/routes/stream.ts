@@ -57,7 +57,7 @@ async function peek(
     }
     pending.push(r.value);
     next = events.next();
-    if (isVisible(r.value) || r.value.type === "run-finish") break;
+    if (isVisible(r.value) || r.value.type === "run-end") break;
   }
   return { pending, next };
 }
@@ -78,7 +78,7 @@ export async function sendStream(
   const pings = body.include_pings === false ? 0 : pingMs;
   const { pending, next: firstNext } = await peek(events, pings ? Math.min(PEEK_MS, pings) : PEEK_MS);
   const failure = pending.find((e) => e.type === "run-error");
-  const finish = pending.find((e) => e.type === "run-finish");
+  const finish = pending.find((e) => e.type === "run-end");
   if (failure && finish && !pending.some(isVisible)) {
     return runFailed(c, failure, finish.stopReason, finish.runId);
   }
@@ -92,7 +92,7 @@ export async function sendStream(
     runId = e.runId;
     if (e.type === "run-error") {
       error = { code: e.code, message: e.message };
-    } else if (e.type === "run-finish") {
+    } else if (e.type === "run-end") {
       sink.send(stopReasonOf(e.stopReason));
       if (error) {
         sink.event("error", errorFrame(error, e.runId));
