@@ -56,15 +56,15 @@ export function agentHandle(core: RuntimeCore, id: string): AgentHandle {
   const { store, runner } = core;
   const record = () => resolveAgent(core, id);
 
-  async function result(run: KernelRunResult): Promise<RunResult> {
-    const agent = await agentView(core, await record());
+  // The run carries out what rendering its messages needs (the reply mode): no re-read of the agent.
+  function result(run: KernelRunResult): RunResult {
     return {
       runId: run.runId,
       stopReason: run.stopReason,
       messages: run.messages,
       events: run.events,
       usage: run.usage,
-      agent,
+      replyMode: run.replyMode,
       reply: run.replies.join("\n\n"),
       ...(run.error ? { error: run.error } : {}),
     };

@@ -142,7 +142,9 @@ export interface RunResult {
   messages: MessageRecord[];
   events: AgentEvent[];
   usage: RunUsage;
-  agent: AgentView;
+  /** How the agent's replies reach the user ("send_message": the tool's argument; "text": the assistant's
+   * text), as the run used it; `agent.state()` reads the whole agent when you need more. */
+  replyMode: AgentSettings["replyMode"];
   /** What the user was told in this run (send_message arguments or reply text), joined by blank lines. */
   reply: string;
   /** Set when the run failed: provider error after retries (stopReason llm_api_error) or an internal error. */

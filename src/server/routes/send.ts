@@ -171,8 +171,7 @@ export async function sendPlain(c: Context, handle: AgentHandle, body: SendMessa
   const result = await handle.send(input, { maxSteps: body.max_steps ?? undefined });
   if (result.error) return runFailed(c, result.error, result.stopReason, result.runId);
   const keep = typeFilter(body);
-  const replyMode = result.agent.record.settings.replyMode;
-  const messages = messagesToLetta(result.messages.filter(isRunOutput), replyMode).filter(keep);
+  const messages = messagesToLetta(result.messages.filter(isRunOutput), result.replyMode).filter(keep);
   return c.json({
     messages,
     stop_reason: stopReasonOf(result.stopReason),
