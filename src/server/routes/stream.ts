@@ -9,7 +9,7 @@ import { StreamTranslator } from "../letta/stream-translator.ts";
 import type { SendMessageBody } from "../schemas/messages.ts";
 import { type SseSink, sseResponse } from "../sse.ts";
 import { replyModeOf } from "./context.ts";
-import { PING_MS, runFailed, runInputOf, typeFilter } from "./send.ts";
+import { PING_MS, runFailed, runInputOf, runOptionsOf, typeFilter } from "./send.ts";
 
 // How long the answer waits for the run's first visible output before committing to a 200 stream; a run
 // that fails within it is answered with a plain HTTP error, as Letta does before its first chunk. Never longer
@@ -73,7 +73,7 @@ export async function sendStream(
   const input = await runInputOf(body, handle);
   const replyMode = await replyModeOf(lmos, handle.id);
   const events = handle
-    .stream(input, { maxSteps: body.max_steps ?? undefined, streamTokens: body.stream_tokens ?? false })
+    .stream(input, runOptionsOf(body, body.stream_tokens ?? false))
     [Symbol.asyncIterator]();
   const pings = body.include_pings === false ? 0 : pingMs;
   const { pending, next: firstNext } = await peek(events, pings ? Math.min(PEEK_MS, pings) : PEEK_MS);
