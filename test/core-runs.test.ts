@@ -62,7 +62,7 @@ describe("cancellation", () => {
     })();
     await done;
     const finish = events.at(-1);
-    expect(finish).toMatchObject({ type: "run-finish", stopReason: "cancelled" });
+    expect(finish).toMatchObject({ type: "run-end", stopReason: "cancelled" });
     const runId = events[0].runId;
     expect((await fx.os.store.getRun(runId))?.status).toBe("cancelled");
     expect(await fx.os.store.listSteps(runId)).toHaveLength(1);

@@ -31,7 +31,9 @@ import { AgentEventBus } from "./event-bus.ts";
 import { SLEEPTIME_QUEUE, sleeptimeHandler, sleeptimeTrigger } from "./sleeptime.ts";
 import { AGENT_MESSAGE_QUEUE, agentMessageHandler, agentMessenger } from "./agent-messenger.ts";
 import { McpConnections, mcpToolDefinitions, multiAgentTools } from "../tools/index.ts";
+import { registerTrustedApi } from "./trusted-api.ts";
 import type { Lmos, LmosOptions } from "./types.ts";
+import { trust, validate } from "./validate.ts";
 
 /** Opens lmos: the store in $LMOS_HOME (default ~/.lmos) or at $LMOS_DATABASE_URL (PostgreSQL), the kernel, and the public API over them. */
 export async function openLmos(options: LmosOptions = {}): Promise<Lmos> {
@@ -118,7 +120,7 @@ export async function openLmos(options: LmosOptions = {}): Promise<Lmos> {
   });
   const events = new AgentEventBus();
   runner.onEvent((e) => events.publish(e.agentId, e));
-  const core: RuntimeCore = { store, runner, config, modelFor, jobs, events };
+  const core: RuntimeCore = { store, runner, config, modelFor, jobs, events, check: validate };
   const idleMs = intFromEnv(env, "LMOS_SLEEPTIME_IDLE_MS", 5_000, 0);
   runner.onFinish(sleeptimeTrigger(core, idleMs));
   jobs.handle(SLEEPTIME_QUEUE, sleeptimeHandler(core, events, idleMs));
@@ -135,7 +137,8 @@ export async function openLmos(options: LmosOptions = {}): Promise<Lmos> {
   }
   let closed = false;
 
-  return {
+  const multiAgentToolIds = () => builtins.idsOf(multiAgentTools.map((t) => t.name));
+  const lmos: Lmos = {
     store,
     async backup(path) {
       const target = resolve(path);
@@ -148,7 +151,7 @@ export async function openLmos(options: LmosOptions = {}): Promise<Lmos> {
       defaultModel: config.defaultModel,
       defaultEmbedding: config.defaultEmbedding,
     },
-    agents: agentsApi(core, builtins.baseToolIds, () => builtins.idsOf(multiAgentTools.map((t) => t.name))),
+    agents: agentsApi(core, builtins.baseToolIds, multiAgentToolIds),
     blocks: blocksApi(core),
     tools: toolsApi(core),
     sources: createSourcesApi({
@@ -175,4 +178,13 @@ export async function openLmos(options: LmosOptions = {}): Promise<Lmos> {
       await store.close();
     },
   };
+  // The same lmos for the HTTP server, which checks its input with these schemas before calling.
+  const trustedCore: RuntimeCore = { ...core, check: trust };
+  registerTrustedApi(lmos, {
+    ...lmos,
+    agents: agentsApi(trustedCore, builtins.baseToolIds, multiAgentToolIds),
+    blocks: blocksApi(trustedCore),
+    tools: toolsApi(trustedCore),
+  });
+  return lmos;
 }

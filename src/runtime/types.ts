@@ -143,7 +143,9 @@ export interface RunResult {
   messages: MessageRecord[];
   events: AgentEvent[];
   usage: RunUsage;
-  agent: AgentView;
+  /** How the agent's replies reach the user ("send_message": the tool's argument; "text": the assistant's
+   * text), as the run used it; `agent.state()` reads the whole agent when you need more. */
+  replyMode: AgentSettings["replyMode"];
   /** What the user was told in this run (send_message arguments or reply text), joined by blank lines. */
   reply: string;
   /** Set when the run failed: provider error after retries (stopReason llm_api_error) or an internal error. */
@@ -175,7 +177,7 @@ export interface AgentHandle {
   /** Starts a run in the background and returns it at once (status "created" until it leaves the agent's
    * queue); follow it with lmos.runs. Unknown agent or no provider for its model fail here. */
   start(input: AgentInput, options?: RunOptions): Promise<RunRecord>;
-  /** The same run as an async iterable of events; ends after `run-finish`. */
+  /** The same run as an async iterable of events; ends after `run-end`. */
   stream(input: AgentInput, options?: RunOptions): AsyncIterable<AgentEvent>;
   /** Cancels the run in progress (or the given run); state stays consistent. */
   cancel(runId?: string): Promise<boolean>;
