@@ -39,6 +39,8 @@ export interface RankerSettings {
   feedbackDocs: number;
   feedbackTerms: number;
   feedbackWeight: number;
+  /** Whether feedback may bring in items the query's own words did not find (else it only re-ranks). */
+  feedbackAdmits: boolean;
   /** Factor on texts that state a time when the question asks one. */
   timeBoost: number;
   /** Factor on items written within a date span the query names. */
@@ -55,6 +57,7 @@ export const DEFAULT_RANKER_SETTINGS: RankerSettings = {
   feedbackDocs: 3,
   feedbackTerms: 8,
   feedbackWeight: 0.3,
+  feedbackAdmits: false,
   timeBoost: 1.25,
   spanBoost: 1.5,
   speakerBoost: 1.2,
@@ -127,11 +130,14 @@ export async function rankItems(
     if (extra.length > 0) {
       const second = await corpus.lexical(extra.join(" "), s.depth);
       for (const [id, v] of normalised(second)) {
-        if (!read.has(id)) continue; // only re-ranks what the query itself found
+        if (!read.has(id) && !s.feedbackAdmits) continue;
         scores.set(id, (scores.get(id) ?? 0) + s.feedbackWeight * v);
       }
     }
   }
+
+  const admitted = [...scores.keys()].filter((id) => !read.has(id));
+  for (const [id, c] of await corpus.read(admitted)) read.set(id, c);
 
   // Time and speakers: factors on what the candidates say and when they were written.
   const wantsTime = asksForTime(query);
