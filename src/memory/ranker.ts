@@ -45,6 +45,10 @@ export interface RankerSettings {
   timeBoost: number;
   /** Factor on items written within a date span the query names. */
   spanBoost: number;
+  /** Exponent of a length prior, (words / mean words of the candidates)^x: BM25's length normalisation
+   * (b = 0.75 in FTS5) is made for documents, and over-penalises the longer turns of a chat that carry the
+   * facts; 0 turns it off. */
+  lengthPrior: number;
   /** Factor on items whose recorded speaker the query names. */
   speakerBoost: number;
   /** How many of the best hits lend their neighbours score, and the share they lend. */
@@ -57,12 +61,13 @@ export const DEFAULT_RANKER_SETTINGS: RankerSettings = {
   feedbackDocs: 3,
   feedbackTerms: 8,
   feedbackWeight: 0.3,
-  feedbackAdmits: false,
-  timeBoost: 1.25,
+  feedbackAdmits: true,
+  timeBoost: 1.5,
   spanBoost: 1.5,
-  speakerBoost: 1.2,
+  speakerBoost: 1.5,
+  lengthPrior: 0,
   neighbourHits: 30,
-  neighbourWeight: 0.25,
+  neighbourWeight: 0.4,
 };
 
 /** Scores of a ranked list over its best score, so lists of different queries add up. */
@@ -144,8 +149,10 @@ export async function rankItems(
   const newest = pool.reduce((t, c) => Math.max(t, Date.parse(c.createdAt) || 0), 0);
   const spans = newest > 0 ? namedTimeSpans(query, new Date(newest)) : [];
   const asked = new Set(terms.map(stemKey));
+  const lengths = new Map([...read].map(([id, c]) => [id, Math.max(1, words(c.text).length)]));
+  const meanLength = [...lengths.values()].reduce((a, b) => a + b, 0) / Math.max(1, lengths.size);
   for (const [id, c] of read) {
-    let f = 1;
+    let f = s.lengthPrior > 0 ? ((lengths.get(id) ?? 1) / meanLength) ** s.lengthPrior : 1;
     if (wantsTime && statesTime(c.text)) f *= s.timeBoost;
     if (spans.length > 0) {
       const t = Date.parse(c.createdAt);
