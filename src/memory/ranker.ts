@@ -54,6 +54,8 @@ export interface RankerSettings {
   /** How many of the best hits lend their neighbours score, and the share they lend. */
   neighbourHits: number;
   neighbourWeight: number;
+  /** The share lent to the item after a hit that asks something ("…?"): in a conversation, its answer. */
+  answerWeight: number;
 }
 
 export const DEFAULT_RANKER_SETTINGS: RankerSettings = {
@@ -65,9 +67,10 @@ export const DEFAULT_RANKER_SETTINGS: RankerSettings = {
   timeBoost: 1.5,
   spanBoost: 1.5,
   speakerBoost: 1.5,
-  lengthPrior: 0,
+  lengthPrior: 0.3,
   neighbourHits: 30,
   neighbourWeight: 0.4,
+  answerWeight: 0.6,
 };
 
 /** Scores of a ranked list over its best score, so lists of different queries add up. */
@@ -167,11 +170,14 @@ export async function rankItems(
   if (corpus.neighbours && s.neighbourHits > 0 && s.neighbourWeight > 0) {
     const top = [...scores].sort((a, b) => b[1] - a[1]).slice(0, s.neighbourHits);
     const lent = new Map<string, number>();
+    const lend = (id: string | null, v: number) => {
+      if (id && v > (lent.get(id) ?? 0)) lent.set(id, v);
+    };
     for (const n of await corpus.neighbours(top.map(([id]) => id))) {
-      const v = s.neighbourWeight * (scores.get(n.id) ?? 0);
-      for (const other of [n.previous, n.next]) {
-        if (other && v > (lent.get(other) ?? 0)) lent.set(other, v);
-      }
+      const hit = scores.get(n.id) ?? 0;
+      const asks = read.get(n.id)?.text.includes("?") ?? false;
+      lend(n.previous, s.neighbourWeight * hit);
+      lend(n.next, (asks ? Math.max(s.answerWeight, s.neighbourWeight) : s.neighbourWeight) * hit);
     }
     for (const [id, v] of lent) scores.set(id, (scores.get(id) ?? 0) + v);
   }
