@@ -180,6 +180,9 @@ describe("speakers and neighbours", () => {
       },
     );
     expect(alone.map((r) => r.id)).toEqual([ids[5]]);
+    // Independent facts (no speaker): a neighbour sharing no query word stays out.
+    const facts = await archive(["The boiler was serviced in June.", "Teal is a blue-green colour."]);
+    expect(await rank(facts.agentId, "boiler")).toEqual([facts.ids[0]]);
   });
 
   it("searches once more with the words the best hits share (pseudo-relevance feedback)", async () => {

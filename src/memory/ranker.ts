@@ -170,14 +170,21 @@ export async function rankItems(
   if (corpus.neighbours && s.neighbourHits > 0 && s.neighbourWeight > 0) {
     const top = [...scores].sort((a, b) => b[1] - a[1]).slice(0, s.neighbourHits);
     const lent = new Map<string, number>();
-    const lend = (id: string | null, v: number) => {
-      if (id && v > (lent.get(id) ?? 0)) lent.set(id, v);
-    };
+    // A neighbour that shares no word with the query is brought in only beside a turn of a named speaker
+    // (a transcript, where the answer to a question needn't repeat it); beside independent facts or
+    // chunks, neighbours only lend to what the query found.
     for (const n of await corpus.neighbours(top.map(([id]) => id))) {
       const hit = scores.get(n.id) ?? 0;
-      const asks = read.get(n.id)?.text.includes("?") ?? false;
+      const c = read.get(n.id);
+      const lend = (id: string | null, v: number) => {
+        if (!id || (!scores.has(id) && !c?.speaker)) return;
+        if (v > (lent.get(id) ?? 0)) lent.set(id, v);
+      };
       lend(n.previous, s.neighbourWeight * hit);
-      lend(n.next, (asks ? Math.max(s.answerWeight, s.neighbourWeight) : s.neighbourWeight) * hit);
+      lend(
+        n.next,
+        (c?.text.includes("?") ? Math.max(s.answerWeight, s.neighbourWeight) : s.neighbourWeight) * hit,
+      );
     }
     for (const [id, v] of lent) scores.set(id, (scores.get(id) ?? 0) + v);
   }
