@@ -7,6 +7,7 @@ import {
   CONFIGS,
   DEFAULT_MODEL_PATH,
   DEFAULT_SHAPE,
+  evalGeneration,
   evalSettingA,
   evalSettingB,
   initTensors,
@@ -18,7 +19,7 @@ import {
   STAGE_A_BACKENDS,
   trainPipeline,
 } from "../../cr/index.ts";
-import { positiveInt } from "../args.ts";
+import { nonNegativeInt, positiveInt } from "../args.ts";
 
 const TrainOpts = z.object({
   config: z.enum(["nano", "micro", "small"]),
@@ -94,6 +95,12 @@ export function register(program: Command): void {
     .option("--stores <n>", "life-long stores", positiveInt, 4)
     .option("--queries <n>", "queries per store", positiveInt, 50)
     .option("--top-c <n>", "nodes kept per level", positiveInt, 2)
+    .option(
+      "--generation-episodes <n>",
+      "held-out episodes for <call_retrieval> in generation (sync vs async retrieval); 0 skips it",
+      nonNegativeInt,
+      200,
+    )
     .action(
       async (o: {
         json?: boolean;
@@ -103,6 +110,7 @@ export function register(program: Command): void {
         stores: number;
         queries: number;
         topC: number;
+        generationEpisodes: number;
       }) => {
         await initTensors();
         const m = loadModel(o.model);
@@ -126,11 +134,22 @@ export function register(program: Command): void {
           score: m.score,
           generation: m.generation,
         });
+        const generation =
+          o.generationEpisodes > 0 ? await evalGeneration(m, { episodes: o.generationEpisodes }) : null;
         const result = {
           ...a,
           acc_cr_over_full: a.acc_full > 0 ? a.acc_cr / a.acc_full : 0,
           acc_cr_embed_over_full: a.acc_full > 0 ? a.acc_cr_embed / a.acc_full : 0,
           lifelong: b,
+          ...(generation
+            ? {
+                call_retrieval: {
+                  ...generation,
+                  notes:
+                    "setting (a) held-out seeds 0..n-1, first query; the question alone in the context and the episode's 6 demos in the memory store; the model decodes <call_retrieval> itself (its trained row, model metadata call_retrieval), the question's retrieval is spliced in as the chunks' raw tokens; sync = host retrieval on the main thread, decoding paused; async = the same walk on a worker thread while decoding goes on (when the model asks again while its request is pending it waits, so the tokens are the same); latency = wall time per answer (greedy decode of up to 2 tokens + retrieval); in_context = the 6 demos in the context too",
+                },
+              }
+            : {}),
           model: {
             config: m.cfg,
             lora_rank: m.rank,
