@@ -13,35 +13,17 @@
 // host walk on either thread).
 import type { CrModel } from "./checkpoint.ts";
 import { VOCAB } from "./config.ts";
-import { fast, lend } from "./fast.ts";
-import { HostScorer, hostWeights } from "./host-forward.ts";
-import { causalMask } from "./mask.ts";
+import { HostScorer, type HostWeights, hostNextLogits, hostWeights } from "./host-forward.ts";
 import type { MemoryDb } from "./memory-db.ts";
-import { embedTokens, ropeTables } from "./model.ts";
 import type { RetrievalThread } from "./retrieval-thread.ts";
 import { type Retrieval, type RetrieveOptions, retrieveHost } from "./retriever.ts";
-import { jx, read } from "./tensor/backend.ts";
 
-/** Next-token argmax of the base model for one token sequence (`<call_retrieval>` only if allowed). */
-async function nextToken(m: CrModel, ids: number[], allowCall: boolean): Promise<number> {
-  const np = jx().numpy;
-  const T = ids.length;
-  const rope = ropeTables(
-    Int32Array.from({ length: T }, (_, i) => i),
-    1,
-    T,
-    m.cfg.d / m.cfg.heads,
-  );
-  const x = embedTokens(m.cfg, m.base, np.array(Int32Array.from(ids), { dtype: np.int32 }).reshape([1, T]));
-  const mask = np.greater(np.array(Float32Array.from(causalMask(T))).reshape([1, 1, T, T]), 0.5);
-  const lg = await read(fast(m.cfg).logits(lend(m.base), [], x, rope.cos, rope.sin, mask));
-  let best = 0;
-  for (let v = 1; v < m.cfg.vocab; v++)
-    if (
-      (v !== VOCAB.CALL_RET || allowCall) &&
-      (lg[(T - 1) * m.cfg.vocab + v] as number) > (lg[(T - 1) * m.cfg.vocab + best] as number)
-    )
-      best = v;
+/** Next-token argmax of the base model (host forward, no LoRA); `<call_retrieval>` only if allowed. */
+function nextToken(base: HostWeights, ids: number[], allowCall: boolean): number {
+  const lg = hostNextLogits(base, ids);
+  let best = 1;
+  for (let v = 2; v < lg.length; v++)
+    if ((v !== VOCAB.CALL_RET || allowCall) && (lg[v] as number) > (lg[best] as number)) best = v;
   return best;
 }
 
@@ -77,16 +59,19 @@ export interface GenerateOptions {
   dbName?: string;
 }
 
-const scorers = new WeakMap<CrModel, Promise<HostScorer>>();
+const hosts = new WeakMap<CrModel, Promise<{ scorer: HostScorer; base: HostWeights }>>();
 
-/** The model's host scorer (built once per model). */
-function scorerOf(m: CrModel): Promise<HostScorer> {
-  let s = scorers.get(m);
-  if (!s) {
-    s = hostWeights(m.cfg, m.base, m.ad).then((w) => new HostScorer(w));
-    scorers.set(m, s);
+/** The model's host scorer (base + LoRA, retrieval) and host base (decoding), built once per model. */
+function hostOf(m: CrModel): Promise<{ scorer: HostScorer; base: HostWeights }> {
+  let h = hosts.get(m);
+  if (!h) {
+    h = (async () => ({
+      scorer: new HostScorer(await hostWeights(m.cfg, m.base, m.ad)),
+      base: await hostWeights(m.cfg, m.base, { ...m.ad, lora: [] }),
+    }))();
+    hosts.set(m, h);
   }
-  return s;
+  return h;
 }
 
 /** Steps beyond maxNew spent on `<call_retrieval>` tokens (a request, then waits for it). */
@@ -104,7 +89,8 @@ export async function generateWithRetrieval(
   if (timing === "async" && (!thread || !o.dbName))
     throw new Error('generateWithRetrieval: timing "async" needs a thread and the name of db on it');
   const ro: RetrieveOptions = { C: o.C ?? 2, nR: o.nR ?? 2, targetLevel: 2, tau: 0.1, score: m.score };
-  const scorer = timing === "sync" ? await scorerOf(m) : null;
+  const host = await hostOf(m);
+  const scorer = timing === "sync" ? host.scorer : null;
   let ctx = [...prompt];
   const out: number[] = [];
   const events: RetrievalEvent[] = [];
@@ -161,7 +147,7 @@ export async function generateWithRetrieval(
       await settle(false);
     }
     // generation ends at `=`, so every retrieval so far was for this question
-    const t = await nextToken(m, ctx, pending !== null || events.length === 0);
+    const t = nextToken(host.base, ctx, pending !== null || events.length === 0);
     if (t === VOCAB.CALL_RET) {
       if (pending) await settle(true);
       else await request();
