@@ -9,6 +9,7 @@ import { VOCAB, tokenName } from "./config.ts";
 import { buildForest } from "./forest.ts";
 import { HostScorer, hostWeights } from "./host-forward.ts";
 import { MemoryDb, type NodeSource } from "./memory-db.ts";
+import type { RetrievalThread } from "./retrieval-thread.ts";
 import { type Retrieval, retrieveHost } from "./retriever.ts";
 
 /** The part of the Store contract the tier uses (structural: cr imports no other layer). */
@@ -64,10 +65,15 @@ export interface RetrievedSegment {
 export class CompressedMemory {
   readonly #dbs = new Map<string, MemoryDb>();
   #scorer: Promise<HostScorer> | null = null;
+  /**
+   * `offload`: compress on this worker thread, from the model file at `modelPath` (the same weights as
+   * `model`), instead of on the caller's thread.
+   */
   constructor(
     private readonly model: CrModel,
     private readonly store: MemoryNodeStore,
     private readonly opts: { C: number; nR: number } = { C: 2, nR: 2 },
+    private readonly offload?: { thread: RetrievalThread; modelPath: string },
   ) {}
 
   /** The agent's forest, from the cache or the store. */
@@ -97,7 +103,9 @@ export class CompressedMemory {
     if (chunks.length === before) return 0;
     const { cfg, base, ad } = this.model;
     // append-only: existing ids keep their meaning, so an upsert of all nodes is a consistent save
-    const db = await buildForest(cfg, base, ad, chunks, { upper: true });
+    const db = this.offload
+      ? await this.offload.thread.compress(this.offload.modelPath, chunks, true)
+      : await buildForest(cfg, base, ad, chunks, { upper: true });
     for (const id of db.levels[2] ?? []) {
       const n = db.get(id);
       const src = sources[n.chunk];

@@ -1,12 +1,13 @@
 // Retrieval on a worker thread (spec §3.3's asynchronous retrieval): the main thread posts a request and
-// goes on (decoding), the worker walks the hierarchy with the host forward and replies. Same weights,
+// goes on (decoding), the worker walks the hierarchy with the host forward and replies; compression in
+// the background (the memory tier's evicted messages) runs there too. Same weights,
 // same math and same walk as `retrieveHost` on the main thread, so both give the same nodes. The thread
 // holds the event loop open only while a request is pending; if it dies, every pending request is
 // rejected with the cause and later ones are refused (a new RetrievalThread starts a fresh worker).
 import { Worker } from "node:worker_threads";
 import type { CrModel } from "./checkpoint.ts";
 import { type HostWeightArrays, hostWeightArrays } from "./host-weights.ts";
-import type { MemoryDb } from "./memory-db.ts";
+import { MemoryDb } from "./memory-db.ts";
 import type { Retrieval, RetrieveOptions } from "./retriever.ts";
 import type { RetrievalReply, RetrievalRequest } from "./retrieval-worker.ts";
 
@@ -75,6 +76,19 @@ export class RetrievalThread {
   /** Walks database `name` top-down for `tokens` on the worker. */
   retrieve(name: string, tokens: number[], opts: RetrieveOptions): Promise<Retrieval> {
     return this.#request((id) => ({ type: "retrieve", id, name, tokens, opts })) as Promise<Retrieval>;
+  }
+
+  /** Compresses chunks into a forest on the worker (its own tensor backend and a copy of the model file
+   * at `modelPath`), so the caller's event loop stays free. */
+  async compress(modelPath: string, chunks: number[][], upper: boolean): Promise<MemoryDb> {
+    const bytes = (await this.#request((id) => ({
+      type: "compress",
+      id,
+      modelPath,
+      chunks,
+      upper,
+    }))) as Uint8Array;
+    return MemoryDb.fromBytes(bytes);
   }
 
   /** Test hook: makes the worker throw outside a request, as a bug would. */

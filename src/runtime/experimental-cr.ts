@@ -86,9 +86,15 @@ export async function experimentalCrExtensions(
 ): Promise<ContextExtension[]> {
   if (env.LMOS_EXPERIMENTAL_CR !== "1") return [];
   // loaded only when the flag is on: the tensor backend and the model stay out of a normal start
-  const { CompressedMemory, initTensors, loadModel } = await import("../cr/index.ts");
+  const { CompressedMemory, DEFAULT_MODEL_PATH, initTensors, loadModel, RetrievalThread } = await import(
+    "../cr/index.ts"
+  );
   await initTensors();
-  const memory = new CompressedMemory(loadModel(), store);
+  const model = loadModel();
+  // compression runs on a worker thread (its jax-js kernels would otherwise hold this event loop, and so
+  // every agent's steps, for seconds); the thread holds the process open only while it works
+  const thread = await RetrievalThread.start(model);
+  const memory = new CompressedMemory(model, store, undefined, { thread, modelPath: DEFAULT_MODEL_PATH });
   jobs.handle(CR_COMPRESS_QUEUE, crCompressHandler(store, memory));
   const lastUser = async (agentId: string) => {
     const [m] = await store.listMessages(agentId, { roles: ["user"], order: "desc", limit: 1 });
