@@ -78,13 +78,13 @@ export function crCompressHandler(store: Store, memory: Compressor): JobHandler 
 }
 
 /** The experimental context extensions for `env` (none unless LMOS_EXPERIMENTAL_CR=1); the compression
- * jobs' handler goes on `jobs`. */
+ * jobs' handler goes on `jobs`; `close` stops the tier's worker thread (after the job queue stopped). */
 export async function experimentalCrExtensions(
   store: Store,
   env: Record<string, string | undefined>,
   jobs: JobQueue,
-): Promise<ContextExtension[]> {
-  if (env.LMOS_EXPERIMENTAL_CR !== "1") return [];
+): Promise<{ extensions: ContextExtension[]; close(): Promise<void> }> {
+  if (env.LMOS_EXPERIMENTAL_CR !== "1") return { extensions: [], close: async () => {} };
   // loaded only when the flag is on: the tensor backend and the model stay out of a normal start
   const { CompressedMemory, DEFAULT_MODEL_PATH, initTensors, loadModel, RetrievalThread } = await import(
     "../cr/index.ts"
@@ -101,7 +101,7 @@ export async function experimentalCrExtensions(
     return m ? textOf(m) : null;
   };
   const ext = memory.extension(lastUser);
-  return [
+  const extensions: ContextExtension[] = [
     {
       name: ext.name,
       render: (agentId) => ext.render(agentId),
@@ -111,4 +111,5 @@ export async function experimentalCrExtensions(
       },
     },
   ];
+  return { extensions, close: () => thread.close() };
 }

@@ -88,6 +88,7 @@ export async function openLmos(options: LmosOptions = {}): Promise<Lmos> {
     leaseMs: intFromEnv(env, "LMOS_JOB_LEASE_MS", 60_000, 100),
     concurrency: intFromEnv(env, "LMOS_JOB_CONCURRENCY", 8, 1),
   });
+  const experimentalCr = await experimentalCrExtensions(store, env, jobs);
   const deps: KernelDeps = {
     store,
     providerFor,
@@ -98,7 +99,7 @@ export async function openLmos(options: LmosOptions = {}): Promise<Lmos> {
       record.toolType === "external_mcp"
         ? mcpTool(record)
         : (builtins.definition(record) ?? custom.definition(record)),
-    extensions: [createFilesContextExtension(store), ...(await experimentalCrExtensions(store, env, jobs))],
+    extensions: [createFilesContextExtension(store), ...experimentalCr.extensions],
     onStepTiming: options.onStepTiming,
     // Runs of one agent are serialised among every process on the database (kernel/lease.ts); a lease
     // whose process is gone is taken over at once, one of a live process that stopped renewing (hung)
@@ -167,6 +168,7 @@ export async function openLmos(options: LmosOptions = {}): Promise<Lmos> {
       await scheduler.stop();
       await jobs.stop();
       await runner.drain();
+      await experimentalCr.close();
       await custom.close();
       await mcp.close();
       await store.close();
