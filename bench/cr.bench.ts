@@ -5,8 +5,10 @@
 // stage-B step, compression throughput and top-down retrieval latency over a 5-level store; beside the
 // jax-js step, the native stage-A step (native/cr-step.cpp, AVX2+FMA, 2 threads) on the same batch, with
 // the matmul FLOPs it actually runs (no one-hot embedding or token-shift selection products: it gathers).
+// Last, the experimental memory tier's cost per agent step, with vs without the tier (bench/cr-tier.ts).
 // Writes bench/results/cr-bench.json. Timings are wall clock on a shared machine: expect ±20 %.
-// Args: [reps per child = 5] [rounds = 2] (each config × threads child runs `rounds` times; medians).
+// Args: [reps per child = 5] [rounds = 2] (each config × threads child runs `rounds` times; medians);
+// or `tier [steps = 40]`: the memory tier alone (merged into the same file).
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
@@ -26,6 +28,23 @@ import { stageBBatch } from "../src/cr/train-b.ts";
 import { nativeAvailable, nativeUnavailableReason } from "../src/cr/native-step.ts";
 import { nativeCeilings } from "./cr-native.ts";
 import { STEP_B, STEP_CONFIGS, type StepResult } from "./cr-step.ts";
+import { tierCost } from "./cr-tier.ts";
+
+/** `npm run bench -- cr tier [steps]`: only the memory tier's cost per step, merged into cr-bench.json. */
+async function tierOnly(steps: number): Promise<void> {
+  const path = "bench/results/cr-bench.json";
+  const memory_tier = {
+    ...(await tierCost(steps)),
+    load_average: loadavg().map((x) => +x.toFixed(2)),
+    measured_at: new Date().toISOString(),
+  };
+  console.table(Object.entries(memory_tier).map(([metric, value]) => ({ metric, value: String(value) })));
+  const old = existsSync(path) ? (JSON.parse(readFileSync(path, "utf8")) as Record<string, unknown>) : {};
+  mkdirSync("bench/results", { recursive: true });
+  writeFileSync(path, `${JSON.stringify({ ...old, memory_tier }, null, 2)}\n`);
+  console.log(`wrote ${path} (memory_tier)`);
+  process.exit(0);
+}
 
 /** fp32 peak: cores × 2 FMA pipes × 8 lanes (AVX2) × 2 flops × clock; the clock from /proc/cpuinfo. */
 function peakEstimate(): { gflops: number; how: string } {
@@ -130,6 +149,7 @@ function timeSplit(p: NonNullable<StepResult["profile"]>) {
 }
 
 export default async function bench(args: string[]): Promise<void> {
+  if (args[0] === "tier") return tierOnly(Number(args[1] ?? 40));
   const reps = Number(args[0] ?? 5);
   const rounds = Number(args[1] ?? 2);
   const peak = peakEstimate();
@@ -207,7 +227,9 @@ export default async function bench(args: string[]): Promise<void> {
   // the goal is judged against the larger of the estimate (the /proc/cpuinfo clock, below the boost clock)
   // and the measured FMA peak (low when another process shares the cores during its run)
   const goalPeak = Math.max(peak.gflops, native?.fma_peak_2t ?? 0);
+  const memory_tier = await tierCost();
   const result = {
+    memory_tier,
     matmul_gflops: head.matmul512_gflops,
     matmul_gflops_2_threads: variants.find((v) => v.config === "small" && v.threads === 2)?.matmul512_gflops,
     peak_gflops: peak.gflops,

@@ -8,6 +8,13 @@ export function positiveInt(value: string): number {
   return n;
 }
 
+/** Parses a whole-number option value ≥ 0. */
+export function nonNegativeInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError("expected a whole number ≥ 0.");
+  return n;
+}
+
 /** Collects a repeatable option into a list. */
 export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];

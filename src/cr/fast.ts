@@ -53,6 +53,17 @@ function build(cfg: ModelConfig) {
           return y;
         }),
       ),
+    /** embeddings [N,T,D] + causal layout → final-norm hidden states of every position [N*T,D]. */
+    hidden: once("h", () =>
+      jitted((p: BaseParams, lora: AdapterParams["lora"], x: Arr, cos: Arr, sin: Arr, mask: Arr) => {
+        const [N, T] = x.shape as [number, number];
+        const { hidden } = forward(cfg, p, lora.length ? lora : null, x, { cos, sin }, mask);
+        cos.dispose();
+        sin.dispose();
+        drop(p, lora);
+        return hidden.reshape([N * T, cfg.d]);
+      }),
+    ),
     /** embeddings [N,T,D] + causal layout → logits of every position [N*T,V] (lora may be empty). */
     logits: once("l", () =>
       jitted((p: BaseParams, lora: AdapterParams["lora"], x: Arr, cos: Arr, sin: Arr, mask: Arr) => {

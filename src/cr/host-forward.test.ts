@@ -1,7 +1,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { retrievalVectors } from "./compressor.ts";
 import { CONFIGS, LORA_SITES } from "./config.ts";
-import { HostScorer, hostRetrievalVectors, hostWeights } from "./host-forward.ts";
+import { HostScorer, hostNextLogits, hostRetrievalVectors, hostWeights } from "./host-forward.ts";
+import { tokenLogits } from "./lm-step.ts";
+import { causalMask } from "./mask.ts";
 import { type AdapterParams, embedTokens } from "./model.ts";
 import { initAdapters, initBase } from "./params.ts";
 import { gauss, rng } from "./rng.ts";
@@ -73,5 +75,16 @@ describe("host forward (plain-TS retrieval inference)", () => {
       // twice: the second call reads the per-node cache (fixed-mean or raw candidates)
       expect(maxDiff(sJax, sc.score(cand, rHost, o))).toBeLessThan(1e-4);
     }
+  });
+
+  it("decodes like the jax-js model: next-token logits of the base (no LoRA) to 1e-4", async () => {
+    const cfg = CONFIGS.micro;
+    const p = initBase(cfg, 5);
+    const w = await hostWeights(cfg, p, { ...liveAdapters(), lora: [] });
+    const tokens = [4, 12, 36, 2, 5, 13, 37, 2, 4, 12];
+    const T = tokens.length;
+    const lg = await read(tokenLogits(cfg, p, Int32Array.from(tokens), causalMask(T), 1, T));
+    const last = lg.slice((T - 1) * cfg.vocab, T * cfg.vocab);
+    expect(maxDiff(last, hostNextLogits(w, tokens))).toBeLessThan(1e-4);
   });
 });

@@ -131,6 +131,29 @@ export function hostRetrievalVectors(w: HostWeights, tokens: number[], nR: numbe
   );
 }
 
+/** Next-token logits [V] after `tokens` (causal, tied head): the decoder's step, on weights without LoRA
+ * for the base model. The whole sequence is run each call (contexts here are ≤ ~100 tokens). */
+export function hostNextLogits(w: HostWeights, tokens: number[]): Float32Array {
+  const D = w.cfg.d;
+  const T = tokens.length;
+  const x = new Float32Array(T * D);
+  tokens.forEach((id, t) => {
+    for (let i = 0; i < D; i++) x[t * D + i] = (w.wte[id * D + i] as number) * Math.sqrt(D);
+  });
+  const shiftIn = Array.from({ length: T }, (_, t) => (t > 0 ? x.slice((t - 1) * D, t * D) : null));
+  const pos = Array.from({ length: T }, (_, t) => t);
+  const hidden = run(w, x, T, pos, shiftIn, []).hidden as Float32Array;
+  const h = hidden.subarray((T - 1) * D, T * D);
+  const V = w.cfg.vocab;
+  const out = new Float32Array(V);
+  for (let v = 0; v < V; v++) {
+    let s = 0;
+    for (let i = 0; i < D; i++) s += (h[i] as number) * (w.wte[v * D + i] as number);
+    out[v] = s;
+  }
+  return out;
+}
+
 /** v minus `mean`, rescaled to RMS 1 (scoring.ts centerCandidates). */
 function recentre(v: Float32Array, mean: ArrayLike<number>, D: number): Float32Array {
   const c = v.map((x, i) => x - (mean[i] as number));

@@ -37,17 +37,32 @@ const CHUNK = 16;
 
 const host = async (a: Arr) => (await read(a.ref)).slice();
 
-/** Copies the parameter trees to host memory (borrows them), merging LoRA into the base matrices. */
-export async function hostWeights(cfg: ModelConfig, p: BaseParams, ad: AdapterParams): Promise<HostWeights> {
-  const { d: D, ff } = cfg;
-  const mats = cfg.layers * (3 * D * D + D * D + 2 * D * ff) + D * D;
-  const wm = new WasmMath(mats + 2 * CHUNK * Math.max(3 * D, ff) + 64);
-  const sx = wm.alloc(CHUNK * Math.max(3 * D, ff));
-  const sy = wm.alloc(CHUNK * Math.max(3 * D, ff));
-  const lin = async (w: Arr, pair?: LoraPair): Promise<HostLin> => {
+/** The merged weights as plain arrays ([I][O] row-major matrices): what a worker thread is sent. */
+export interface HostWeightArrays {
+  cfg: ModelConfig;
+  wte: Float32Array;
+  shift: Float32Array;
+  lnf: Float32Array;
+  ret: Float32Array;
+  layers: Array<{
+    ln1: Float32Array;
+    qkv: Float32Array;
+    o: Float32Array;
+    ln2: Float32Array;
+    up: Float32Array;
+    down: Float32Array;
+  }>;
+}
+
+/** Copies the parameter trees to host arrays (borrows them), merging LoRA into the base matrices. */
+export async function hostWeightArrays(
+  cfg: ModelConfig,
+  p: BaseParams,
+  ad: AdapterParams,
+): Promise<HostWeightArrays> {
+  const lin = async (w: Arr, pair?: LoraPair): Promise<Float32Array> => {
     const [I, O] = w.shape as [number, number];
-    const m = wm.alloc(I * O);
-    m.set(await host(w));
+    const m = await host(w);
     if (pair) {
       const r = pair.a.shape[1] as number;
       const a = await host(pair.a);
@@ -59,9 +74,9 @@ export async function hostWeights(cfg: ModelConfig, p: BaseParams, ad: AdapterPa
             m[i * O + o] = (m[i * O + o] as number) + aik * (b[k * O + o] as number);
         }
     }
-    return { w: m, I, O };
+    return m;
   };
-  const layers: HostLayer[] = [];
+  const layers: HostWeightArrays["layers"] = [];
   for (const [i, l] of p.layers.entries()) {
     const lo = ad.lora[i] ?? {};
     layers.push({
@@ -73,6 +88,37 @@ export async function hostWeights(cfg: ModelConfig, p: BaseParams, ad: AdapterPa
       down: await lin(l.w2, lo.down),
     });
   }
+  return {
+    cfg,
+    wte: await host(p.wte),
+    shift: await lin(p.shift),
+    lnf: await host(p.lnf),
+    ret: await host(ad.ret),
+    layers,
+  };
+}
+
+/** Places host arrays in one wasm memory for the SIMD kernel (no tensor backend needed: worker-safe). */
+export function hostWeightsFrom(a: HostWeightArrays): HostWeights {
+  const { cfg } = a;
+  const { d: D, ff } = cfg;
+  const mats = cfg.layers * (3 * D * D + D * D + 2 * D * ff) + D * D;
+  const wm = new WasmMath(mats + 2 * CHUNK * Math.max(3 * D, ff) + 64);
+  const sx = wm.alloc(CHUNK * Math.max(3 * D, ff));
+  const sy = wm.alloc(CHUNK * Math.max(3 * D, ff));
+  const lin = (w: Float32Array, I: number, O: number): HostLin => {
+    const m = wm.alloc(I * O);
+    m.set(w);
+    return { w: m, I, O };
+  };
+  const layers: HostLayer[] = a.layers.map((l) => ({
+    ln1: l.ln1,
+    qkv: lin(l.qkv, D, 3 * D),
+    o: lin(l.o, D, D),
+    ln2: l.ln2,
+    up: lin(l.up, D, ff),
+    down: lin(l.down, ff, D),
+  }));
   const linear = (x: Float32Array, T: number, L: HostLin): Float32Array => {
     const { I, O, w } = L;
     const y = new Float32Array(T * O);
@@ -93,13 +139,10 @@ export async function hostWeights(cfg: ModelConfig, p: BaseParams, ad: AdapterPa
     }
     return y;
   };
-  return {
-    cfg,
-    wte: await host(p.wte),
-    shift: await lin(p.shift),
-    lnf: await host(p.lnf),
-    ret: await host(ad.ret),
-    layers,
-    linear,
-  };
+  return { cfg, wte: a.wte, shift: lin(a.shift, D, D), lnf: a.lnf, ret: a.ret, layers, linear };
+}
+
+/** Copies the parameter trees to host memory (borrows them), merging LoRA into the base matrices. */
+export async function hostWeights(cfg: ModelConfig, p: BaseParams, ad: AdapterParams): Promise<HostWeights> {
+  return hostWeightsFrom(await hostWeightArrays(cfg, p, ad));
 }

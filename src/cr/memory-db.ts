@@ -13,6 +13,14 @@ export interface MemoryNode {
   /** Raw token ids of the segment (level 1) or the whole chunk (chunk roots). */
   tokens: number[];
   children: string[];
+  /** Where a chunk root's text came from (the agent memory tier: the message and its date). */
+  source?: NodeSource;
+}
+
+/** Provenance of a chunk. */
+export interface NodeSource {
+  messageId: string;
+  createdAt: string;
 }
 
 const HeaderSchema = z.object({
@@ -21,12 +29,20 @@ const HeaderSchema = z.object({
   chunk: z.number().int(),
   tokens: z.array(z.number().int()),
   children: z.array(z.string()),
+  source: z.object({ messageId: z.string(), createdAt: z.string() }).optional(),
 });
 
 /** Node → bytes: u32 header length, JSON header, float32 vector. */
 export function encodeNode(n: MemoryNode): Uint8Array {
   const h = Buffer.from(
-    JSON.stringify({ id: n.id, level: n.level, chunk: n.chunk, tokens: n.tokens, children: n.children }),
+    JSON.stringify({
+      id: n.id,
+      level: n.level,
+      chunk: n.chunk,
+      tokens: n.tokens,
+      children: n.children,
+      ...(n.source ? { source: n.source } : {}),
+    }),
   );
   const pad = (4 - ((4 + h.length) % 4)) % 4;
   const out = new Uint8Array(4 + h.length + pad + n.vec.byteLength);

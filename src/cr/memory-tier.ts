@@ -1,13 +1,16 @@
 // EXPERIMENTAL: the compressed hierarchy as an agent memory tier. Text written in the synthetic task's
 // notation ("T3 K7 = A T3 K1 = C ...") is compressed in 16-token chunks into a per-agent forest that is
 // persisted through the Store's memory-node records (so it survives a restart); a query is answered
-// by top-down retrieval, and the retrieved raw segments are rendered as a context section. The model
+// by top-down retrieval (the host forward: a few ms, it runs on the step's path), and the retrieved raw
+// segments are rendered as a context section with where they came from (message id and date). The model
 // only knows the synthetic vocabulary, so this tier is a research preview, off unless a flag enables it.
 import type { CrModel } from "./checkpoint.ts";
 import { VOCAB, tokenName } from "./config.ts";
 import { buildForest } from "./forest.ts";
-import { MemoryDb } from "./memory-db.ts";
-import { type Retrieval, retrieve } from "./retriever.ts";
+import { HostScorer, hostWeights } from "./host-forward.ts";
+import { MemoryDb, type NodeSource } from "./memory-db.ts";
+import type { RetrievalThread } from "./retrieval-thread.ts";
+import { type Retrieval, retrieveHost } from "./retriever.ts";
 
 /** The part of the Store contract the tier uses (structural: cr imports no other layer). */
 export interface MemoryNodeStore {
@@ -46,13 +49,31 @@ export function decodeNotation(ids: number[]): string {
   return ids.map(tokenName).join(" ");
 }
 
+/** Text to compress, with the message it came from when known. */
+export interface MemoryText {
+  text: string;
+  source?: NodeSource;
+}
+
+/** A retrieved chunk: its text in notation and where it came from. */
+export interface RetrievedSegment {
+  text: string;
+  source?: NodeSource;
+}
+
 /** The experimental retriever tier over one model and one store. */
 export class CompressedMemory {
   readonly #dbs = new Map<string, MemoryDb>();
+  #scorer: Promise<HostScorer> | null = null;
+  /**
+   * `offload`: compress on this worker thread, from the model file at `modelPath` (the same weights as
+   * `model`), instead of on the caller's thread.
+   */
   constructor(
     private readonly model: CrModel,
     private readonly store: MemoryNodeStore,
     private readonly opts: { C: number; nR: number } = { C: 2, nR: 2 },
+    private readonly offload?: { thread: RetrievalThread; modelPath: string },
   ) {}
 
   /** The agent's forest, from the cache or the store. */
@@ -65,18 +86,31 @@ export class CompressedMemory {
   }
 
   /** Compresses texts (e.g. evicted messages) into the agent's forest; returns the chunks added. */
-  async compress(agentId: string, texts: string[]): Promise<number> {
+  async compress(agentId: string, texts: Array<string | MemoryText>): Promise<number> {
     const old = await this.load(agentId);
-    const chunks = (old.levels[2] ?? []).map((id) => old.get(id).tokens);
+    const roots = (old.levels[2] ?? []).map((id) => old.get(id));
+    const chunks = roots.map((n) => n.tokens);
+    const sources: Array<NodeSource | undefined> = roots.map((n) => n.source);
     const before = chunks.length;
     for (const t of texts) {
-      const ids = encodeNotation(t);
-      for (let i = 0; i + 16 <= ids.length; i += 16) chunks.push(ids.slice(i, i + 16));
+      const item = typeof t === "string" ? { text: t } : t;
+      const ids = encodeNotation(item.text);
+      for (let i = 0; i + 16 <= ids.length; i += 16) {
+        chunks.push(ids.slice(i, i + 16));
+        sources.push(item.source);
+      }
     }
     if (chunks.length === before) return 0;
     const { cfg, base, ad } = this.model;
     // append-only: existing ids keep their meaning, so an upsert of all nodes is a consistent save
-    const db = await buildForest(cfg, base, ad, chunks, { upper: true });
+    const db = this.offload
+      ? await this.offload.thread.compress(this.offload.modelPath, chunks, true)
+      : await buildForest(cfg, base, ad, chunks, { upper: true });
+    for (const id of db.levels[2] ?? []) {
+      const n = db.get(id);
+      const src = sources[n.chunk];
+      if (src) n.source = src;
+    }
     await this.store.putMemoryNodes(agentId, CR_TIER, db.toRecords());
     this.#dbs.set(agentId, db);
     return chunks.length - before;
@@ -86,17 +120,24 @@ export class CompressedMemory {
   async retrieve(
     agentId: string,
     query: string,
-  ): Promise<{ segments: string[]; retrieval: Retrieval } | null> {
+  ): Promise<{ segments: string[]; sources: RetrievedSegment[]; retrieval: Retrieval } | null> {
     const db = await this.load(agentId);
     if (db.topLevel < 2) return null;
+    const tokens = encodeNotation(query);
+    if (tokens.length === 0) return null;
     const { cfg, base, ad } = this.model;
-    const r = await retrieve(cfg, base, ad, db, encodeNotation(query), {
+    this.#scorer ??= hostWeights(cfg, base, ad).then((w) => new HostScorer(w));
+    const r = await retrieveHost(await this.#scorer, db, tokens, {
       ...this.opts,
       targetLevel: 2,
       tau: 0.1,
       score: this.model.score,
     });
-    return { segments: r.nodes.map((id) => decodeNotation(db.get(id).tokens)), retrieval: r };
+    const found = r.nodes.map((id) => {
+      const n = db.get(id);
+      return { text: decodeNotation(n.tokens), ...(n.source ? { source: n.source } : {}) };
+    });
+    return { segments: found.map((f) => f.text), sources: found, retrieval: r };
   }
 
   /** A context section with the segments retrieved for the agent's current query. */
@@ -108,7 +149,9 @@ export class CompressedMemory {
         if (!q) return null;
         const r = await this.retrieve(agentId, q);
         if (!r) return null;
-        return `Compressed memory (experimental), retrieved for "${q}":\n${r.segments.map((s) => `- ${s}`).join("\n")}`;
+        const line = (s: RetrievedSegment) =>
+          `- ${s.text}${s.source ? ` (from message ${s.source.messageId}, ${s.source.createdAt})` : ""}`;
+        return `Compressed memory (experimental), retrieved for "${q}":\n${r.sources.map(line).join("\n")}`;
       },
     };
   }

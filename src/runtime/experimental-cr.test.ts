@@ -35,13 +35,13 @@ describe("evictedSince (the experimental CR tier's input)", () => {
       ms.filter((m) => m.role !== "tool").map((m) => (m.content[0] as { text: string }).text);
 
     const first = await evictedSince(store, agent.id, inContext, undefined);
-    expect(first.texts).toEqual(spoken(messages.slice(0, 1_200)));
+    expect(first.items.map((x) => x.text)).toEqual(spoken(messages.slice(0, 1_200)));
     expect(first.last).toBe(messages[1_199].id);
     // Nothing new left the context: nothing is returned twice.
-    expect((await evictedSince(store, agent.id, inContext, first.last)).texts).toEqual([]);
+    expect((await evictedSince(store, agent.id, inContext, first.last)).items.map((x) => x.text)).toEqual([]);
     // The next eviction returns only what it evicted.
     const later = new Set(messages.slice(1_250).map((m) => m.id));
-    expect((await evictedSince(store, agent.id, later, first.last)).texts).toEqual(
+    expect((await evictedSince(store, agent.id, later, first.last)).items.map((x) => x.text)).toEqual(
       spoken(messages.slice(1_200, 1_250)),
     );
   });

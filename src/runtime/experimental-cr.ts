@@ -1,12 +1,24 @@
 // EXPERIMENTAL (LMOS_EXPERIMENTAL_CR=1): the compressor-retriever hierarchy as an agent memory tier.
 // After an eviction the agent's messages that left the context are compressed into its forest (text in
-// the synthetic task notation only: the model knows no other vocabulary); each step renders the
-// segments retrieved for the latest user message as a context section. Off unless the flag is set.
+// the synthetic task notation only: the model knows no other vocabulary) by a job on the one job queue,
+// never on the step's path: the eviction only enqueues it (one unfinished job per agent). Each step
+// renders the segments retrieved for the latest user message as a context section, each with the
+// message it came from and that message's date. Off unless the flag is set.
 import { messageText as textOf } from "../context/index.ts";
 import type { ContextExtension } from "../kernel/index.ts";
 import type { Store } from "../store/types.ts";
+import type { JobHandler, JobQueue } from "./jobs/index.ts";
 
 const PAGE = 500;
+
+/** The queue of the tier's compression jobs. */
+export const CR_COMPRESS_QUEUE = "cr.compress";
+
+/** A user or assistant text that left the context, with its message id and date. */
+export interface EvictedText {
+  text: string;
+  source: { messageId: string; createdAt: string };
+}
 
 /** The user and assistant texts that left the agent's context after message `after` (the oldest ones: an
  * eviction drops a prefix), and the id of the last message read; paged, so any history length works. */
@@ -15,16 +27,18 @@ export async function evictedSince(
   agentId: string,
   inContext: ReadonlySet<string>,
   after: string | undefined,
-): Promise<{ texts: string[]; last: string | undefined }> {
-  const texts: string[] = [];
+): Promise<{ items: EvictedText[]; last: string | undefined }> {
+  const items: EvictedText[] = [];
   let last = after;
   for (;;) {
     const page = await store.listMessages(agentId, { order: "asc", after: last, limit: PAGE });
     const boundary = page.findIndex((m) => inContext.has(m.id));
     const out = boundary < 0 ? page : page.slice(0, boundary);
-    for (const m of out) if (m.role === "user" || m.role === "assistant") texts.push(textOf(m));
+    for (const m of out)
+      if (m.role === "user" || m.role === "assistant")
+        items.push({ text: textOf(m), source: { messageId: m.id, createdAt: m.createdAt } });
     if (out.length) last = out[out.length - 1].id;
-    if (boundary >= 0 || page.length < PAGE) return { texts, last };
+    if (boundary >= 0 || page.length < PAGE) return { items, last };
   }
 }
 
@@ -41,39 +55,61 @@ export async function saveCompressedCursor(store: Store, agentId: string, last: 
   await store.putMemoryNodes(agentId, CURSOR_TIER, [{ id: "cursor", data: new TextEncoder().encode(last) }]);
 }
 
-/** The experimental context extensions for `env` (none unless LMOS_EXPERIMENTAL_CR=1). */
+/** Something that compresses texts into an agent's forest (CompressedMemory). */
+interface Compressor {
+  compress(agentId: string, texts: EvictedText[]): Promise<number>;
+}
+
+/** The compression job: what left the agent's context since the stored cursor goes into its forest. */
+export function crCompressHandler(store: Store, memory: Compressor): JobHandler {
+  return async (job) => {
+    const agentId = String(job.payload.agentId ?? "");
+    // an eviction while this job runs enqueues nothing (same key): look again until nothing is new
+    for (;;) {
+      const agent = await store.getAgent(agentId);
+      if (!agent) return undefined;
+      const after = await readCompressedCursor(store, agentId);
+      const { items, last } = await evictedSince(store, agentId, new Set(agent.inContextMessageIds), after);
+      if (items.length) await memory.compress(agentId, items);
+      if (!last || last === after) return undefined;
+      await saveCompressedCursor(store, agentId, last);
+    }
+  };
+}
+
+/** The experimental context extensions for `env` (none unless LMOS_EXPERIMENTAL_CR=1); the compression
+ * jobs' handler goes on `jobs`; `close` stops the tier's worker thread (after the job queue stopped). */
 export async function experimentalCrExtensions(
   store: Store,
   env: Record<string, string | undefined>,
-): Promise<ContextExtension[]> {
-  if (env.LMOS_EXPERIMENTAL_CR !== "1") return [];
+  jobs: JobQueue,
+): Promise<{ extensions: ContextExtension[]; close(): Promise<void> }> {
+  if (env.LMOS_EXPERIMENTAL_CR !== "1") return { extensions: [], close: async () => {} };
   // loaded only when the flag is on: the tensor backend and the model stay out of a normal start
-  const { CompressedMemory, initTensors, loadModel } = await import("../cr/index.ts");
+  const { CompressedMemory, DEFAULT_MODEL_PATH, initTensors, loadModel, RetrievalThread } = await import(
+    "../cr/index.ts"
+  );
   await initTensors();
-  const memory = new CompressedMemory(loadModel(), store);
-  // per agent, the last message already compressed; read from the store once, then kept here
-  const compressedUpTo = new Map<string, string | undefined>();
+  const model = loadModel();
+  // compression runs on a worker thread (its jax-js kernels would otherwise hold this event loop, and so
+  // every agent's steps, for seconds); the thread holds the process open only while it works
+  const thread = await RetrievalThread.start(model);
+  const memory = new CompressedMemory(model, store, undefined, { thread, modelPath: DEFAULT_MODEL_PATH });
+  jobs.handle(CR_COMPRESS_QUEUE, crCompressHandler(store, memory));
   const lastUser = async (agentId: string) => {
     const [m] = await store.listMessages(agentId, { roles: ["user"], order: "desc", limit: 1 });
     return m ? textOf(m) : null;
   };
   const ext = memory.extension(lastUser);
-  return [
+  const extensions: ContextExtension[] = [
     {
       name: ext.name,
       render: (agentId) => ext.render(agentId),
       async onPressure(agentId) {
-        const agent = await store.getAgent(agentId);
-        if (!agent) return;
-        const inContext = new Set(agent.inContextMessageIds);
-        const after = compressedUpTo.has(agentId)
-          ? compressedUpTo.get(agentId)
-          : await readCompressedCursor(store, agentId);
-        const { texts, last } = await evictedSince(store, agentId, inContext, after);
-        if (texts.length) await memory.compress(agentId, texts);
-        compressedUpTo.set(agentId, last);
-        if (last && last !== after) await saveCompressedCursor(store, agentId, last);
+        // an eviction happened: compress in the background (a job already waiting covers this one too)
+        await jobs.enqueue(CR_COMPRESS_QUEUE, { agentId }, { key: `${CR_COMPRESS_QUEUE}:${agentId}` });
       },
     },
   ];
+  return { extensions, close: () => thread.close() };
 }

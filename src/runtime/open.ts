@@ -86,6 +86,13 @@ export async function openLmos(options: LmosOptions = {}): Promise<Lmos> {
     connectTimeoutMs: intFromEnv(env, "LMOS_MCP_CONNECT_TIMEOUT_MS", 30_000, 1),
   });
   const mcpTool = mcpToolDefinitions({ connections: mcp, server: (id) => store.getMcpServer(id) });
+  // The one job queue and the one scheduler of this lmos: every kind of background work runs on them.
+  const jobs = new StoreJobQueue(store, {
+    pollMs: intFromEnv(env, "LMOS_JOB_POLL_MS", 1_000, 10),
+    leaseMs: intFromEnv(env, "LMOS_JOB_LEASE_MS", 60_000, 100),
+    concurrency: intFromEnv(env, "LMOS_JOB_CONCURRENCY", 8, 1),
+  });
+  const experimentalCr = await experimentalCrExtensions(store, env, jobs);
   const deps: KernelDeps = {
     store,
     providerFor,
@@ -96,7 +103,7 @@ export async function openLmos(options: LmosOptions = {}): Promise<Lmos> {
       record.toolType === "external_mcp"
         ? mcpTool(record)
         : (builtins.definition(record) ?? custom.definition(record)),
-    extensions: [createFilesContextExtension(store), ...(await experimentalCrExtensions(store, env))],
+    extensions: [createFilesContextExtension(store), ...experimentalCr.extensions],
     onStepTiming: options.onStepTiming,
     // Runs of one agent are serialised among every process on the database (kernel/lease.ts); a lease
     // whose process is gone is taken over at once, one of a live process that stopped renewing (hung)
@@ -108,12 +115,6 @@ export async function openLmos(options: LmosOptions = {}): Promise<Lmos> {
     onStepTrace: traces.capacity > 0 ? traces.record : undefined,
   };
   const runner = new AgentRunner(deps);
-  // The one job queue and the one scheduler of this lmos: every kind of background work runs on them.
-  const jobs = new StoreJobQueue(store, {
-    pollMs: intFromEnv(env, "LMOS_JOB_POLL_MS", 1_000, 10),
-    leaseMs: intFromEnv(env, "LMOS_JOB_LEASE_MS", 60_000, 100),
-    concurrency: intFromEnv(env, "LMOS_JOB_CONCURRENCY", 8, 1),
-  });
   const scheduler = new StoreScheduler(store, {
     tickMs: intFromEnv(env, "LMOS_SCHEDULER_TICK_MS", 1_000, 10),
     onFired: () => jobs.poke(),
@@ -173,6 +174,7 @@ export async function openLmos(options: LmosOptions = {}): Promise<Lmos> {
       await scheduler.stop();
       await jobs.stop();
       await runner.drain();
+      await experimentalCr.close();
       await custom.close();
       await mcp.close();
       await store.close();

@@ -1,5 +1,6 @@
 // `lmos cr train|eval|inspect`: the compressor-retriever miniature (train on CPU, evaluate, look inside).
 import { mkdirSync, writeFileSync } from "node:fs";
+import { loadavg } from "node:os";
 import { dirname } from "node:path";
 import { type Command, Option } from "commander";
 import { z } from "zod";
@@ -7,6 +8,7 @@ import {
   CONFIGS,
   DEFAULT_MODEL_PATH,
   DEFAULT_SHAPE,
+  evalGeneration,
   evalSettingA,
   evalSettingB,
   initTensors,
@@ -18,7 +20,7 @@ import {
   STAGE_A_BACKENDS,
   trainPipeline,
 } from "../../cr/index.ts";
-import { positiveInt } from "../args.ts";
+import { nonNegativeInt, positiveInt } from "../args.ts";
 
 const TrainOpts = z.object({
   config: z.enum(["nano", "micro", "small"]),
@@ -31,6 +33,15 @@ const TrainOpts = z.object({
   out: z.string(),
   backend: z.enum(STAGE_A_BACKENDS).optional(),
 });
+
+const GENERATION_NOTES =
+  "setting (a) held-out seeds 0..n-1, first query; the question alone in the context and the episode's 6 demos in the memory store; the model decodes <call_retrieval> itself (its trained row, model metadata call_retrieval), the question's retrieval is spliced in as the chunks' raw tokens; sync = host retrieval on the main thread, decoding paused; async = the same walk on a worker thread while decoding goes on (when the model asks again while its request is pending it waits, so the tokens are the same); latency = wall time per answer (greedy host-forward decode of up to 2 tokens + retrieval); in_context = the 6 demos in the context too";
+
+function writeResult(path: string, value: unknown): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, `${JSON.stringify(value, null, 2)}\n`);
+  console.log(`wrote ${path}`);
+}
 
 /** Registers `lmos cr`. */
 export function register(program: Command): void {
@@ -94,6 +105,16 @@ export function register(program: Command): void {
     .option("--stores <n>", "life-long stores", positiveInt, 4)
     .option("--queries <n>", "queries per store", positiveInt, 50)
     .option("--top-c <n>", "nodes kept per level", positiveInt, 2)
+    .option(
+      "--generation-episodes <n>",
+      "held-out episodes for <call_retrieval> in generation (sync vs async retrieval); 0 skips it",
+      nonNegativeInt,
+      200,
+    )
+    .option(
+      "--generation-only",
+      "only the <call_retrieval> section (with --json: bench/results/cr-generation.json)",
+    )
     .action(
       async (o: {
         json?: boolean;
@@ -103,9 +124,24 @@ export function register(program: Command): void {
         stores: number;
         queries: number;
         topC: number;
+        generationEpisodes: number;
+        generationOnly?: boolean;
       }) => {
         await initTensors();
         const m = loadModel(o.model);
+        if (o.generationOnly) {
+          const g = {
+            call_retrieval: {
+              ...(await evalGeneration(m, { episodes: Math.max(1, o.generationEpisodes) })),
+              notes: GENERATION_NOTES,
+            },
+            load_average: loadavg().map((x) => +x.toFixed(2)),
+            measured_at: new Date().toISOString(),
+          };
+          console.log(JSON.stringify(g, null, 2));
+          if (o.json) writeResult("bench/results/cr-generation.json", g);
+          return;
+        }
         const shape = JSON.parse(m.meta.shape ?? JSON.stringify(DEFAULT_SHAPE)) as typeof DEFAULT_SHAPE;
         const a = await evalSettingA(m.cfg, m.base, m.ad, {
           episodes: o.episodes,
@@ -126,11 +162,21 @@ export function register(program: Command): void {
           score: m.score,
           generation: m.generation,
         });
+        const generation =
+          o.generationEpisodes > 0 ? await evalGeneration(m, { episodes: o.generationEpisodes }) : null;
         const result = {
           ...a,
           acc_cr_over_full: a.acc_full > 0 ? a.acc_cr / a.acc_full : 0,
           acc_cr_embed_over_full: a.acc_full > 0 ? a.acc_cr_embed / a.acc_full : 0,
           lifelong: b,
+          ...(generation
+            ? {
+                call_retrieval: {
+                  ...generation,
+                  notes: GENERATION_NOTES,
+                },
+              }
+            : {}),
           model: {
             config: m.cfg,
             lora_rank: m.rank,
@@ -145,12 +191,7 @@ export function register(program: Command): void {
           measured_at: new Date().toISOString(),
         };
         console.log(JSON.stringify(result, null, 2));
-        if (o.json) {
-          const path = "bench/results/cr.json";
-          mkdirSync(dirname(path), { recursive: true });
-          writeFileSync(path, `${JSON.stringify(result, null, 2)}\n`);
-          console.log(`wrote ${path}`);
-        }
+        if (o.json) writeResult("bench/results/cr.json", result);
       },
     );
 
