@@ -109,6 +109,9 @@ export abstract class PostgresStoreBase {
   searchPassagesVector(filter: PassageFilter, embedding: Float32Array, limit: number) {
     return this.read((q) => passages.searchPassagesVector(q, filter, embedding, limit, this.pgvector));
   }
+  passageNeighbours(filter: PassageFilter, ids: string[]) {
+    return this.read((q) => passages.passageNeighbours(q, filter, ids));
+  }
 
   // sources and files
   createSource(source: SourceRecord) {
