@@ -15,7 +15,32 @@ export function prng(seed: number): () => number {
   };
 }
 
-const SYLLABLES = ["ka", "ro", "mi", "ten", "su", "la", "ver", "no", "di", "pa", "quo", "sel", "tar", "bi", "en", "gho", "ul", "ze", "wa", "fi", "ch", "mor", "is", "ap"];
+const SYLLABLES = [
+  "ka",
+  "ro",
+  "mi",
+  "ten",
+  "su",
+  "la",
+  "ver",
+  "no",
+  "di",
+  "pa",
+  "quo",
+  "sel",
+  "tar",
+  "bi",
+  "en",
+  "gho",
+  "ul",
+  "ze",
+  "wa",
+  "fi",
+  "ch",
+  "mor",
+  "is",
+  "ap",
+];
 
 /** A vocabulary of `size` distinct pronounceable made-up words, most frequent first. */
 export function vocabulary(size: number, rand: () => number): string[] {

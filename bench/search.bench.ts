@@ -26,7 +26,10 @@ function stats(xs: number[]) {
 function numbers(args: string[], flag: string, fallback: number[]): number[] {
   const i = args.indexOf(flag);
   if (i < 0) return fallback;
-  return (args[i + 1] ?? "").split(",").map(Number).filter((n) => n > 0);
+  return (args[i + 1] ?? "")
+    .split(",")
+    .map(Number)
+    .filter((n) => n > 0);
 }
 
 /** The cached database of N passages of this kind (built once: batched inserts, one transaction each). */
@@ -69,7 +72,9 @@ export async function database(kind: Kind, n: number): Promise<string> {
     await store.close();
   }
   writeFileSync(`${path}.complete`, `${n}\n`);
-  console.log(`  built ${kind} ${n.toLocaleString()} passages in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  console.log(
+    `  built ${kind} ${n.toLocaleString()} passages in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+  );
   return path;
 }
 
@@ -107,7 +112,8 @@ async function measure(kind: Kind, n: number, queries: number) {
   try {
     for (let i = 0; i < exactCount; i++) {
       truth.push(await timed(exactTimes, () => exact.searchPassagesVector(filter, vectors[i], 10)));
-      if (i < Math.min(exactCount, 10)) truthTagged.push(await exact.searchPassagesVector(tagged, vectors[i], 10));
+      if (i < Math.min(exactCount, 10))
+        truthTagged.push(await exact.searchPassagesVector(tagged, vectors[i], 10));
     }
   } finally {
     await exact.close();
@@ -132,12 +138,17 @@ async function measure(kind: Kind, n: number, queries: number) {
     out.index = { ...stats(annTimes), recallAt10: recall(truth, got.slice(0, truth.length)) };
     const tagTimes: number[] = [];
     const gotTagged: RankedId[][] = [];
-    for (const v of vectors) gotTagged.push(await timed(tagTimes, () => store.searchPassagesVector(tagged, v, 10)));
-    out.indexTagFilter = { ...stats(tagTimes), recallAt10: recall(truthTagged, gotTagged.slice(0, truthTagged.length)) };
+    for (const v of vectors)
+      gotTagged.push(await timed(tagTimes, () => store.searchPassagesVector(tagged, v, 10)));
+    out.indexTagFilter = {
+      ...stats(tagTimes),
+      recallAt10: recall(truthTagged, gotTagged.slice(0, truthTagged.length)),
+    };
     if (kind === "clustered") {
       const text = textSource(99);
       const lexTimes: number[] = [];
-      for (let i = 0; i < 5; i++) await searchArchival(store, null, { agentId: AGENT_ID, query: text.query(), limit: 10 });
+      for (let i = 0; i < 5; i++)
+        await searchArchival(store, null, { agentId: AGENT_ID, query: text.query(), limit: 10 });
       for (let i = 0; i < queries; i++) {
         const query = text.query();
         await timed(lexTimes, () => searchArchival(store, null, { agentId: AGENT_ID, query, limit: 10 }));

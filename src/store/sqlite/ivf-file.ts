@@ -4,7 +4,7 @@
 // missing (null) and the index is rebuilt from the database, which stays the source of truth.
 import { closeSync, openSync, readFileSync, renameSync, rmSync, writeSync } from "node:fs";
 import { crc32 } from "node:zlib";
-import { type IvfIndex, type IvfList } from "./ivf.ts";
+import type { IvfIndex, IvfList } from "./ivf.ts";
 
 const MAGIC = "LMOSIVF1";
 
@@ -18,7 +18,9 @@ interface Header {
 }
 
 function payload(index: IvfIndex): Buffer[] {
-  const parts: Buffer[] = [Buffer.from(index.centroids.buffer, index.centroids.byteOffset, index.centroids.byteLength)];
+  const parts: Buffer[] = [
+    Buffer.from(index.centroids.buffer, index.centroids.byteOffset, index.centroids.byteLength),
+  ];
   for (const l of index.lists) {
     const seqs = l.seqs.subarray(0, l.len);
     const scales = l.scales.subarray(0, l.len);

@@ -10,6 +10,16 @@ export interface IvfIndex {
   readonly lists: IvfList[];
   /** Vectors at the last training; the index retrains when it has grown well past it. */
   trainedOn: number;
+  /** Derived, not stored: the centroids grouped around √lists coarse centres (see below). */
+  coarse?: Coarse;
+}
+
+// Assigning a vector compares it with every centroid (lists × dim); above 32 lists it compares it with the
+// coarse centres first and then only with the centroids of the 3 nearest groups: about 4× fewer dot
+// products at 256 lists, and the building of a million-row index is dominated by exactly this.
+interface Coarse {
+  centres: Float32Array; // (groups, dim)
+  members: Int32Array[];
 }
 
 /** One list: growable arrays of seqs, per-vector scales and codes (len rows used). */
@@ -61,12 +71,12 @@ export function unit(v: Float32Array): Float32Array {
   return u;
 }
 
-/** The centroid nearest to the unit vector at v[vi..]. */
-function nearest(index: IvfIndex, v: Float32Array, vi: number): number {
+function nearestOf(index: IvfIndex, v: Float32Array, vi: number, among?: Iterable<number>): number {
   const { centroids, dim } = index;
   let best = 0;
   let bestScore = Number.NEGATIVE_INFINITY;
-  for (let c = 0; c < index.lists.length; c++) {
+  const each = among ?? index.lists.keys();
+  for (const c of each) {
     const s = dot(centroids, c * dim, v, vi, dim);
     if (s > bestScore) {
       bestScore = s;
@@ -74,6 +84,55 @@ function nearest(index: IvfIndex, v: Float32Array, vi: number): number {
     }
   }
   return best;
+}
+
+function coarse(index: IvfIndex): Coarse {
+  if (index.coarse) return index.coarse;
+  const { dim } = index;
+  const k = index.lists.length;
+  const groups = Math.round(Math.sqrt(k));
+  const centres = new Float32Array(groups * dim);
+  for (let g = 0; g < groups; g++) {
+    const c = Math.floor((g * k) / groups);
+    centres.set(index.centroids.subarray(c * dim, (c + 1) * dim), g * dim);
+  }
+  let members: number[][] = [];
+  for (let iter = 0; iter < 5; iter++) {
+    members = Array.from({ length: groups }, () => []);
+    for (let c = 0; c < k; c++) {
+      let best = 0;
+      let bestScore = Number.NEGATIVE_INFINITY;
+      for (let g = 0; g < groups; g++) {
+        const s = dot(centres, g * dim, index.centroids, c * dim, dim);
+        if (s > bestScore) {
+          bestScore = s;
+          best = g;
+        }
+      }
+      members[best].push(c);
+    }
+    for (let g = 0; g < groups; g++) {
+      if (members[g].length === 0) continue;
+      centres.fill(0, g * dim, (g + 1) * dim);
+      for (const c of members[g])
+        for (let j = 0; j < dim; j++) centres[g * dim + j] += index.centroids[c * dim + j];
+      normalizeRow(centres, g * dim, dim);
+    }
+  }
+  index.coarse = { centres, members: members.map((m) => Int32Array.from(m)) };
+  return index.coarse;
+}
+
+/** The centroid nearest to the unit vector at v[vi..] (through the coarse groups above 32 lists). */
+function nearest(index: IvfIndex, v: Float32Array, vi: number): number {
+  if (index.lists.length <= 32) return nearestOf(index, v, vi);
+  const { centres, members } = coarse(index);
+  const dim = index.dim;
+  const scored = members.map((_, g) => ({ g, s: dot(centres, g * dim, v, vi, dim) }));
+  scored.sort((a, b) => b.s - a.s);
+  const among: number[] = [];
+  for (const { g } of scored.slice(0, 3)) for (const c of members[g]) among.push(c);
+  return nearestOf(index, v, vi, among);
 }
 
 // A small deterministic PRNG (mulberry32), so the same rows train the same centroids.
@@ -104,11 +163,11 @@ export function trainIvf(sample: Float32Array, count: number, dim: number, total
   const index: IvfIndex = { dim, centroids, lists, trainedOn: totalRows };
   const sums = new Float32Array(k * dim);
   const sizes = new Int32Array(k);
-  for (let iter = 0; iter < 6; iter++) {
+  for (let iter = 0; iter < 5; iter++) {
     sums.fill(0);
     sizes.fill(0);
     for (let i = 0; i < count; i++) {
-      const c = nearest(index, sample, i * dim);
+      const c = nearestOf(index, sample, i * dim);
       sizes[c]++;
       for (let j = 0; j < dim; j++) sums[c * dim + j] += sample[i * dim + j];
     }
@@ -121,6 +180,7 @@ export function trainIvf(sample: Float32Array, count: number, dim: number, total
       normalizeRow(centroids, c * dim, dim);
     }
   }
+  index.coarse = undefined;
   return index;
 }
 
@@ -205,7 +265,10 @@ export function searchIvf(index: IvfIndex, query: Float32Array, want: number, pr
 
 // Keeps the `keep` best (score, seq) pairs, best first; returns the lowest score kept.
 function prune(scores: number[], seqs: number[], keep: number): number {
-  const idx = scores.map((_, i) => i).sort((a, b) => scores[b] - scores[a]).slice(0, keep);
+  const idx = scores
+    .map((_, i) => i)
+    .sort((a, b) => scores[b] - scores[a])
+    .slice(0, keep);
   const s = idx.map((i) => scores[i]);
   const q = idx.map((i) => seqs[i]);
   scores.length = 0;

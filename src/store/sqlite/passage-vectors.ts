@@ -1,8 +1,9 @@
 // Which path a passage vector search takes, and the approximate index behind the fast one. Below `minRows`
-// embeddings of the query's dimension (default 5,000) the search is sqlite-vec's exact scan. Above, an IVF
-// index (ivf.ts) picks candidates and SQLite rescores them exactly under the filter: over-fetch then filter.
-// When fewer than `limit` candidates pass the filter (a selective filter: one small agent, a rare tag, a
-// narrow date range) the search falls back to the exact scan, which the filter's indexes make cheap then.
+// embeddings of the query's dimension (default 2,000) the search is sqlite-vec's exact scan. Above, an IVF
+// index (ivf.ts) picks candidates and SQLite rescores them exactly under the filter: over-fetch then filter,
+// max(100, 10 × limit) candidates, then 16× as many when fewer than `limit` of them passed the filter.
+// When still fewer pass (a selective filter: one small agent, a rare tag, a narrow date range) the search
+// falls back to the exact scan, which computes distances only for the rows the filter lets through.
 //
 // The index is never the source of truth. It lives in memory, persisted beside the database file
 // (ivf-file.ts) with the high-water mark (max passage_embeddings.seq, AUTOINCREMENT so never reused) it has
@@ -12,7 +13,7 @@
 // passage is never returned; the index is rebuilt when it holds 25% more rows than the table or has grown
 // to 4× the rows its centroids were trained on.
 import type { RankedId } from "../types.ts";
-import { addToIvf, type IvfIndex, ivfSize, probeCount, searchIvf, trainIvf, unit } from "./ivf.ts";
+import { addToIvf, type IvfIndex, ivfSize, listCount, probeCount, searchIvf, trainIvf, unit } from "./ivf.ts";
 import { readIvfFile, writeIvfFile } from "./ivf-file.ts";
 import { type Sql, vectorBlob } from "./sql.ts";
 
@@ -20,7 +21,7 @@ import { type Sql, vectorBlob } from "./sql.ts";
 export interface VectorSearchOptions {
   /** "auto" (default): the IVF index above minRows rows of a dimension; "exact": always the exact scan. */
   mode?: "auto" | "exact";
-  /** Rows of one dimension below which the exact scan is used. Default 5,000. */
+  /** Rows of one dimension below which the exact scan is used. Default 2,000. */
   minRows?: number;
 }
 
@@ -37,7 +38,7 @@ interface Entry {
   dirty: boolean; // changed since last written to the file
 }
 
-const DEFAULT_MIN_ROWS = 5_000;
+const DEFAULT_MIN_ROWS = 2_000;
 // Rows read per statement while building or catching up, to bound memory per step.
 const CHUNK = 20_000;
 
@@ -66,22 +67,26 @@ export class PassageVectorIndex {
     const dim = embedding.length;
     const entry = this.current(dim);
     if (!entry.index) return null;
-    const want = Math.max(100, limit * 10);
-    const seqs = searchIvf(entry.index, embedding, want, probeCount(entry.index, entry.rows));
-    const rows = this.sql
-      .all<RankedId>(
-        `SELECT p.id AS id, 1 - vec_distance_cosine(e.embedding, ?) AS score
-         FROM passage_embeddings e JOIN passages p ON p.seq = e.seq
-         WHERE e.seq IN (SELECT value FROM json_each(?)) AND e.dim = ?${filter.conditions}
-         ORDER BY score DESC, p.seq DESC LIMIT ?`,
-        vectorBlob(embedding),
-        JSON.stringify(seqs),
-        dim,
-        ...filter.params,
-        limit,
-      )
-      .filter((r) => r.score !== null);
-    return rows.length < limit ? null : rows;
+    const probes = probeCount(entry.index, entry.rows);
+    for (const want of [Math.max(100, limit * 10), Math.max(1_600, limit * 160)]) {
+      const seqs = searchIvf(entry.index, embedding, want, probes);
+      const rows = this.sql
+        .all<RankedId>(
+          `SELECT p.id AS id, 1 - vec_distance_cosine(e.embedding, ?) AS score
+           FROM passage_embeddings e JOIN passages p ON p.seq = e.seq
+           WHERE e.seq IN (SELECT value FROM json_each(?)) AND e.dim = ?${filter.conditions}
+           ORDER BY score DESC, p.seq DESC LIMIT ?`,
+          vectorBlob(embedding),
+          JSON.stringify(seqs),
+          dim,
+          ...filter.params,
+          limit,
+        )
+        .filter((r) => r.score !== null);
+      if (rows.length >= limit) return rows;
+      if (seqs.length < want) break; // the probed lists hold no more
+    }
+    return null;
   }
 
   /** Builds (or loads) every dimension's index now rather than at the first search; returns rows indexed. */
@@ -194,7 +199,7 @@ export class PassageVectorIndex {
       bytes.set(blob.subarray(0, dim * 4), n * dim * 4);
       seqs[n++] = seq;
     });
-    const samples = Math.min(n, 40 * 256);
+    const samples = Math.min(n, 24 * listCount(n));
     const sample = new Float32Array(samples * dim);
     const stride = n / samples;
     for (let i = 0; i < samples; i++) {
