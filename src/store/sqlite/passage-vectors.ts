@@ -10,8 +10,8 @@
 // seen. Every search reads that mark (one b-tree seek) and first indexes the rows above it, so rows another
 // process inserted are found; a missing, torn or foreign file is rebuilt from the table. Deleted rows may
 // stay in the index until the next rebuild, but every candidate is joined back to `passages`, so a deleted
-// passage is never returned; the index is rebuilt when it holds 25% more rows than the table or has grown
-// to 4× the rows its centroids were trained on.
+// passage is never returned; the index is rebuilt when it has grown to 4× the rows its centroids were
+// trained on, or when its file is missing or torn.
 import type { RankedId } from "../types.ts";
 import { addToIvf, type IvfIndex, ivfSize, listCount, probeCount, searchIvf, trainIvf, unit } from "./ivf.ts";
 import { readIvfFile, writeIvfFile } from "./ivf-file.ts";
@@ -138,16 +138,12 @@ export class PassageVectorIndex {
   private open(dim: number, mark: number): Entry {
     const path = this.filePath(dim);
     const stored = path ? readIvfFile(path, dim) : null;
+    // No count of the table here: at a million rows that reads every page. Rows deleted behind the file's
+    // back stay in it as dead entries (never returned: candidates are joined to passages) until a rebuild.
     if (stored && stored.watermark <= mark) {
-      const rows = this.count(dim, 0);
-      const held = ivfSize(stored.index);
-      const above = this.count(dim, stored.watermark);
-      // Rows deleted behind the file's back beyond a quarter: rebuild rather than carry them.
-      if (held <= 1.25 * (rows - above)) {
-        return { index: stored.index, watermark: stored.watermark, rows: held, dirty: false };
-      }
+      return { index: stored.index, watermark: stored.watermark, rows: ivfSize(stored.index), dirty: false };
     }
-    // Missing, torn, from a newer database, or full of deleted rows: start empty; current() builds it.
+    // Missing, torn, or from a newer database (a restored backup): start empty; current() builds it.
     return { index: null, watermark: 0, rows: 0, dirty: true };
   }
 
@@ -185,29 +181,29 @@ export class PassageVectorIndex {
 
   /** Trains centroids on a strided sample of the table and indexes every row, then writes the file. */
   private rebuild(dim: number, e: Entry, mark: number): void {
-    const total = this.count(dim) - this.count(dim, mark);
-    if (total < this.minRows) {
-      Object.assign(e, { index: null, watermark: mark, rows: total, dirty: false });
+    // One pass over the table into CHUNK-row blocks (no count first: that would be a second full read).
+    const blocks: Float32Array[] = [];
+    const seqList: number[] = [];
+    this.rows(dim, 0, mark, (seq, blob) => {
+      const n = seqList.length;
+      if (n % CHUNK === 0) blocks.push(new Float32Array(CHUNK * dim));
+      const block = blocks[blocks.length - 1];
+      new Uint8Array(block.buffer).set(blob.subarray(0, dim * 4), (n % CHUNK) * dim * 4);
+      seqList.push(seq);
+    });
+    const n = seqList.length;
+    if (n < this.minRows) {
+      Object.assign(e, { index: null, watermark: mark, rows: n, dirty: false });
       return;
     }
-    const all = new Float32Array(total * dim);
-    const bytes = new Uint8Array(all.buffer);
-    const seqs = new Float64Array(total);
-    let n = 0;
-    this.rows(dim, 0, mark, (seq, blob) => {
-      if (n >= total) return;
-      bytes.set(blob.subarray(0, dim * 4), n * dim * 4);
-      seqs[n++] = seq;
-    });
+    const row = (i: number) =>
+      blocks[Math.floor(i / CHUNK)].subarray((i % CHUNK) * dim, ((i % CHUNK) + 1) * dim);
     const samples = Math.min(n, 24 * listCount(n));
     const sample = new Float32Array(samples * dim);
     const stride = n / samples;
-    for (let i = 0; i < samples; i++) {
-      const at = Math.floor(i * stride) * dim;
-      sample.set(unit(all.subarray(at, at + dim)), i * dim);
-    }
+    for (let i = 0; i < samples; i++) sample.set(unit(row(Math.floor(i * stride))), i * dim);
     const index = trainIvf(sample, samples, dim, n);
-    for (let i = 0; i < n; i++) addToIvf(index, seqs[i], all, i * dim);
+    for (let i = 0; i < n; i++) addToIvf(index, seqList[i], row(i));
     Object.assign(e, { index, watermark: mark, rows: n, dirty: true });
     this.save();
   }
