@@ -73,8 +73,9 @@ export class PassageVectorIndex {
       const rows = this.sql
         .all<RankedId>(
           `SELECT p.id AS id, 1 - vec_distance_cosine(e.embedding, ?) AS score
-           FROM passage_embeddings e JOIN passages p ON p.seq = e.seq
-           WHERE e.seq IN (SELECT value FROM json_each(?)) AND e.dim = ?${filter.conditions}
+           FROM json_each(?) c CROSS JOIN passage_embeddings e ON e.seq = c.value
+             CROSS JOIN passages p ON p.seq = e.seq
+           WHERE e.dim = ?${filter.conditions}
            ORDER BY score DESC, p.seq DESC LIMIT ?`,
           vectorBlob(embedding),
           JSON.stringify(seqs),
