@@ -6,6 +6,7 @@ import * as sqliteVec from "sqlite-vec";
 import type { Store } from "../types.ts";
 import { BackgroundCheckpointer } from "./checkpointer.ts";
 import { migrate } from "./migrations.ts";
+import { PassageVectorIndex, type VectorSearchOptions } from "./passage-vectors.ts";
 import { Sql } from "./sql.ts";
 import { SqliteStore } from "./store.ts";
 
@@ -13,6 +14,8 @@ export interface SqliteOptions {
   /** Checkpoint the WAL on a worker thread instead of inside commits (checkpointer.ts); for long-lived
    * processes such as `lmos serve`. Ignored for ":memory:". Default false. */
   backgroundCheckpoint?: boolean;
+  /** Passage vector search: exact below 5,000 rows of a dimension, an IVF index above (passage-vectors.ts). */
+  vectorSearch?: VectorSearchOptions;
 }
 
 /** Opens (creating if needed, parent folders included) the SQLite database at path, or ":memory:". */
@@ -42,5 +45,7 @@ export async function openSqliteStore(path: string, options: SqliteOptions = {})
     db.close();
     throw e;
   }
-  return new SqliteStore(new Sql(db), checkpointer);
+  const sql = new Sql(db);
+  const vectors = new PassageVectorIndex(sql, memory ? null : path, options.vectorSearch);
+  return new SqliteStore(sql, checkpointer, vectors);
 }

@@ -4,6 +4,7 @@ import type { LexicalQuery, Neighbours, Page, PassageFilter, PassageRecord, Rank
 import { decode, encode, insertSql, selectList } from "./codec.ts";
 import { passageCodec } from "./codecs.ts";
 import { ftsQuery } from "./fts.ts";
+import type { PassageVectorIndex } from "./passage-vectors.ts";
 import { pagedSql, type Select, tagCondition } from "./paging.ts";
 import { canonicalIso, endBound, type Sql, vectorBlob } from "./sql.ts";
 
@@ -152,15 +153,22 @@ export function searchPassagesLexical(sql: Sql, filter: PassageFilter, q: Lexica
   );
 }
 
-/** Passages nearest to an embedding by cosine within the filter (score = 1 - distance), best first. */
+/** Passages nearest to an embedding by cosine within the filter (score = 1 - distance), best first: through
+ * the approximate index when it answers (passage-vectors.ts says when), else by sqlite-vec's exact scan. */
 export function searchPassagesVector(
   sql: Sql,
   filter: PassageFilter,
   embedding: Float32Array,
   limit: number,
+  vectors?: PassageVectorIndex,
 ): RankedId[] {
   if (limit <= 0 || embedding.length === 0) return [];
   const w = where(filter);
+  const fast = vectors?.search(embedding, limit, {
+    conditions: w.where.map((c) => ` AND ${c}`).join(""),
+    params: w.params,
+  });
+  if (fast) return fast;
   // The distance is computed in the result column, so only rows that passed WHERE (same dimension)
   // reach sqlite-vec; zero vectors give NULL and are dropped.
   return sql

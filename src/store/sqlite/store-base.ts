@@ -29,6 +29,7 @@ import { LinkedCache } from "./linked-cache.ts";
 import { DeferredMessageIndex } from "./message-index.ts";
 import { readContext } from "./context.ts";
 import { fileCodec, sourceCodec } from "./codecs.ts";
+import type { PassageVectorIndex } from "./passage-vectors.ts";
 import * as passages from "./passages.ts";
 import { agentSourcesJoin, attach, detach, getRecord, getRecordBy, joined, linkedAgents } from "./records.ts";
 import * as runs from "./runs.ts";
@@ -50,6 +51,10 @@ export abstract class SqliteStoreBase {
     // Not a cache: WAL checkpoints on a worker thread (long-lived processes such as `lmos serve`), so no
     // commit stalls on one; it serves no read and holds nothing to invalidate (checkpointer.ts).
     private readonly checkpointer: BackgroundCheckpointer | null = null,
+    // Not a cache of answers: the approximate vector index of passages, which only picks candidates that
+    // SQLite rescores and filters; it indexes rows above its high-water mark before each search, so it
+    // never hides a committed row, and nothing here invalidates it (passage-vectors.ts).
+    protected readonly vectors?: PassageVectorIndex,
   ) {
     // The invalidation of both caches by other connections: reads PRAGMA data_version before a cache
     // answers (once per event-loop turn outside a transaction, every time inside one) and clears both when
@@ -142,6 +147,7 @@ export abstract class SqliteStoreBase {
     } catch {
       // Left for the next flush by whoever opens the file (message-index.ts).
     }
+    this.vectors?.save();
     this.sql.db.close();
   }
 
@@ -168,7 +174,7 @@ export abstract class SqliteStoreBase {
     return this.read(() => passages.searchPassagesLexical(this.sql, filter, q));
   }
   searchPassagesVector(filter: PassageFilter, embedding: Float32Array, limit: number) {
-    return this.read(() => passages.searchPassagesVector(this.sql, filter, embedding, limit));
+    return this.read(() => passages.searchPassagesVector(this.sql, filter, embedding, limit, this.vectors));
   }
   passageNeighbours(filter: PassageFilter, ids: string[]) {
     return this.read(() => passages.passageNeighbours(this.sql, filter, ids));
