@@ -2,6 +2,8 @@
 // closes the doors Pyodide opens from Python to JavaScript (the js and pyodide modules and their kin).
 // Tool code runs in a fresh namespace per call; after each call the runner checks that builtins and the
 // modules loaded at start-up are as they were, and asks for a fresh interpreter when they are not.
+// `urllib.request` gets a handler for http and https that hands the request to the host (the pool makes
+// it under the call's network grant, or says why not: that refusal is the URLError the tool sees).
 
 /** Python source; defines `_lmos_run(request_json) -> result_json` in __main__. */
 export const PYTHON_PRELUDE = `
@@ -118,6 +120,37 @@ def _lmos_run(request_json):
         os.environ.update(saved_env)
     out["recycle"] = _lmos_tainted(_LMOS_SNAPSHOT[0])
     return json.dumps(out)
+
+def _lmos_install_http(host):
+    import base64, email.message, io, urllib.error, urllib.request, urllib.response
+
+    class LmosHTTPHandler(urllib.request.BaseHandler):
+        handler_order = 100
+
+        def _open(self, req):
+            data = req.data
+            if data is not None and not isinstance(data, (bytes, bytearray)):
+                data = bytes(data)
+            ask = {"url": req.full_url, "method": req.get_method(), "headers": dict(req.header_items())}
+            if data is not None:
+                ask["body"] = base64.b64encode(data).decode("ascii")
+            res = json.loads(host(json.dumps(ask)))
+            if not res.get("ok"):
+                raise urllib.error.URLError(res.get("error", "the request failed"))
+            headers = email.message.Message()
+            for k, v in res["headers"].items():
+                headers[k] = v
+            resp = urllib.response.addinfourl(io.BytesIO(base64.b64decode(res["body"])), headers, res["url"], res["status"])
+            resp.msg = res["statusText"]
+            return resp
+
+        http_open = _open
+        https_open = _open
+
+    urllib.request.install_opener(urllib.request.build_opener(LmosHTTPHandler()))
+
+_lmos_install_http(_lmos_host_http)
+del _lmos_host_http
 
 _LMOS_SNAPSHOT = []
 _lmos_close_doors()
