@@ -75,7 +75,7 @@ export async function openLmos(options: LmosOptions = {}): Promise<Lmos> {
     options.stepTraces ?? intFromEnv(env, "LMOS_STEP_TRACES", DEFAULT_STEP_TRACES, 0),
   );
   const builtins = await installBuiltinTools(store);
-  const custom = createCustomTools(env, options.sandbox);
+  const custom = createCustomTools(env, options.sandbox, config.home);
   // MCP servers' tools run through connections shared by every agent (closed with lmos).
   const mcp = new McpConnections({
     timeoutMs: intFromEnv(env, "LMOS_MCP_TIMEOUT_MS", 60_000, 1),
@@ -147,7 +147,7 @@ export async function openLmos(options: LmosOptions = {}): Promise<Lmos> {
     },
     agents: agentsApi(core, builtins.baseToolIds, () => builtins.idsOf(multiAgentTools.map((t) => t.name))),
     blocks: blocksApi(core),
-    tools: toolsApi(core),
+    tools: toolsApi(core, custom.defaults),
     sources: createSourcesApi({
       store,
       embedderFor,

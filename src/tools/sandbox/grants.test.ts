@@ -2,7 +2,15 @@
 // (to allowed hosts only). What a granted tool may do works; every way out of a grant fails — `..`,
 // absolute host paths, symlinks pointing out (absolute and relative), creating symlinks, writing through a
 // read-only grant, redirects to a host that is not allowed — and without a grant the code is told so.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync, existsSync } from "node:fs";
+import {
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+  existsSync,
+} from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -61,7 +69,15 @@ function run(
   limits: Partial<SandboxLimits>,
   extra: Partial<SandboxJob> = {},
 ): Promise<SandboxResult> {
-  return pool.run({ language, source, entry: "f", args: {}, env: {}, ...extra, limits: { ...LIMITS, ...limits } });
+  return pool.run({
+    language,
+    source,
+    entry: "f",
+    args: {},
+    env: {},
+    ...extra,
+    limits: { ...LIMITS, ...limits },
+  });
 }
 
 async function value(
@@ -89,8 +105,12 @@ describe("a granted directory (Python, at /data)", () => {
   it(
     "reads a read-only grant and refuses every write to it",
     async () => {
-      expect(await value("python", attempt("open('/data/notes.txt').read()"), ro())).toBe("GOT 'granted text'");
-      expect(await value("python", attempt("sorted(__import__('os').listdir('/data'))"), ro())).toContain("notes.txt");
+      expect(await value("python", attempt("open('/data/notes.txt').read()"), ro())).toBe(
+        "GOT 'granted text'",
+      );
+      expect(await value("python", attempt("sorted(__import__('os').listdir('/data'))"), ro())).toContain(
+        "notes.txt",
+      );
       for (const write of [
         "open('/data/new.txt', 'w').write('x')",
         "open('/data/notes.txt', 'a').write('x')",
@@ -145,13 +165,19 @@ describe("a granted directory (Python, at /data)", () => {
           expect(got, `${mode}: ${expr}`).not.toContain("TOP SECRET");
           expect(got, `${mode}: ${expr}`).toMatch(/Error/);
         }
-        const link = await value("python", attempt(`__import__('os').symlink(${JSON.stringify(secret)}, '/data/mine')`), limits);
+        const link = await value(
+          "python",
+          attempt(`__import__('os').symlink(${JSON.stringify(secret)}, '/data/mine')`),
+          limits,
+        );
         expect(link).toMatch(/^(PermissionError|OSError): /);
         expect(existsSync(join(grant, "mine"))).toBe(false);
       }
       // The symlink inside the grant that points inside it still works.
       symlinkSync("notes.txt", join(grant, "inner-link"));
-      expect(await value("python", attempt("open('/data/inner-link').read()"), ro())).toBe("GOT 'granted text'");
+      expect(await value("python", attempt("open('/data/inner-link').read()"), ro())).toBe(
+        "GOT 'granted text'",
+      );
     },
     SLOW,
   );
@@ -162,7 +188,9 @@ describe("a granted directory (Python, at /data)", () => {
       const leave = "def f():\n    import builtins\n    fh = open('/data/notes.txt')\n    return fh.read(7)";
       expect(await value("python", leave, ro())).toBe("granted");
       expect(await value("python", attempt("__import__('os').listdir('/data')"), {})).toBe("GOT []");
-      expect(await value("python", attempt("open('/data/notes.txt').read()"), {})).toMatch(/^FileNotFoundError/);
+      expect(await value("python", attempt("open('/data/notes.txt').read()"), {})).toMatch(
+        /^FileNotFoundError/,
+      );
     },
     SLOW,
   );
@@ -170,7 +198,9 @@ describe("a granted directory (Python, at /data)", () => {
   it(
     "fails the call with a clear error when the granted directory is missing",
     async () => {
-      const r = await run("python", attempt("1"), { filesystem: { hostPath: join(root, "nope"), mode: "ro" } });
+      const r = await run("python", attempt("1"), {
+        filesystem: { hostPath: join(root, "nope"), mode: "ro" },
+      });
       expect(r).toMatchObject({ ok: false, kind: "error" });
       expect(r.ok ? "" : r.message).toMatch(/directory granted to this tool cannot be mounted/);
     },
@@ -220,8 +250,12 @@ describe("network grants", () => {
     req = urllib.request.Request(${JSON.stringify(`${base}/echo`)}, data=b"payload", method="POST")
     return urllib.request.urlopen(req).read().decode()`;
       expect(await value("python", post, { network: true })).toBe("hello POST /echo payload");
-      expect(await value("javascript", jsGet(`${base}/hello`), { network: true })).toBe("200 hello GET /hello");
-      expect(await value("python", pyGet(`${base}/redirect-in`), { network: true })).toBe("200 hello GET /hello");
+      expect(await value("javascript", jsGet(`${base}/hello`), { network: true })).toBe(
+        "200 hello GET /hello",
+      );
+      expect(await value("python", pyGet(`${base}/redirect-in`), { network: true })).toBe(
+        "200 hello GET /hello",
+      );
     },
     SLOW,
   );
@@ -234,8 +268,12 @@ describe("network grants", () => {
       expect(await value("python", pyGet(`${base}/hello`), allowed)).toBe("200 hello GET /hello");
       expect(await value("javascript", jsGet(`${base}/hello`), allowed)).toBe("200 hello GET /hello");
       const other = { network: true, allowedHosts: ["example.com"] };
-      expect(await value("python", pyGet(`${base}/hello`), other)).toMatch(/not in this tool's allowed hosts/);
-      expect(await value("javascript", jsGet(`${base}/hello`), other)).toMatch(/not in this tool's allowed hosts/);
+      expect(await value("python", pyGet(`${base}/hello`), other)).toMatch(
+        /not in this tool's allowed hosts/,
+      );
+      expect(await value("javascript", jsGet(`${base}/hello`), other)).toMatch(
+        /not in this tool's allowed hosts/,
+      );
       expect(await value("python", pyGet(`${base}/redirect-out`), allowed)).toMatch(
         /host localhost:1 is not in this tool's allowed hosts/,
       );

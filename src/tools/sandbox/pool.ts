@@ -5,11 +5,10 @@
 // its own call. Whatever a call does, the server's thread only ever sees messages. HTTP asked for by a
 // Python call is made here, under the grant of the call the pool knows is running (never the worker's word).
 import { MessageChannel, type MessagePort, Worker } from "node:worker_threads";
-import { guestFetch } from "./network.ts";
+import { answerAsk } from "./http-answer.ts";
 import {
   CONTROL_SLOTS,
   HTTP_READY,
-  type HttpAnswer,
   type HttpAsk,
   INTERRUPT,
   INTERRUPT_SIGNAL,
@@ -159,20 +158,10 @@ export function createSandboxPool(options: SandboxPoolOptions = {}): Sandbox {
   /** Makes a Python call's HTTP request under that call's grant, then wakes the waiting worker. */
   async function answerHttp(slot: Slot, ask: HttpAsk): Promise<void> {
     const call = slot.call;
-    let answer: HttpAnswer;
-    if (!call || call.id !== ask.id) answer = { id: ask.id, seq: ask.seq, ok: false, error: "no call is running" };
-    else {
-      const { limits } = call.pending.job;
-      try {
-        const deadline = call.started + limits.timeoutMs;
-        const r = await guestFetch(fetch, { ...ask.request, bodyBase64: true }, limits, deadline);
-        answer = { id: ask.id, seq: ask.seq, ok: true, ...r, body: Buffer.from(r.body).toString("base64") };
-      } catch (e) {
-        const cause = (e as { cause?: { message?: string } }).cause?.message;
-        const message = e instanceof Error ? e.message : String(e);
-        answer = { id: ask.id, seq: ask.seq, ok: false, error: cause ? `${message}: ${cause}` : message };
-      }
-    }
+    const answer = await answerAsk(
+      ask,
+      call && { id: call.id, started: call.started, limits: call.pending.job.limits },
+    );
     if (slot.state === "dead" || slot.call !== call) return;
     slot.http?.postMessage(answer);
     Atomics.store(slot.control, HTTP_READY, 1);

@@ -85,6 +85,7 @@ def _lmos_error(e):
 def _lmos_run(request_json):
     req = json.loads(request_json)
     saved_env = dict(os.environ)
+    saved_cwd = os.getcwd()
     out = None
     try:
         os.environ.update(req["env"])
@@ -118,6 +119,10 @@ def _lmos_run(request_json):
     finally:
         os.environ.clear()
         os.environ.update(saved_env)
+        try:
+            os.chdir(saved_cwd)
+        except OSError:
+            pass
     out["recycle"] = _lmos_tainted(_LMOS_SNAPSHOT[0])
     return json.dumps(out)
 
@@ -127,6 +132,9 @@ def _lmos_install_http(host):
     class LmosHTTPHandler(urllib.request.BaseHandler):
         handler_order = 100
 
+        def __init__(self, host):
+            self.host = host
+
         def _open(self, req):
             data = req.data
             if data is not None and not isinstance(data, (bytes, bytearray)):
@@ -134,7 +142,7 @@ def _lmos_install_http(host):
             ask = {"url": req.full_url, "method": req.get_method(), "headers": dict(req.header_items())}
             if data is not None:
                 ask["body"] = base64.b64encode(data).decode("ascii")
-            res = json.loads(host(json.dumps(ask)))
+            res = json.loads(self.host(json.dumps(ask)))
             if not res.get("ok"):
                 raise urllib.error.URLError(res.get("error", "the request failed"))
             headers = email.message.Message()
@@ -147,7 +155,25 @@ def _lmos_install_http(host):
         http_open = _open
         https_open = _open
 
-    urllib.request.install_opener(urllib.request.build_opener(LmosHTTPHandler()))
+    # A dry run of every path at start-up, so that no call is the first to import what they import (a
+    # module first imported during a call changes its package, which would mark the interpreter spoiled).
+    def canned(status):
+        body = base64.b64encode(b"{}").decode("ascii")
+        answer = {"ok": status > 0, "error": "refused", "status": status, "statusText": "OK",
+                  "url": "http://lmos.invalid/", "headers": {"content-type": "text/plain; charset=utf-8"}, "body": body}
+        return lambda ask: json.dumps(answer)
+    handler = LmosHTTPHandler(canned(200))
+    opener = urllib.request.build_opener(handler)
+    for status in (200, 404, 0):
+        handler.host = canned(status)
+        try:
+            r = opener.open(urllib.request.Request("http://lmos.invalid/", data=b"x", method="POST"), timeout=1)
+            r.read().decode(r.headers.get_content_charset() or "utf-8"), r.status, r.getcode(), dict(r.headers)
+            json.loads(opener.open("http://lmos.invalid/").read())
+        except urllib.error.URLError as e:
+            str(e)
+    handler.host = host
+    urllib.request.install_opener(opener)
 
 _lmos_install_http(_lmos_host_http)
 del _lmos_host_http
