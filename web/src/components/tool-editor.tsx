@@ -75,7 +75,12 @@ export function ToolEditor({
       timeout_ms: timeout ? Number(timeout) : null,
       network,
       allowed_hosts: network && hosts.trim() ? hosts.split(/[\s,]+/).filter(Boolean) : null,
-      filesystem: dir.trim() ? { path: dir.trim(), mode } : null,
+      // No directory: the server's default (LMOS_TOOL_FS_DIR); null only clears one this tool had.
+      ...(dir.trim()
+        ? { filesystem: { path: dir.trim(), mode } }
+        : sb.filesystem
+          ? { filesystem: null }
+          : {}),
     };
     const body = {
       source_code: source,

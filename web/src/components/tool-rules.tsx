@@ -93,8 +93,13 @@ export function ToolRules({
       </ul>
       <form class="inline-form" onSubmit={add} aria-label="Add a rule">
         <label class="field">
-          <span>Tool</span>
-          <select value={tool} required onChange={(e) => setTool(e.currentTarget.value)}>
+          <span id="rule-tool">Tool</span>
+          <select
+            aria-labelledby="rule-tool"
+            value={tool}
+            required
+            onChange={(e) => setTool(e.currentTarget.value)}
+          >
             <option value="">choose…</option>
             {toolNames.map((n) => (
               <option key={n} value={n}>
@@ -104,8 +109,8 @@ export function ToolRules({
           </select>
         </label>
         <label class="field">
-          <span>Rule</span>
-          <select value={type} onChange={(e) => setType(e.currentTarget.value)}>
+          <span id="rule-type">Rule</span>
+          <select aria-labelledby="rule-type" value={type} onChange={(e) => setType(e.currentTarget.value)}>
             {KINDS.map((k) => (
               <option key={k.type} value={k.type}>
                 {k.label}
@@ -115,8 +120,9 @@ export function ToolRules({
         </label>
         {needsChildren ? (
           <label class="field">
-            <span>Tools</span>
+            <span id="rule-children">Tools</span>
             <select
+              aria-labelledby="rule-children"
               multiple
               size={Math.min(5, toolNames.length)}
               onChange={(e) => setChildren(Array.from(e.currentTarget.selectedOptions, (o) => o.value))}
