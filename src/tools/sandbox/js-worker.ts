@@ -2,7 +2,8 @@
 // BENCHMARKS.md, "tools"). Each call gets a runtime of its own, so nothing a call does to globals or
 // prototypes survives it; the runtime's memory limit, stack limit and interrupt
 // handler enforce the call's limits inside the interpreter. The guest sees only what is put in: its
-// arguments, `process.env`, `console`, and `fetch`, which reaches the network only when the tool is granted it (network.ts).
+// arguments, `process.env`, `console`, and `fetch`, which reaches the network only when the tool is
+// granted it (network.ts).
 import type {
   QuickJSContext,
   QuickJSHandle,
