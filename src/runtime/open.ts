@@ -184,7 +184,7 @@ export async function openLmos(options: LmosOptions = {}): Promise<Lmos> {
     ...lmos,
     agents: agentsApi(trustedCore, builtins.baseToolIds, multiAgentToolIds),
     blocks: blocksApi(trustedCore),
-    tools: toolsApi(trustedCore),
+    tools: toolsApi(trustedCore, custom.defaults),
   });
   return lmos;
 }
