@@ -2,7 +2,7 @@
 import { found, LmosError } from "../errors.ts";
 import { newId, nowIso } from "../store/index.ts";
 import type { ToolRecord } from "../store/types.ts";
-import { pythonToolSchema, sandboxLanguage } from "../tools/index.ts";
+import { pythonToolSchema, resolveFileGrant, type SandboxDefaults, sandboxLanguage } from "../tools/index.ts";
 import { checkBlockLimit } from "./agent-handle.ts";
 import { blockFromInput } from "./agents-api.ts";
 import type { RuntimeCore } from "./core.ts";
@@ -44,7 +44,7 @@ export function blocksApi(core: RuntimeCore): Lmos["blocks"] {
 const RETURN_CHAR_LIMIT = 50_000;
 
 /** Builds lmos.tools. */
-export function toolsApi(core: RuntimeCore): Lmos["tools"] {
+export function toolsApi(core: RuntimeCore, sandbox: SandboxDefaults): Lmos["tools"] {
   const { store } = core;
   return {
     async upsert(raw) {
@@ -56,6 +56,8 @@ export function toolsApi(core: RuntimeCore): Lmos["tools"] {
           `tool.sourceType: "${sourceType}" is not one lmos runs; use python, javascript or typescript`,
         );
       }
+      // A directory grant outside what the operator allows is refused now, not at the first call.
+      if (input.sandbox?.filesystem) resolveFileGrant(input.sandbox.filesystem, sandbox.fileRoots);
       let schema = input.jsonSchema as Record<string, unknown> | undefined;
       if (!schema) {
         if (sourceType !== "python") {

@@ -79,7 +79,7 @@ export async function openLmos(options: LmosOptions = {}): Promise<Lmos> {
     options.stepTraces ?? intFromEnv(env, "LMOS_STEP_TRACES", DEFAULT_STEP_TRACES, 0),
   );
   const builtins = await installBuiltinTools(store);
-  const custom = createCustomTools(env, options.sandbox);
+  const custom = createCustomTools(env, options.sandbox, config.home);
   // MCP servers' tools run through connections shared by every agent (closed with lmos).
   const mcp = new McpConnections({
     timeoutMs: intFromEnv(env, "LMOS_MCP_TIMEOUT_MS", 60_000, 1),
@@ -154,7 +154,7 @@ export async function openLmos(options: LmosOptions = {}): Promise<Lmos> {
     },
     agents: agentsApi(core, builtins.baseToolIds, multiAgentToolIds),
     blocks: blocksApi(core),
-    tools: toolsApi(core),
+    tools: toolsApi(core, custom.defaults),
     sources: createSourcesApi({
       store,
       embedderFor,
@@ -186,7 +186,7 @@ export async function openLmos(options: LmosOptions = {}): Promise<Lmos> {
     ...lmos,
     agents: agentsApi(trustedCore, builtins.baseToolIds, multiAgentToolIds),
     blocks: blocksApi(trustedCore),
-    tools: toolsApi(trustedCore),
+    tools: toolsApi(trustedCore, custom.defaults),
   });
   return lmos;
 }

@@ -155,6 +155,11 @@ export const toolUpsertSchema = z.object({
       timeoutMs: z.number().int().min(1).max(3_600_000).optional(),
       memoryMb: z.number().int().min(8).max(4_096).optional(),
       network: z.boolean().optional(),
+      allowedHosts: z.array(z.string().min(1).max(300)).max(100).optional(),
+      filesystem: z
+        .object({ path: z.string().min(1).max(4_096), mode: z.enum(["ro", "rw"]) })
+        .nullable()
+        .optional(),
     })
     .nullable()
     .optional(),

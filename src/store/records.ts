@@ -80,8 +80,12 @@ export interface ToolSandboxSettings {
   timeoutMs?: number;
   /** Memory of one call. */
   memoryMb?: number;
-  /** HTTP from the tool (JavaScript tools get `fetch`). Off unless granted. */
+  /** HTTP from the tool (JavaScript: `fetch`; Python: `urllib.request`). Off unless granted. */
   network?: boolean;
+  /** Hosts the network grant reaches (`example.com`, `*.example.com`, `host:port`); absent: the default. */
+  allowedHosts?: string[];
+  /** A host directory mounted at /data (Python); null: none even when the server grants one by default. */
+  filesystem?: { path: string; mode: "ro" | "rw" } | null;
 }
 
 /** A Letta tool rule (the `type` strings are Letta's); rules constrain which tool the model may call

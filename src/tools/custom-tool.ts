@@ -5,17 +5,30 @@
 import { transform } from "esbuild";
 import { z } from "zod";
 import type { ToolRecord } from "../store/types.ts";
+import { type FileGrantSetting, resolveFileGrant } from "./grants.ts";
 import type { Sandbox, SandboxJob, SandboxLanguage, SandboxLimits } from "./sandbox/types.ts";
 import { type ToolDefinition, ToolError } from "./types.ts";
 
-/** Limits that apply when a tool sets none of its own. */
+/** Limits and grants that apply when a tool sets none of its own. */
 export interface SandboxDefaults {
   timeoutMs: number;
   memoryMb: number;
   network: boolean;
+  /** Hosts a network grant reaches when the tool names none; absent: any. */
+  allowedHosts?: string[];
+  /** The directory every tool is granted unless it says otherwise (LMOS_TOOL_FS_DIR); null: none. */
+  filesystem: FileGrantSetting | null;
+  /** Directories inside which a tool may be granted one (LMOS_TOOL_FS_ROOTS). */
+  fileRoots: string[];
 }
 
-export const SANDBOX_DEFAULTS: SandboxDefaults = { timeoutMs: 10_000, memoryMb: 128, network: false };
+export const SANDBOX_DEFAULTS: SandboxDefaults = {
+  timeoutMs: 10_000,
+  memoryMb: 128,
+  network: false,
+  filesystem: null,
+  fileRoots: [],
+};
 
 /** The sandbox language of a tool's source_type, or null when lmos cannot run it. */
 export function sandboxLanguage(sourceType: string | null): SandboxLanguage | "typescript" | null {
@@ -26,13 +39,24 @@ export function sandboxLanguage(sourceType: string | null): SandboxLanguage | "t
   return null;
 }
 
-/** The limits of one call of `record`: its own settings over the defaults; output at return_char_limit. */
+/** The limits of one call of `record`: its own settings over the defaults; output at return_char_limit.
+ * Throws LmosError when its granted directory is gone or not allowed. */
 export function limitsOf(record: ToolRecord, defaults: SandboxDefaults): SandboxLimits {
   const own = record.sandbox ?? {};
+  const allowedHosts = own.allowedHosts ?? defaults.allowedHosts;
+  const dir = own.filesystem === undefined ? defaults.filesystem : own.filesystem;
+  // The server's default directory is the operator's choice; a tool's own must be inside the roots.
+  const filesystem = !dir
+    ? null
+    : own.filesystem === undefined
+      ? resolveFileGrant(dir, [dir.path])
+      : resolveFileGrant(dir, defaults.fileRoots);
   return {
     timeoutMs: own.timeoutMs ?? defaults.timeoutMs,
     memoryMb: own.memoryMb ?? defaults.memoryMb,
     network: own.network ?? defaults.network,
+    ...(allowedHosts ? { allowedHosts } : {}),
+    filesystem,
     outputChars: record.returnCharLimit,
   };
 }
@@ -96,7 +120,12 @@ export function customToolDefinition(record: ToolRecord, deps: CustomToolDeps): 
     parameters,
     toolType: record.toolType,
     async run(args: Record<string, unknown>, ctx) {
-      const limits = limitsOf(record, deps.defaults);
+      let limits: SandboxLimits;
+      try {
+        limits = limitsOf(record, deps.defaults);
+      } catch (e) {
+        throw new ToolError(`Error: ${record.name} cannot run: ${(e as Error).message}`);
+      }
       const secrets = await ctx.store.agentSecrets(ctx.agent.id);
       const job: SandboxJob = {
         language: language === "typescript" ? "javascript" : language,

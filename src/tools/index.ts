@@ -9,6 +9,7 @@ export {
   type SandboxDefaults,
   sandboxLanguage,
 } from "./custom-tool.ts";
+export { type FileGrantSetting, resolveFileGrant } from "./grants.ts";
 export {
   createSandboxPool,
   type Sandbox,

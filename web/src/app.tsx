@@ -1,8 +1,8 @@
 // The app: the API key gate, the sidebar, and the pages by hash route (#/agents/…), so the server needs no
 // routing of its own and the page works under any path prefix.
 //
-// Pages of one agent are listed in AGENT_PAGES; that table is the seam for the pages still to come (custom
-// tools, tool rules and MCP servers once the tools issue lands): add a row and a component.
+// Pages of one agent are listed in AGENT_PAGES (add a row and a component for a new one); the server-wide
+// pages (agents, sources, tools, MCP servers) are routes of the Shell.
 import type { ComponentType } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { Route, Router, Switch, useLocation } from "wouter-preact";
@@ -20,7 +20,9 @@ import { ContextPage } from "./pages/context.tsx";
 import { MemoryPage } from "./pages/memory.tsx";
 import { RecallPage } from "./pages/recall.tsx";
 import { RunsPage } from "./pages/runs.tsx";
+import { McpServersPage } from "./pages/mcp-servers.tsx";
 import { SourcesPage } from "./pages/sources.tsx";
+import { ToolLibraryPage } from "./pages/tool-library.tsx";
 import { ToolsPage } from "./pages/tools.tsx";
 
 /** The pages of one agent, in the order of its navigation. */
@@ -113,6 +115,16 @@ function Sidebar({ agents, version }: { agents: Agent[]; version: string }) {
         <li>
           <a href="#/sources" aria-current={current("/sources")}>
             Sources
+          </a>
+        </li>
+        <li>
+          <a href="#/tools" aria-current={current("/tools")}>
+            Tools
+          </a>
+        </li>
+        <li>
+          <a href="#/mcp" aria-current={current("/mcp")}>
+            MCP servers
           </a>
         </li>
       </ul>
@@ -208,6 +220,8 @@ function Shell() {
       <main class="main" id="main" tabIndex={-1}>
         <Switch>
           <Route path="/sources" component={SourcesPage} />
+          <Route path="/tools" component={ToolLibraryPage} />
+          <Route path="/mcp" component={McpServersPage} />
           <Route path="/agents/:id/*?">
             {(params: { id: string }) => (
               <AgentPages key={params.id} agentId={decodeURIComponent(params.id)} />

@@ -104,6 +104,8 @@ export function toolToLetta(t: ToolRecord): Json {
           timeout_ms: t.sandbox.timeoutMs ?? null,
           memory_mb: t.sandbox.memoryMb ?? null,
           network: t.sandbox.network ?? null,
+          allowed_hosts: t.sandbox.allowedHosts ?? null,
+          filesystem: t.sandbox.filesystem ?? null,
         }
       : null,
     metadata_: t.metadata ?? {},

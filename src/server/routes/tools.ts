@@ -40,6 +40,10 @@ function sandboxOf(s: ToolBody["sandbox"]): ToolSandboxSettings | null {
   if (s.timeout_ms != null) out.timeoutMs = s.timeout_ms;
   if (s.memory_mb != null) out.memoryMb = s.memory_mb;
   if (s.network != null) out.network = s.network;
+  if (s.allowed_hosts != null) out.allowedHosts = s.allowed_hosts;
+  if (s.filesystem !== undefined) {
+    out.filesystem = s.filesystem && { path: s.filesystem.path, mode: s.filesystem.mode ?? "ro" };
+  }
   return out;
 }
 

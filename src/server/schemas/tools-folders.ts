@@ -18,6 +18,8 @@ export const toolBody = z.object({
       timeout_ms: opt(z.number().int().positive()),
       memory_mb: opt(z.number().int().positive()),
       network: opt(z.boolean()),
+      allowed_hosts: opt(z.array(z.string().min(1).max(300)).max(100)),
+      filesystem: opt(z.object({ path: z.string().min(1).max(4_096), mode: opt(z.enum(["ro", "rw"])) })),
     }),
   ),
   default_requires_approval: opt(z.boolean()),

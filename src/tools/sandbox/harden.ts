@@ -76,8 +76,11 @@ export function hardenRealm(): void {
     });
   }
   Object.defineProperty(globalThis, "eval", { value: refuse("eval"), writable: false, configurable: false });
+  // The global Function stays an object Pyodide can test `instanceof` against and take `prototype.apply`
+  // from (it does both when Python calls a JavaScript function), but calling or constructing it refuses.
+  const noFunction = refuse("Function");
   Object.defineProperty(globalThis, "Function", {
-    value: refuse("Function"),
+    value: new Proxy(Function, { apply: noFunction, construct: noFunction }),
     writable: false,
     configurable: false,
   });

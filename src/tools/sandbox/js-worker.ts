@@ -2,7 +2,8 @@
 // BENCHMARKS.md, "tools"). Each call gets a runtime of its own, so nothing a call does to globals or
 // prototypes survives it; the runtime's memory limit, stack limit and interrupt
 // handler enforce the call's limits inside the interpreter. The guest sees only what is put in: its
-// arguments, `process.env`, `console`, and `fetch` when the tool is granted the network.
+// arguments, `process.env`, `console`, and `fetch`, which reaches the network only when the tool is
+// granted it (network.ts).
 import type {
   QuickJSContext,
   QuickJSHandle,
@@ -11,6 +12,7 @@ import type {
   QuickJSWASMModule,
 } from "quickjs-emscripten-core";
 import { hardenRealm } from "./harden.ts";
+import { guestFetch } from "./network.ts";
 import { INTERRUPT, OutputBuffer, type RunRequest, type WorkerMessage } from "./protocol.ts";
 
 type Result = WorkerMessage & { type: "result" };
@@ -18,7 +20,6 @@ type Result = WorkerMessage & { type: "result" };
 // The interpreter's own recursion guard; below the WebAssembly stack, so deep recursion is a RangeError
 // in the guest, never a crash of the module.
 const STACK_BYTES = 512 * 1024;
-const FETCH_BODY_CHARS = 1_000_000;
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 
 /** Letta runs TypeScript/JavaScript tools as scripts: `export` keywords are dropped. */
@@ -36,18 +37,14 @@ globalThis.process = Object.freeze({ env: Object.freeze(JSON.parse(${lit(req.env
   globalThis.console = Object.freeze({ log: (...a) => print(show(a)), info: (...a) => print(show(a)),
     warn: (...a) => print(show(a)), error: (...a) => print(show(a)), debug: (...a) => print(show(a)) });
 }
-${
-  req.limits.network
-    ? `{
+{
   const hostFetch = __lmos_fetch;
   globalThis.fetch = async (url, init) => {
-    const r = JSON.parse(await hostFetch(String(url), JSON.stringify(init ?? {})));
+    const r = JSON.parse(await hostFetch(String(url && url.url ? url.url : url), JSON.stringify(init ?? {})));
     return { ok: r.status >= 200 && r.status < 300, status: r.status, statusText: r.statusText, url: r.url,
       headers: { get: (k) => r.headers[String(k).toLowerCase()] ?? null },
       text: async () => r.body, json: async () => JSON.parse(r.body) };
   };
-}`
-    : ""
 }
 delete globalThis.__lmos_print; delete globalThis.__lmos_fetch;
 globalThis.__lmos_args = JSON.parse(${lit(args)});
@@ -156,12 +153,11 @@ function installHostFunctions(ctx: QuickJSContext, call: CallState): void {
   });
   ctx.setProp(ctx.global, "__lmos_print", print);
   print.dispose();
-  if (!call.req.limits.network) return;
   const fetcher = ctx.newFunction("__lmos_fetch", (urlH, initH) => {
     const deferred = ctx.newPromise();
     const url = ctx.getString(urlH);
-    const init = JSON.parse(ctx.getString(initH)) as RequestInit;
-    const op = guestFetch(call.hostFetch, url, init, call.deadline).then(
+    const init = JSON.parse(ctx.getString(initH)) as { method?: string; headers?: unknown; body?: unknown };
+    const op = fetchText(call, url, init).then(
       (text) => {
         const s = ctx.newString(text);
         deferred.resolve(s);
@@ -273,23 +269,27 @@ async function waitForHost(
   }
 }
 
-async function guestFetch(
-  hostFetch: typeof fetch,
+/** The guest's fetch: through the sandbox's network rules (grant, allowed hosts), the body as text. */
+async function fetchText(
+  call: CallState,
   url: string,
-  init: RequestInit,
-  deadline: number,
+  init: { method?: string; headers?: unknown; body?: unknown },
 ): Promise<string> {
-  const res = await hostFetch(url, {
-    method: init.method,
-    headers: init.headers,
-    body: init.body,
-    redirect: "follow",
-    signal: AbortSignal.timeout(Math.max(1, deadline - Date.now())),
-  });
-  const body = (await res.text()).slice(0, FETCH_BODY_CHARS);
   const headers: Record<string, string> = {};
-  res.headers.forEach((v, k) => {
-    headers[k] = v;
-  });
-  return JSON.stringify({ status: res.status, statusText: res.statusText, url: res.url, headers, body });
+  if (init.headers && typeof init.headers === "object") {
+    for (const [k, v] of Object.entries(init.headers as Record<string, unknown>)) headers[k] = String(v);
+  }
+  const res = await guestFetch(
+    call.hostFetch,
+    {
+      url,
+      method: init.method,
+      headers,
+      body: init.body === undefined || init.body === null ? undefined : String(init.body),
+    },
+    call.req.limits,
+    call.deadline,
+  );
+  const body = new TextDecoder().decode(res.body);
+  return JSON.stringify({ ...res, body });
 }

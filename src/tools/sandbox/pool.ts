@@ -2,9 +2,14 @@
 // A call past its wall time is interrupted (KeyboardInterrupt in Python, QuickJS's interrupt handler);
 // one that does not stop within the grace period, or that is cancelled and keeps running, has its
 // thread terminated and replaced. A thread that dies (out of memory, a crashed interpreter) fails only
-// its own call. Whatever a call does, the server's thread only ever sees messages.
-import { Worker } from "node:worker_threads";
+// its own call. Whatever a call does, the server's thread only ever sees messages. HTTP asked for by a
+// Python call is made here, under the grant of the call the pool knows is running (never the worker's word).
+import { MessageChannel, type MessagePort, Worker } from "node:worker_threads";
+import { answerAsk } from "./http-answer.ts";
 import {
+  CONTROL_SLOTS,
+  HTTP_READY,
+  type HttpAsk,
   INTERRUPT,
   INTERRUPT_SIGNAL,
   type RunRequest,
@@ -37,8 +42,9 @@ interface Slot {
   language: SandboxLanguage;
   worker: Worker;
   control: Int32Array;
+  http?: MessagePort;
   state: "booting" | "idle" | "busy" | "dead";
-  call: { pending: Pending; id: number; timers: NodeJS.Timeout[] } | null;
+  call: { pending: Pending; id: number; timers: NodeJS.Timeout[]; started: number } | null;
 }
 
 function workerEntry(): { spec: string | URL; eval: boolean } {
@@ -77,17 +83,24 @@ export function createSandboxPool(options: SandboxPoolOptions = {}): Sandbox {
     const i = slots.indexOf(slot);
     if (i >= 0) slots.splice(i, 1);
     for (const t of slot.call?.timers ?? []) clearTimeout(t);
+    slot.http?.close();
     void slot.worker.terminate().catch(() => {});
     if (respawn && !closed) spawn(slot.language);
   }
 
   function spawn(language: SandboxLanguage): void {
-    const control = new Int32Array(new SharedArrayBuffer(4));
+    const control = new Int32Array(new SharedArrayBuffer(4 * CONTROL_SLOTS));
     const entry = workerEntry();
-    const data: WorkerData = { language, control: control.buffer as SharedArrayBuffer };
+    const channel = language === "python" ? new MessageChannel() : null;
+    const data: WorkerData = {
+      language,
+      control: control.buffer as SharedArrayBuffer,
+      ...(channel ? { http: channel.port2 } : {}),
+    };
     const worker = new Worker(entry.spec, {
       eval: entry.eval,
       workerData: data,
+      transferList: channel ? [channel.port2] : [],
       env: {},
       stdout: true,
       stderr: true,
@@ -97,6 +110,11 @@ export function createSandboxPool(options: SandboxPoolOptions = {}): Sandbox {
     worker.stderr.resume();
     worker.unref();
     const slot: Slot = { language, worker, control, state: "booting", call: null };
+    if (channel) {
+      slot.http = channel.port1;
+      channel.port1.unref();
+      channel.port1.on("message", (ask: HttpAsk) => void answerHttp(slot, ask));
+    }
     slots.push(slot);
     started[language]++;
     const bootTimer = setTimeout(
@@ -137,6 +155,19 @@ export function createSandboxPool(options: SandboxPoolOptions = {}): Sandbox {
     });
   }
 
+  /** Makes a Python call's HTTP request under that call's grant, then wakes the waiting worker. */
+  async function answerHttp(slot: Slot, ask: HttpAsk): Promise<void> {
+    const call = slot.call;
+    const answer = await answerAsk(
+      ask,
+      call && { id: call.id, started: call.started, limits: call.pending.job.limits },
+    );
+    if (slot.state === "dead" || slot.call !== call) return;
+    slot.http?.postMessage(answer);
+    Atomics.store(slot.control, HTTP_READY, 1);
+    Atomics.notify(slot.control, HTTP_READY);
+  }
+
   function died(slot: Slot, kind: "memory" | "crash", message: string): void {
     const call = slot.call;
     retire(slot);
@@ -163,7 +194,7 @@ export function createSandboxPool(options: SandboxPoolOptions = {}): Sandbox {
     const id = nextId++;
     const timers: NodeJS.Timeout[] = [];
     slot.state = "busy";
-    const call = { pending: p, id, timers };
+    const call = { pending: p, id, timers, started: Date.now() };
     slot.call = call;
     const interrupt = () => Atomics.store(slot.control, INTERRUPT, INTERRUPT_SIGNAL);
     const kill = (kind: "timeout" | "crash", message: string) => {

@@ -2,6 +2,8 @@
 // closes the doors Pyodide opens from Python to JavaScript (the js and pyodide modules and their kin).
 // Tool code runs in a fresh namespace per call; after each call the runner checks that builtins and the
 // modules loaded at start-up are as they were, and asks for a fresh interpreter when they are not.
+// `urllib.request` gets a handler for http and https that hands the request to the host (the pool makes
+// it under the call's network grant, or says why not: that refusal is the URLError the tool sees).
 
 /** Python source; defines `_lmos_run(request_json) -> result_json` in __main__. */
 export const PYTHON_PRELUDE = `
@@ -83,6 +85,7 @@ def _lmos_error(e):
 def _lmos_run(request_json):
     req = json.loads(request_json)
     saved_env = dict(os.environ)
+    saved_cwd = os.getcwd()
     out = None
     try:
         os.environ.update(req["env"])
@@ -116,8 +119,64 @@ def _lmos_run(request_json):
     finally:
         os.environ.clear()
         os.environ.update(saved_env)
+        try:
+            os.chdir(saved_cwd)
+        except OSError:
+            pass
     out["recycle"] = _lmos_tainted(_LMOS_SNAPSHOT[0])
     return json.dumps(out)
+
+def _lmos_install_http(host):
+    import base64, email.message, io, urllib.error, urllib.request, urllib.response
+
+    class LmosHTTPHandler(urllib.request.BaseHandler):
+        handler_order = 100
+
+        def __init__(self, host):
+            self.host = host
+
+        def _open(self, req):
+            data = req.data
+            if data is not None and not isinstance(data, (bytes, bytearray)):
+                data = bytes(data)
+            ask = {"url": req.full_url, "method": req.get_method(), "headers": dict(req.header_items())}
+            if data is not None:
+                ask["body"] = base64.b64encode(data).decode("ascii")
+            res = json.loads(self.host(json.dumps(ask)))
+            if not res.get("ok"):
+                raise urllib.error.URLError(res.get("error", "the request failed"))
+            headers = email.message.Message()
+            for k, v in res["headers"].items():
+                headers[k] = v
+            resp = urllib.response.addinfourl(io.BytesIO(base64.b64decode(res["body"])), headers, res["url"], res["status"])
+            resp.msg = res["statusText"]
+            return resp
+
+        http_open = _open
+        https_open = _open
+
+    # A dry run of every path at start-up, so that no call is the first to import what they import (a
+    # module first imported during a call changes its package, which would mark the interpreter spoiled).
+    def canned(status):
+        body = base64.b64encode(b"{}").decode("ascii")
+        answer = {"ok": status > 0, "error": "refused", "status": status, "statusText": "OK",
+                  "url": "http://lmos.invalid/", "headers": {"content-type": "text/plain; charset=utf-8"}, "body": body}
+        return lambda ask: json.dumps(answer)
+    handler = LmosHTTPHandler(canned(200))
+    opener = urllib.request.build_opener(handler)
+    for status in (200, 404, 0):
+        handler.host = canned(status)
+        try:
+            r = opener.open(urllib.request.Request("http://lmos.invalid/", data=b"x", method="POST"), timeout=1)
+            r.read().decode(r.headers.get_content_charset() or "utf-8"), r.status, r.getcode(), dict(r.headers)
+            json.loads(opener.open("http://lmos.invalid/").read())
+        except urllib.error.URLError as e:
+            str(e)
+    handler.host = host
+    urllib.request.install_opener(opener)
+
+_lmos_install_http(_lmos_host_http)
+del _lmos_host_http
 
 _LMOS_SNAPSHOT = []
 _lmos_close_doors()

@@ -2,9 +2,21 @@
 // a shell (os.system) or open sockets are replaced by ones that fail, and every growth of linear memory
 // is checked against the running call's memory limit (a refused growth is a MemoryError in Python).
 // Pyodide's core (interpreter and standard library) ships in the npm package: nothing is downloaded.
+// Grants: a granted directory is mounted at /data for the call (python-fs.ts); `urllib.request` sends
+// its requests to the pool, which makes them under the call's network grant (the prelude's handler).
 import { fileURLToPath } from "node:url";
+import { type MessagePort, receiveMessageOnPort } from "node:worker_threads";
 import { hardenRealm } from "./harden.ts";
-import { INTERRUPT, OutputBuffer, type RunRequest, type WorkerMessage } from "./protocol.ts";
+import {
+  HTTP_READY,
+  type HttpAnswer,
+  type HttpAsk,
+  INTERRUPT,
+  OutputBuffer,
+  type RunRequest,
+  type WorkerMessage,
+} from "./protocol.ts";
+import { type EmscriptenFs, grantMounter } from "./python-fs.ts";
 import { PYTHON_PRELUDE } from "./python-prelude.ts";
 
 // Emscripten errno EPERM and musl's EAI_FAIL.
@@ -72,9 +84,37 @@ function capMemory(cap: MemoryCap): void {
   };
 }
 
+/** The synchronous HTTP of one call: asks the pool on `port` and waits (interruptibly) for its answer. */
+function httpBridge(port: MessagePort | undefined, control: Int32Array) {
+  const state = { id: 0, seq: 0, deadline: 0 };
+  const ask = (json: string): string => {
+    if (!port) return JSON.stringify({ ok: false, error: "the sandbox has no network channel" });
+    while (receiveMessageOnPort(port)) {}
+    const seq = ++state.seq;
+    Atomics.store(control, HTTP_READY, 0);
+    port.postMessage({ id: state.id, seq, request: JSON.parse(json) } satisfies HttpAsk);
+    for (;;) {
+      if (Atomics.load(control, INTERRUPT) !== 0) {
+        return JSON.stringify({ ok: false, error: "interrupted" });
+      }
+      const left = state.deadline - Date.now();
+      if (left <= 0) return JSON.stringify({ ok: false, error: "the request ran out of time" });
+      Atomics.wait(control, HTTP_READY, 0, Math.min(left, 50));
+      if (Atomics.load(control, HTTP_READY) === 0) continue;
+      Atomics.store(control, HTTP_READY, 0);
+      for (let m = receiveMessageOnPort(port); m; m = receiveMessageOnPort(port)) {
+        const answer = m.message as HttpAnswer;
+        if (answer.id === state.id && answer.seq === seq) return JSON.stringify(answer);
+      }
+    }
+  };
+  return { state, ask };
+}
+
 /** Boots Pyodide and returns the call runner; `control` is the shared interrupt buffer. */
 export async function startPython(
   control: Int32Array,
+  httpPort?: MessagePort,
 ): Promise<(req: RunRequest) => WorkerMessage & { type: "result" }> {
   const cap: MemoryCap = { limit: Number.POSITIVE_INFINITY, hit: false };
   denyHostImports();
@@ -92,8 +132,11 @@ export async function startPython(
     stdout: (s: string) => output.push(s),
     stderr: (s: string) => output.push(s),
   });
-  py.setInterruptBuffer(control);
+  py.setInterruptBuffer(control.subarray(INTERRUPT, INTERRUPT + 1));
+  const http = httpBridge(httpPort, control);
+  py.globals.set("_lmos_host_http", http.ask);
   py.runPython(PYTHON_PRELUDE);
+  const mountGrant = grantMounter(py.FS as unknown as EmscriptenFs);
   const run = py.globals.get("_lmos_run") as (json: string) => string;
   py.unregisterJsModule("js");
   py.unregisterJsModule("pyodide_js");
@@ -105,6 +148,33 @@ export async function startPython(
     Atomics.store(control, INTERRUPT, 0);
     cap.hit = false;
     cap.limit = heap() + req.limits.memoryMb * 1_048_576;
+    http.state.id = req.id;
+    http.state.deadline = Date.now() + req.limits.timeoutMs;
+    let unmount: (() => void) | null = null;
+    try {
+      if (req.limits.filesystem) unmount = mountGrant(req.limits.filesystem);
+    } catch (e) {
+      cap.limit = Number.POSITIVE_INFINITY;
+      const why = e instanceof Error ? e.message : String(e);
+      return {
+        type: "result",
+        id: req.id,
+        ok: false,
+        kind: "error",
+        message: `Error: the directory granted to this tool cannot be mounted: ${why}`,
+        stdout: "",
+      };
+    }
+    const result = execute(req);
+    try {
+      unmount?.();
+    } catch {
+      result.recycle = true;
+    }
+    return result;
+  };
+
+  function execute(req: RunRequest): WorkerMessage & { type: "result" } {
     let parsed: Record<string, unknown>;
     try {
       parsed = JSON.parse(run(JSON.stringify(req)));
@@ -137,5 +207,5 @@ export async function startPython(
       stdout: output.take(),
       recycle: parsed.recycle === true || grown,
     };
-  };
+  }
 }

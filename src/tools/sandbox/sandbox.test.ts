@@ -96,7 +96,7 @@ describe("JavaScript tools in QuickJS", () => {
     const probe = `function f() {
       const g = (function () { return this })() ?? globalThis;
       const viaCtor = ({}).constructor.constructor("return this")();
-      return [typeof require, typeof module, typeof fetch, typeof process.exit, typeof process.pid,
+      return [typeof require, typeof module, typeof XMLHttpRequest, typeof process.exit, typeof process.pid,
         typeof viaCtor.process?.kill, typeof g.std, typeof g.os, typeof g.WebAssembly].join(",");
     }`;
     expect(await value("javascript", probe)).toBe(
@@ -133,8 +133,10 @@ describe("JavaScript tools in QuickJS", () => {
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
     try {
       const source =
-        "async function f(url) { if (typeof fetch !== 'function') return 'no fetch'; return (await fetch(url)).text() }";
-      expect(await value("javascript", source, { args: { url } })).toBe("no fetch");
+        "async function f(url) { try { return await (await fetch(url)).text() } catch (e) { return e.message } }";
+      expect(await value("javascript", source, { args: { url } })).toMatch(
+        /^network access is not granted to this tool/,
+      );
       expect(await value("javascript", source, { args: { url }, limits: { ...LIMITS, network: true } })).toBe(
         "pong",
       );

@@ -13,9 +13,23 @@ export interface SandboxLimits {
   memoryMb: number;
   /** Characters of the result that cross back to the host (the tool's return_char_limit). */
   outputChars: number;
-  /** Whether the code may make HTTP requests (JavaScript: a global `fetch`). Off by default. */
+  /** Whether the code may make HTTP requests (JavaScript: `fetch`; Python: `urllib.request`). Off by default. */
   network: boolean;
+  /** With `network`: the hosts it may reach (`example.com`, `*.example.com`, `host:port`, `*`); absent: any. */
+  allowedHosts?: string[];
+  /** A host directory mounted into the sandbox (Python: at /data), read-only or read-write; absent: none. */
+  filesystem?: FileGrant | null;
 }
+
+/** A directory of the host granted to a call. */
+export interface FileGrant {
+  /** Absolute host path of the directory (checked by whoever grants it; the sandbox resolves symlinks). */
+  hostPath: string;
+  mode: "ro" | "rw";
+}
+
+/** Where a granted directory appears inside the sandbox. */
+export const GRANT_MOUNT = "/data";
 
 /** One call. */
 export interface SandboxJob {

@@ -13,7 +13,7 @@ const post = (m: WorkerMessage) => port.postMessage(m);
 try {
   const run =
     data.language === "python"
-      ? await (await import("./python-worker.ts")).startPython(control)
+      ? await (await import("./python-worker.ts")).startPython(control, data.http)
       : await (await import("./js-worker.ts")).startJavaScript(control);
   let chain: Promise<void> = Promise.resolve();
   port.on("message", (req: RunRequest) => {

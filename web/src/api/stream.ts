@@ -11,16 +11,39 @@ export interface StreamHandlers {
 }
 
 /** Sends `text` to the agent and feeds the stream's frames to the handlers until it ends. */
-export async function streamMessage(
+export function streamMessage(
   agentId: string,
   text: string,
+  handlers: StreamHandlers,
+  signal?: AbortSignal,
+): Promise<void> {
+  return streamMessages(agentId, [{ role: "user", content: text }], handlers, signal);
+}
+
+/** An answer to a paused run's approval request (Letta's approval message). */
+export function approvalMessage(decisions: Array<{ toolCallId: string; approve: boolean; reason?: string }>) {
+  return {
+    type: "approval",
+    approvals: decisions.map((d) => ({
+      type: "approval",
+      tool_call_id: d.toolCallId,
+      approve: d.approve,
+      ...(d.reason ? { reason: d.reason } : {}),
+    })),
+  };
+}
+
+/** Sends Letta input messages (user messages, an approval) and streams the run they start. */
+export async function streamMessages(
+  agentId: string,
+  messages: unknown[],
   handlers: StreamHandlers,
   signal?: AbortSignal,
 ): Promise<void> {
   const res = await fetch(apiUrl(`agents/${seg(agentId)}/messages/stream`), {
     method: "POST",
     headers: authHeaders({ "content-type": "application/json", accept: "text/event-stream" }),
-    body: JSON.stringify({ messages: [{ role: "user", content: text }], stream_tokens: true }),
+    body: JSON.stringify({ messages, stream_tokens: true }),
     signal,
   });
   if (!res.ok || !res.body) throw await failure(res);

@@ -24,6 +24,9 @@ export interface Agent {
   created_at: string;
   last_run_completion?: string | null;
   last_stop_reason?: string | null;
+  tool_rules?: ToolRule[] | null;
+  /** The approval request a paused run waits on (stop reason requires_approval). */
+  pending_approval?: LettaMessage | null;
 }
 
 export interface Tool {
@@ -32,6 +35,39 @@ export interface Tool {
   description: string | null;
   tool_type?: string;
   json_schema: Record<string, unknown>;
+  source_code?: string | null;
+  source_type?: string | null;
+  tags?: string[];
+  default_requires_approval?: boolean;
+  metadata_?: { mcp?: { server_name?: string } } & Record<string, unknown>;
+  /** lmos's own: the tool's sandbox limits and grants (null: the server's defaults). */
+  sandbox?: ToolSandbox | null;
+}
+
+export interface ToolSandbox {
+  timeout_ms?: number | null;
+  memory_mb?: number | null;
+  network?: boolean | null;
+  allowed_hosts?: string[] | null;
+  filesystem?: { path: string; mode: "ro" | "rw" } | null;
+}
+
+/** A Letta tool rule as the server sends it (type plus the fields of that type). */
+export interface ToolRule {
+  type: string;
+  tool_name: string;
+  children?: string[];
+  max_count_limit?: number;
+  [field: string]: unknown;
+}
+
+export interface McpServer {
+  id: string;
+  server_name: string;
+  mcp_server_type?: string;
+  command?: string | null;
+  args?: string[] | null;
+  server_url?: string | null;
 }
 
 export interface Model {
@@ -51,6 +87,7 @@ export interface LettaMessage {
   content?: string | Array<{ type: string; text?: string }>;
   reasoning?: string;
   tool_call?: { name: string | null; arguments: string; tool_call_id: string | null };
+  tool_calls?: Array<{ name: string | null; arguments: string; tool_call_id: string | null }>;
   tool_return?: string;
   tool_call_id?: string;
   status?: "success" | "error";

@@ -77,6 +77,22 @@ export function toPart(m: LettaMessage): Part {
         toolCallId: m.tool_call_id,
         status: m.status,
       };
+    case "approval_request_message": {
+      const call = m.tool_calls?.[0] ?? m.tool_call;
+      return {
+        ...base,
+        kind: "tool-call",
+        text: "",
+        toolName: call?.name ?? "",
+        toolArgs: call?.arguments ?? "",
+        toolCallId: call?.tool_call_id ?? undefined,
+      };
+    }
+    case "approval_response_message": {
+      const r = m as LettaMessage & { approve?: boolean | null; reason?: string | null };
+      const verdict = r.approve ? "Approved" : "Denied";
+      return { ...base, kind: "alert", text: r.reason ? `${verdict}: ${r.reason}` : verdict };
+    }
     default:
       return { ...base, kind: "system", text: contentText(m.content) };
   }

@@ -1,10 +1,11 @@
 // Chat with an agent: the conversation with token streaming, and beside it the context window and the core
 // memory blocks, refreshed after every step of a run (a step has committed when its tool results arrive or
-// the next step starts streaming).
+// the next step starts streaming). A run paused for approval shows the held call with Approve / Deny.
 import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import { api, seg } from "../api/client.ts";
-import { streamMessage } from "../api/stream.ts";
+import { approvalMessage, streamMessages } from "../api/stream.ts";
 import type { LettaMessage } from "../api/types.ts";
+import { type ApprovalDecision, ApprovalPanel } from "../components/approval-panel.tsx";
 import { BlockEditor } from "../components/block-editor.tsx";
 import { ContextBar } from "../components/context-bar.tsx";
 import { ErrorNote } from "../components/error-note.tsx";
@@ -48,18 +49,28 @@ export function ChatPage() {
     const message = text.trim();
     if (!message || streaming) return;
     setText("");
-    setError(null);
-    setStreaming(true);
-    setStatus("The agent is answering…");
-    pinned.current = true;
     const now = new Date().toISOString();
     setParts((p) => [
       ...(p ?? []),
       { key: `pending-${now}`, id: "", kind: "user", text: message, date: now, stepId: null, runId: null },
     ]);
+    await run([{ role: "user", content: message }]);
+  }
+
+  /** Answers the paused run's approval request; the run goes on (or hears the denial) in the stream. */
+  async function decide(decisions: ApprovalDecision[]) {
+    if (streaming) return;
+    await run([approvalMessage(decisions)]);
+  }
+
+  async function run(messages: unknown[]) {
+    setError(null);
+    setStreaming(true);
+    setStatus("The agent is answering…");
+    pinned.current = true;
     let step: string | null = null;
     try {
-      await streamMessage(agentId, message, {
+      await streamMessages(agentId, messages, {
         onMessage(m) {
           setParts((p) => mergePart(p ?? [], m));
           // A tool result arrives only after its step committed; a new step id means the last one did.
@@ -68,7 +79,13 @@ export function ChatPage() {
           if (m.message_type === "tool_return_message" || stepChanged) void refresh();
         },
         onStop(reason) {
-          setStatus(reason === "end_turn" ? "Reply finished." : `Run stopped: ${reason}.`);
+          setStatus(
+            reason === "end_turn"
+              ? "Reply finished."
+              : reason === "requires_approval"
+                ? "The agent waits for your approval."
+                : `Run stopped: ${reason}.`,
+          );
         },
       });
     } catch (e) {
@@ -77,7 +94,11 @@ export function ChatPage() {
     } finally {
       setStreaming(false);
       // The stored history is the truth (ids of the input, parts that were not streamed).
-      const [history] = await Promise.all([loadHistory(agentId).catch(() => null), refresh()]);
+      const [history] = await Promise.all([
+        loadHistory(agentId).catch(() => null),
+        refresh(),
+        agent.reload(),
+      ]);
       if (history) setParts(history);
       input.current?.focus();
     }
@@ -117,6 +138,11 @@ export function ChatPage() {
           </ol>
         </section>
         <ErrorNote error={error} />
+        <ApprovalPanel
+          request={agent.data?.pending_approval}
+          busy={streaming}
+          onDecide={(d) => void decide(d)}
+        />
         <form
           class="composer"
           onSubmit={(e) => {
