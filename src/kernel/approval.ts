@@ -67,7 +67,7 @@ function approvalMessage(origin: MessageOrigin, decisions: ApprovalDecision[]): 
 
 /** Runs the held calls as decided and commits the results; the run then goes on as after any step. */
 export async function runApprovalStep(input: StepInput, approvals: ApprovalDecision[]): Promise<StepOutcome> {
-  const { deps, cache, agentId, runId, signal } = input;
+  const { deps, cache, agentId, runId } = input;
   const started = performance.now();
   const now = deps.now?.() ?? new Date().toISOString();
   const view = await loadView(deps, cache, agentId);

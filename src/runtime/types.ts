@@ -9,7 +9,6 @@ import type { AgentInput, RunOptions } from "./input-types.ts";
 import type { SourcesApi } from "./sources-types.ts";
 import type { JobQueue, Scheduler } from "./jobs/index.ts";
 import type { ArchivalSearchOptions, ScoredPassage } from "../memory/index.ts";
-import type { IngestProgress } from "../sources/index.ts";
 import type { StepTraceView } from "./step-traces.ts";
 import type { ModelInfo, Provider } from "../llm/types.ts";
 import type { Sandbox } from "../tools/index.ts";
@@ -30,7 +29,6 @@ import type {
   ToolRecord,
   ToolSandboxSettings,
   ToolRule,
-  FileRecord,
   GroupRecord,
 } from "../store/types.ts";
 

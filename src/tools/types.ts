@@ -1,7 +1,6 @@
 // The Tool contract. Base tools (memory, search, files) and custom tools all implement it; the kernel
 // validates arguments against `schema` before `run`, and sends any thrown ToolError back to the model.
 import type { z } from "zod";
-import { LmosError } from "../errors.ts";
 import type {
   AgentRecord,
   BlockEdit,

@@ -161,7 +161,12 @@ export async function messageNeighbours(
   f: { roles?: Role[]; start?: string; end?: string } = {},
 ): Promise<Neighbours[]> {
   if (ids.length === 0) return [];
-  const select: Select = { columns: "", from: "", where: ["m.agent_id = h.agent_id", "m.kind IS NULL"], params: [] };
+  const select: Select = {
+    columns: "",
+    from: "",
+    where: ["m.agent_id = h.agent_id", "m.kind IS NULL"],
+    params: [],
+  };
   filters(select, { ...f, roles: f.roles?.length ? f.roles : ["user", "assistant"] });
   const cond = select.where.join(" AND ");
   const before = "(m.created_at < h.created_at OR (m.created_at = h.created_at AND m.seq < h.seq))";

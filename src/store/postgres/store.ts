@@ -187,7 +187,11 @@ export class PostgresStore extends PostgresCoordinationStore implements Store {
   ) {
     return this.read((q) => messages.searchMessagesLexical(q, agentId, query));
   }
-  messageNeighbours(agentId: string, ids: string[], query?: { roles?: Role[]; start?: string; end?: string }) {
+  messageNeighbours(
+    agentId: string,
+    ids: string[],
+    query?: { roles?: Role[]; start?: string; end?: string },
+  ) {
     return this.read((q) => messages.messageNeighbours(q, agentId, ids, query));
   }
   searchMessagesVector(
