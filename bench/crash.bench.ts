@@ -68,7 +68,13 @@ async function modelRole(): Promise<void> {
     fallback: (req) => {
       const delayMs = 2 + Math.floor(Math.random() * 30);
       const last = req.messages.at(-1);
-      const cue = /\[(edit|note|py|js) (\d+)\]/.exec(req.lastUserText);
+      // The cue is in this turn's user message, which need not be the last one: a memory-pressure alert
+      // (a user-role system message) may follow it.
+      const turn = req.messages.slice(req.messages.findLastIndex((m) => m.role === "assistant") + 1);
+      const cue = turn
+        .filter((m) => m.role === "user")
+        .map((m) => /\[(edit|note|py|js) (\d+)\]/.exec(m.content))
+        .findLast((c) => c !== null);
       if (!req.toolNames.includes("send_message"))
         return { content: `summary of ${req.messages.length} messages`, delayMs };
       if (last?.role === "tool" || !cue)
