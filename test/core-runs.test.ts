@@ -120,11 +120,8 @@ describe("no provider", () => {
     }
   });
 
-  it("refuses Postgres clearly for now", async () => {
-    const err = await openLmos({ env: { LMOS_DATABASE_URL: "postgres://localhost/x" } }).catch((e) => e);
-    expect(err).toMatchObject({
-      code: "invalid_argument",
-      message: "Postgres support arrives in a later release",
-    });
+  it("refuses a database URL it cannot open, saying what it takes", async () => {
+    const err = await openLmos({ env: { LMOS_DATABASE_URL: "mysql://localhost/x" } }).catch((e) => e);
+    expect(err).toMatchObject({ code: "invalid_argument", message: expect.stringMatching(/postgres:\/\//) });
   });
 });

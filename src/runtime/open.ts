@@ -10,7 +10,7 @@ import { AgentRunner, type KernelDeps } from "../kernel/index.ts";
 import { createProvider, modelInfo, parseHandle } from "../llm/index.ts";
 import type { ModelInfo, Provider } from "../llm/types.ts";
 import { createFilesContextExtension } from "../sources/index.ts";
-import { openSqliteStore } from "../store/index.ts";
+import { openPostgresStore, openSqliteStore, redactDatabaseUrl } from "../store/index.ts";
 import type { AgentRecord } from "../store/types.ts";
 import { agentsApi } from "./agents-api.ts";
 import { blocksApi, toolsApi } from "./blocks-tools-api.ts";
@@ -33,13 +33,15 @@ import { AGENT_MESSAGE_QUEUE, agentMessageHandler, agentMessenger } from "./agen
 import { McpConnections, mcpToolDefinitions, multiAgentTools } from "../tools/index.ts";
 import type { Lmos, LmosOptions } from "./types.ts";
 
-/** Opens lmos: the store in $LMOS_HOME (default ~/.lmos), the kernel, and the public API over them. */
+/** Opens lmos: the store in $LMOS_HOME (default ~/.lmos) or at $LMOS_DATABASE_URL (PostgreSQL), the kernel, and the public API over them. */
 export async function openLmos(options: LmosOptions = {}): Promise<Lmos> {
   const config = resolveConfig(options);
   mkdirSync(config.home, { recursive: true });
-  const store = await openSqliteStore(config.databasePath, {
-    backgroundCheckpoint: options.backgroundCheckpoint ?? true,
-  });
+  const store = config.databaseUrl
+    ? await openPostgresStore(config.databaseUrl)
+    : await openSqliteStore(config.databasePath, {
+        backgroundCheckpoint: options.backgroundCheckpoint ?? true,
+      });
   const { env } = config;
   await failOrphanRuns(store);
   // Another process on the file (a CLI beside `lmos serve`) may die mid-run after this one opened: look
@@ -141,7 +143,8 @@ export async function openLmos(options: LmosOptions = {}): Promise<Lmos> {
     },
     config: {
       home: config.home,
-      databasePath: config.databasePath,
+      databasePath: config.databaseUrl ? null : config.databasePath,
+      databaseUrl: config.databaseUrl ? redactDatabaseUrl(config.databaseUrl) : null,
       defaultModel: config.defaultModel,
       defaultEmbedding: config.defaultEmbedding,
     },

@@ -37,7 +37,8 @@ import type {
 export interface LmosOptions {
   /** Folder for lmos.db and other state; default $LMOS_HOME or ~/.lmos. */
   home?: string;
-  /** postgres://… selects Postgres (later); default is the SQLite file in home. */
+  /** postgres://…[?schema=name] selects the PostgreSQL store (default schema "lmos"); default is the SQLite
+   * file in home. Default $LMOS_DATABASE_URL. */
   databaseUrl?: string;
   /** Default model handle for new agents; default $LMOS_MODEL. */
   model?: string;
@@ -233,7 +234,10 @@ export interface Lmos {
   backup(path: string): Promise<{ path: string; bytes: number }>;
   readonly config: {
     home: string;
+    /** The SQLite file, or null on PostgreSQL. */
     databasePath: string | null;
+    /** The PostgreSQL URL (password hidden), or null on SQLite. */
+    databaseUrl: string | null;
     defaultModel: string | null;
     defaultEmbedding: string | null;
   };
