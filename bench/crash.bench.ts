@@ -1,11 +1,13 @@
 // `npm run bench -- crash [--kills 100] [--workers 12] [--seed S]`: the crash campaign. `lmos serve` (the
 // real CLI, on a SQLite home) runs busy work — sends, token streams, uploads, summaries, tool calls that
-// edit core memory and insert archival passages — and is SIGKILLed at a random point, restarted, and the
+// edit core memory and insert archival passages, custom Python and JavaScript tools running in the sandbox
+// pool — and is SIGKILLed at a random point (a third of the rounds wait long enough for Pyodide to start
+// and Python tools to finish; the rest kill it while it starts), restarted, and the
 // database checked, `--kills` times. Checks after every restart: every acknowledged write is there (the
 // input and the returned messages of an answered send or a finished stream, an uploaded file, an archival
 // insert), no half-applied step (every window points at stored messages, every message of a step has its
 // step row, no block edit without the committed step that made it), every run ended or failed, and
-// `PRAGMA integrity_check` is ok. Prints the counts; exits 1 on any violation. Writes
+// `PRAGMA integrity_check` is ok; a tool's result is stored only with its committed step. Prints the counts; exits 1 on any violation. Writes
 // bench/results/crash.json.
 //
 // Adding a kind of work: a Workload (what to send, what it acknowledged, how to check that). Adding a
@@ -66,7 +68,13 @@ async function modelRole(): Promise<void> {
     fallback: (req) => {
       const delayMs = 2 + Math.floor(Math.random() * 30);
       const last = req.messages.at(-1);
-      const cue = /\[(edit|note) (\d+)\]/.exec(req.lastUserText);
+      // The cue is in this turn's user message, which need not be the last one: a memory-pressure alert
+      // (a user-role system message) may follow it.
+      const turn = req.messages.slice(req.messages.findLastIndex((m) => m.role === "assistant") + 1);
+      const cue = turn
+        .filter((m) => m.role === "user")
+        .map((m) => /\[(edit|note|py|js) (\d+)\]/.exec(m.content))
+        .findLast((c) => c !== null);
       if (!req.toolNames.includes("send_message"))
         return { content: `summary of ${req.messages.length} messages`, delayMs };
       if (last?.role === "tool" || !cue)
@@ -77,6 +85,11 @@ async function modelRole(): Promise<void> {
           delayMs,
         };
       const token = `CRASHTOKEN-${cue[2]}`;
+      if (cue[1] === "py" || cue[1] === "js")
+        return {
+          toolCalls: [{ name: `crash_${cue[1]}`, arguments: { n: Number(cue[2]), request_heartbeat: true } }],
+          delayMs,
+        };
       return cue[1] === "edit"
         ? {
             toolCalls: [
@@ -137,6 +150,50 @@ function messagesAck(kind: string, agentId: string, input: string, ids: string[]
   };
 }
 
+// Custom tools that do some work in the sandbox (so kills land while they run) and return a token the
+// check looks for in the stored tool result.
+const PYTHON_TOOL = `def crash_py(n: int) -> str:
+    """Counts for a while and returns a token.
+
+    Args:
+        n: the number of the send
+    """
+    total = 0
+    for i in range(200000):
+        total += i % 7
+    return f"PYTOOL-{n}-{total}"
+`;
+
+const JS_TOOL = `export function crash_js(n) {
+  let total = 0;
+  for (let i = 0; i < 2000000; i++) total += i % 7;
+  return "JSTOOL-" + n + "-" + total;
+}`;
+
+const JS_SCHEMA = {
+  name: "crash_js",
+  description: "Counts for a while and returns a token.",
+  parameters: { type: "object", properties: { n: { type: "integer" } }, required: ["n"] },
+};
+
+/** An answered send whose model called a sandboxed tool: its result is stored with its step. */
+function toolAck(kind: string, agentId: string, input: string, ids: string[], marker: string): Ack {
+  const messages = messagesAck(kind, agentId, input, ids);
+  return {
+    kind,
+    check(db) {
+      const lost = messages.check(db);
+      if (lost) return lost;
+      const result = db
+        .prepare(
+          "SELECT 1 FROM messages m JOIN steps s ON s.id = m.step_id WHERE m.agent_id = ? AND m.role = 'tool' AND m.content LIKE ?",
+        )
+        .get(agentId, `%${marker}%`);
+      return result ? null : `${kind}: the result ${marker} of an answered tool call is gone`;
+    },
+  };
+}
+
 const pick = (xs: string[]) => xs[Math.floor(Math.random() * xs.length)];
 const cueOf = (n: number) => (n % 5 === 0 ? ` [edit ${n}]` : n % 5 === 1 ? ` [note ${n}]` : "");
 const filler = (n: number) => "the otter read a book about the river and the lamp ".repeat(1 + (n % 12));
@@ -173,6 +230,30 @@ const WORKLOADS: Workload[] = [
         if (frame.id && frame.message_type?.endsWith("_message")) ids.add(frame.id);
       }
       return messagesAck("stream", agent, `stream ${n}${cueOf(n)}`, [...ids]);
+    },
+  },
+  {
+    name: "python tool",
+    weight: 8,
+    async run({ url, agents, n }) {
+      const agent = pick(agents);
+      const input = `tool ${n} [py ${n}]`;
+      const r = await call(`${url}/v1/agents/${agent}/messages`, "POST", { input });
+      if (r.status !== 200 || !r.text.includes(`PYTOOL-${n}-`)) return null;
+      const ids = (JSON.parse(r.text).messages as Array<{ id: string }>).map((m) => m.id);
+      return toolAck("python tool", agent, input, ids, `PYTOOL-${n}-`);
+    },
+  },
+  {
+    name: "js tool",
+    weight: 8,
+    async run({ url, agents, n }) {
+      const agent = pick(agents);
+      const input = `tool ${n} [js ${n}]`;
+      const r = await call(`${url}/v1/agents/${agent}/messages`, "POST", { input });
+      if (r.status !== 200 || !r.text.includes(`JSTOOL-${n}-`)) return null;
+      const ids = (JSON.parse(r.text).messages as Array<{ id: string }>).map((m) => m.id);
+      return toolAck("js tool", agent, input, ids, `JSTOOL-${n}-`);
     },
   },
   {
@@ -365,9 +446,22 @@ export default async function crashBench(argv: string[]): Promise<void> {
   const t0 = performance.now();
   try {
     let url = await target.start();
+    const toolIds: string[] = [];
+    for (const body of [
+      { source_code: PYTHON_TOOL },
+      { source_code: JS_TOOL, source_type: "javascript", json_schema: JS_SCHEMA },
+    ]) {
+      const r = await call(`${url}/v1/tools/`, "POST", body);
+      if (r.status !== 200) throw new Error(`creating a tool answered ${r.status}: ${r.text}`);
+      toolIds.push(JSON.parse(r.text).id);
+    }
     const agents: string[] = [];
     for (let i = 0; i < 8; i++) {
-      const r = await call(`${url}/v1/agents/`, "POST", { name: `crash-${i}`, context_window_limit: 3000 });
+      const r = await call(`${url}/v1/agents/`, "POST", {
+        name: `crash-${i}`,
+        context_window_limit: 3000,
+        tool_ids: toolIds,
+      });
       agents.push(JSON.parse(r.text).id);
     }
     const folder = JSON.parse((await call(`${url}/v1/folders/`, "POST", { name: "crash" })).text)
@@ -394,7 +488,10 @@ export default async function crashBench(argv: string[]): Promise<void> {
         }
       };
       const load = Array.from({ length: workers }, loop);
-      const delay = 200 + Math.floor(Math.random() * 2300);
+      // Most kills land early (while the server starts, Pyodide boots, the first steps run); every third
+      // round runs long enough for Python tools to finish and be acknowledged.
+      const delay =
+        round % 3 === 2 ? 4000 + Math.floor(Math.random() * 6000) : 200 + Math.floor(Math.random() * 2300);
       killedAfterMs.push(delay);
       await new Promise((r) => setTimeout(r, delay));
       killed = true;

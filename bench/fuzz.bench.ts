@@ -1,9 +1,11 @@
-// `npm run bench -- fuzz [--runs N] [--seed S] [--route TEXT]`: the HTTP fuzz of test/http-fuzz.test.ts as a long
-// campaign — N requests per route of /openapi.json (default 300; the test sends 12) from seed S (default:
-// random, printed), on every route or those whose "METHOD /path" contains TEXT. Prints per route how many answers were 2xx, 4xx, 5xx or dropped connections, and the
-// first violation of each route; exits 1 if any. Writes bench/results/fuzz.json.
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+// `npm run bench -- fuzz [--runs N] [--seed S] [--route TEXT]… [--except FILE] [--out FILE]`: the HTTP fuzz
+// of test/http-fuzz.test.ts as a long campaign — N requests per route of /openapi.json (default 300; the
+// test sends 12) from seed S (default: random, printed), on every route or those whose "METHOD /path"
+// contains one of the TEXTs, less the routes an earlier campaign's results FILE lists (to fuzz only the
+// routes added since). Prints per route how many answers were 2xx, 4xx, 5xx or dropped connections, and the
+// first violation of each route; exits 1 if any. Writes bench/results/fuzz.json (or FILE).
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import fc from "fast-check";
 import { openFuzzTarget, sendRaw, violation } from "../test/fuzz/harness.ts";
@@ -12,8 +14,23 @@ import { operations } from "../test/fuzz/requests.ts";
 export default async function fuzzBench(args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
-    options: { runs: { type: "string" }, seed: { type: "string" }, route: { type: "string" } },
+    options: {
+      runs: { type: "string" },
+      seed: { type: "string" },
+      route: { type: "string", multiple: true },
+      except: { type: "string" },
+      out: { type: "string" },
+    },
   });
+  const done = new Set(
+    values.except
+      ? (JSON.parse(readFileSync(values.except, "utf8")) as { rows: Array<{ route: string }> }).rows.map(
+          (r) => r.route,
+        )
+      : [],
+  );
+  const wanted = (route: string) =>
+    !done.has(route) && (!values.route?.length || values.route.some((t) => route.includes(t)));
   const runs = Number(values.runs ?? 300);
   const seed = values.seed ? Number(values.seed) : Math.floor(Math.random() * 2 ** 31);
   console.log(`fuzz: ${runs} requests per route, seed ${seed}`);
@@ -23,7 +40,7 @@ export default async function fuzzBench(args: string[]): Promise<void> {
   const t0 = performance.now();
   try {
     for (const [route, arb] of operations(target.doc, target.known)) {
-      if (values.route && !route.includes(values.route)) continue;
+      if (!wanted(route)) continue;
       const row = { route, "2xx": 0, "4xx": 0, "5xx": 0, dropped: 0 };
       let first = "";
       for (const req of fc.sample(arb, { seed, numRuns: runs })) {
@@ -58,11 +75,13 @@ export default async function fuzzBench(args: string[]): Promise<void> {
     `${total} requests over ${rows.length} routes in ${seconds} s; ${violations.length} routes with a violation`,
   );
   for (const v of violations) console.log(`  ${v}`);
-  mkdirSync(join(import.meta.dirname, "results"), { recursive: true });
+  const out = resolve(values.out ?? join(import.meta.dirname, "results/fuzz.json"));
+  mkdirSync(dirname(out), { recursive: true });
+  const except = values.except ?? null;
   writeFileSync(
-    join(import.meta.dirname, "results/fuzz.json"),
-    `${JSON.stringify({ date: new Date().toISOString(), seed, runs, total, seconds, violations, rows }, null, 2)}\n`,
+    out,
+    `${JSON.stringify({ date: new Date().toISOString(), seed, runs, except, total, seconds, violations, rows }, null, 2)}\n`,
   );
-  console.log("wrote bench/results/fuzz.json");
+  console.log(`wrote ${out}`);
   if (violations.length) process.exitCode = 1;
 }

@@ -228,6 +228,34 @@ describe("a stream that breaks: the client gets the stop reason and an error fra
   }
 });
 
+describe("a provider that closed a kept-alive socket", () => {
+  it("the request is sent again on a new socket at once, even with retries off; the client sees the answer", async () => {
+    const strict = await openServerFixture({
+      env: {
+        LMOS_MODEL: "openai/gpt-4o-mini",
+        LMOS_EMBEDDING: "none",
+        LMOS_MAX_RETRIES: "0",
+      },
+    });
+    try {
+      const id = (await readJson(await strict.call("POST", "/v1/agents/", { name: "kept-alive" }))).id;
+      strict.model.push(sendMessageReply("first answer"));
+      expect((await strict.call("POST", `/v1/agents/${id}/messages`, { input: "one" })).status).toBe(200);
+      // The driver now holds a kept-alive socket to the model; the model resets it on the next request.
+      const before = strict.model.requests.length;
+      strict.model.push({ fault: "reset-socket" }, sendMessageReply("answer after the reset"));
+      const res = await strict.call("POST", `/v1/agents/${id}/messages`, { input: "two" });
+      const body = await readJson(res);
+      expect(res.status).toBe(200);
+      expect(body.stop_reason.stop_reason).toBe("end_turn");
+      expect(JSON.stringify(body.messages)).toContain("answer after the reset");
+      expect(strict.model.requests.length - before).toBe(2);
+    } finally {
+      await strict.close();
+    }
+  });
+});
+
 describe("odd but well-formed replies", () => {
   // A 10 MB reply takes longer than 400 ms to arrive on a loaded machine: a timeout is not what this tests.
   beforeAll(async () => {

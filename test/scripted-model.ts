@@ -120,6 +120,10 @@ export async function startScriptedModel(options: ScriptedModelOptions = {}): Pr
           ? next(record)
           : next;
     if (reply.delayMs && !(await wait(reply.delayMs, res))) return;
+    if (reply.fault === "reset-socket") {
+      req.socket.resetAndDestroy();
+      return;
+    }
     if (reply.status && reply.status >= 400) {
       if (api === "openai") writeOpenAIError(res, reply.status, reply.errorBody, reply.errorHeaders);
       else writeAnthropicError(res, reply.status, reply.errorBody);

@@ -10,6 +10,7 @@ import type {
   StopReason,
 } from "@anthropic-ai/sdk/resources/messages/messages";
 import type { DriverConfig } from "./openai-compatible.ts";
+import { nodeFetch } from "./node-fetch.ts";
 import { toProviderError } from "./provider-error.ts";
 import type { ChatMessage, ChatOptions, ChatRequest, ChatResponse, Provider, ToolCall } from "./types.ts";
 
@@ -90,6 +91,8 @@ export function createAnthropicProvider(config: DriverConfig): Provider {
           baseURL: config.baseURL,
           maxRetries: config.maxRetries,
           timeout: config.timeoutMs,
+          // Keep-alive sockets, and a request on a pooled socket the provider closed is sent again.
+          fetch: nodeFetch,
         }),
     );
     return clientPromise;

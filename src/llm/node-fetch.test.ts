@@ -1,3 +1,5 @@
+// nodeFetch against a real node:http server: bodies, encodings, streams, aborts, and a kept-alive socket
+// the server resets.
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { gzipSync } from "node:zlib";
@@ -22,6 +24,14 @@ beforeAll(async () => {
         res.writeHead(200, { "content-type": "text/event-stream" });
         res.write("data: one\n\n");
         setTimeout(() => res.end("data: two\n\n"), 20);
+      } else if (req.url === "/reset-reused") {
+        // A provider that closed this kept-alive socket: a request on a reused socket gets a reset.
+        const served = (req.socket as { served?: number }).served ?? 0;
+        (req.socket as { served?: number }).served = served + 1;
+        if (served > 0) req.socket.resetAndDestroy();
+        else res.end("fresh");
+      } else if (req.url === "/reset-always") {
+        req.socket.resetAndDestroy();
       } else if (req.url === "/slow") {
         setTimeout(() => res.end("late"), 5_000).unref();
       }
@@ -62,5 +72,23 @@ describe("nodeFetch", () => {
     const pending = nodeFetch(`${base}/slow`, { signal: controller.signal });
     setTimeout(() => controller.abort(), 30);
     await expect(pending).rejects.toMatchObject({ name: "AbortError" });
+  });
+
+  it("sends again on another socket when a reused keep-alive socket is reset before any answer", async () => {
+    expect(await (await nodeFetch(`${base}/reset-reused`, { method: "POST", body: "1" })).text()).toBe(
+      "fresh",
+    );
+    // The pool now holds that socket; the server resets it on reuse, and the request goes out again.
+    const again = await nodeFetch(`${base}/reset-reused`, { method: "POST", body: "2" });
+    expect(await again.text()).toBe("fresh");
+  });
+
+  it("does not resend when a fresh connection is reset (that is the provider's answer)", async () => {
+    const fresh = new Promise<void>((r) => server.once("connection", () => r()));
+    server.closeIdleConnections(); // no pooled socket left: the next request opens a new one
+    await expect(nodeFetch(`${base}/reset-always`, { method: "POST", body: "x" })).rejects.toMatchObject({
+      code: "ECONNRESET",
+    });
+    await fresh;
   });
 });

@@ -71,7 +71,17 @@ function toResponse(res: IncomingMessage, body: Readable | Buffer | null): Respo
   return new Response(Readable.toWeb(body) as ReadableStream, init);
 }
 
-/** A fetch-compatible function for SDK clients (`new OpenAI({ fetch: nodeFetch })`). */
+/** Errors of a socket the provider closed while it sat idle in the pool: the request never reached it. */
+const STALE_SOCKET_CODES = new Set(["ECONNRESET", "EPIPE", "ECONNABORTED"]);
+
+/** How many pooled sockets one request may find dead in a row before the error goes to the SDK (each
+ * failure drops one stale socket from the pool; a fresh connection's failure is never retried here). */
+const MAX_STALE_SOCKETS = 8;
+
+/** A fetch-compatible function for SDK clients (`new OpenAI({ fetch: nodeFetch })`). A request written on
+ * a reused keep-alive socket that the provider had already closed (reset before any answer arrived) is sent
+ * again at once on another socket: that race is the pool's, not the provider's, and must not cost one of
+ * the SDK's retries and its back-off, or fail a run when retries are off. */
 export async function nodeFetch(input: string | URL | Request, init: RequestInit = {}): Promise<Response> {
   const url = new URL(typeof input === "string" || input instanceof URL ? input : input.url);
   const signal = init.signal ?? undefined;
@@ -84,29 +94,55 @@ export async function nodeFetch(input: string | URL | Request, init: RequestInit
   if (body != null && typeof body !== "string" && !(body instanceof Uint8Array)) {
     throw new TypeError("nodeFetch sends only string or byte bodies");
   }
+  for (let stale = 0; ; stale++) {
+    try {
+      return await attempt(url, init.method ?? "GET", headers, body ?? undefined, signal);
+    } catch (e) {
+      if (!(e instanceof StaleSocketError) || stale + 1 >= MAX_STALE_SOCKETS) throw unwrap(e);
+    }
+  }
+}
+
+/** A reused socket failed before any answer: safe to send again on another socket. */
+class StaleSocketError extends Error {
+  constructor(readonly original: Error) {
+    super(original.message);
+  }
+}
+
+const unwrap = (e: unknown) => (e instanceof StaleSocketError ? e.original : e);
+
+function attempt(
+  url: URL,
+  method: string,
+  headers: Record<string, string>,
+  body: string | Uint8Array | undefined,
+  signal: AbortSignal | undefined,
+): Promise<Response> {
   const https = url.protocol === "https:";
   const send = https ? httpsRequest : httpRequest;
   return new Promise<Response>((resolve, reject) => {
-    const req = send(
-      url,
-      { method: init.method ?? "GET", headers, agent: https ? httpsAgent : httpAgent },
-      (res) => {
-        const stream = decoded(res);
-        const streaming = (res.headers["content-type"] ?? "").includes("text/event-stream");
-        if (streaming) {
-          resolve(toResponse(res, stream));
-          return;
-        }
-        const chunks: Buffer[] = [];
-        stream.on("data", (c: Buffer) => chunks.push(c));
-        stream.on("end", () => resolve(toResponse(res, Buffer.concat(chunks))));
-        stream.on("error", reject);
-      },
-    );
+    let answered = false;
+    const req = send(url, { method, headers, agent: https ? httpsAgent : httpAgent }, (res) => {
+      answered = true;
+      const stream = decoded(res);
+      const streaming = (res.headers["content-type"] ?? "").includes("text/event-stream");
+      if (streaming) {
+        resolve(toResponse(res, stream));
+        return;
+      }
+      const chunks: Buffer[] = [];
+      stream.on("data", (c: Buffer) => chunks.push(c));
+      stream.on("end", () => resolve(toResponse(res, Buffer.concat(chunks))));
+      stream.on("error", reject);
+    });
     const onAbort = () => req.destroy(abortError(signal as AbortSignal));
     signal?.addEventListener("abort", onAbort, { once: true });
     req.on("close", () => signal?.removeEventListener("abort", onAbort));
-    req.on("error", reject);
-    req.end(body ?? undefined);
+    req.on("error", (e: NodeJS.ErrnoException) => {
+      const stale = req.reusedSocket && !answered && !signal?.aborted && STALE_SOCKET_CODES.has(e.code ?? "");
+      reject(stale ? new StaleSocketError(e) : e);
+    });
+    req.end(body);
   });
 }

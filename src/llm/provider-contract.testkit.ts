@@ -145,6 +145,15 @@ export function providerContract(name: string, makeProvider: MakeProvider): void
       expect(model.requests).toHaveLength(2);
     });
 
+    it("sends again, at once and without a retry, a request whose pooled socket the provider reset", async () => {
+      const strict = makeProvider(model, { maxRetries: 0, timeoutMs: 30_000 });
+      model.push({ content: "first" });
+      await strict.chat(request()); // leaves a kept-alive socket in the pool
+      model.push({ fault: "reset-socket" }, { content: "after the reset" });
+      expect((await strict.chat(request())).text).toBe("after the reset");
+      expect(model.requests).toHaveLength(3);
+    });
+
     it("gives up with provider_error after the retries, naming the status", async () => {
       model.push({ status: 500 }, { status: 500 }, { status: 500 });
       const err = await provider.chat(request()).catch((e) => e);

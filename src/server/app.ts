@@ -13,6 +13,7 @@ import { openApiDocument } from "./openapi.ts";
 import { mountMcp } from "./mcp/http.ts";
 import { rateLimit } from "./rate-limit.ts";
 import { RouteTable } from "./route-table.ts";
+import { securityHeaders } from "./security-headers.ts";
 import { agentFileRoutes } from "./routes/agent-files.ts";
 import { agentRoutes } from "./routes/agents.ts";
 import { folderRoutes } from "./routes/folders.ts";
@@ -67,6 +68,9 @@ export function createApp(lmos: Lmos, options: AppOptions = {}): Hono {
   app.notFound((c) =>
     errorResponse(c, new LmosError("not_found", `no route for ${c.req.method} ${c.req.path}`)),
   );
+
+  // Outermost: every answer gets them, the preflight, 401s, 404s and errors included.
+  app.use("*", securityHeaders());
 
   // Before auth: a browser's preflight carries no Authorization header and must still be answered.
   const origins = options.corsOrigins ?? [];

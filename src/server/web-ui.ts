@@ -6,7 +6,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { serveStatic } from "@hono/node-server/serve-static";
-import type { Context, Hono, MiddlewareHandler } from "hono";
+import type { Hono, MiddlewareHandler } from "hono";
 
 /** Where the built UI lives: web/dist at the package root (this file is src/server or dist/server). */
 export const WEB_DIST = fileURLToPath(new URL("../../web/dist/", import.meta.url));
@@ -21,25 +21,6 @@ export function isApiPath(path: string): boolean {
     path.startsWith("/mcp/") ||
     path === "/openapi.json"
   );
-}
-
-// The built UI has no inline script or style (Vite emits files; Preact sets styles through the CSSOM).
-const CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join("; ");
-
-function secure(c: Context): void {
-  c.header("content-security-policy", CSP);
-  c.header("x-content-type-options", "nosniff");
-  c.header("referrer-policy", "no-referrer");
 }
 
 const NOT_BUILT = `<!doctype html>
@@ -58,7 +39,6 @@ export function webUi(app: Hono, dist: string = WEB_DIST): void {
     if (isApiPath(c.req.path) || (method !== "GET" && method !== "HEAD")) return next();
     if (!existsSync(join(dist, "index.html"))) {
       if (c.req.path !== "/" && c.req.path !== "/index.html") return next();
-      secure(c);
       return c.html(NOT_BUILT, 503);
     }
     files ??= serveStatic({
@@ -69,7 +49,6 @@ export function webUi(app: Hono, dist: string = WEB_DIST): void {
         fc.header("cache-control", hashed ? "public, max-age=31536000, immutable" : "no-cache");
       },
     });
-    secure(c);
     return files(c, next);
   });
 }

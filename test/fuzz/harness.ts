@@ -53,7 +53,7 @@ export interface FuzzTarget {
   known: KnownIds;
 }
 
-/** Starts a server with a few agents, blocks, tools, folders, files, passages and runs to aim at. */
+/** Starts a server with a few agents, blocks, tools, folders, files, passages, runs and a group to aim at. */
 export async function openFuzzTarget(): Promise<FuzzTarget> {
   const fx = await openServerFixture({
     fallback: (req) => echoReply(req, "send_message"),
@@ -69,6 +69,7 @@ export async function openFuzzTarget(): Promise<FuzzTarget> {
     run_id: [],
     passage_id: [],
     file_id: [],
+    group_id: [],
   };
   for (let i = 0; i < 3; i++) {
     const agent = await post("/v1/agents/", {
@@ -90,6 +91,13 @@ export async function openFuzzTarget(): Promise<FuzzTarget> {
     );
     known.file_id.push(file.id);
   }
+  // Groups need agents that exist: without one, the group routes were only ever fuzzed with unknown ids.
+  const group = await post("/v1/groups/", {
+    agent_ids: known.agent_id.slice(0, 2),
+    description: "fuzzed group",
+    manager_config: { manager_type: "round_robin" },
+  });
+  known.group_id.push(group.id);
   const tools = await readJson(await fx.call("GET", "/v1/tools/"));
   known.tool_id = tools.slice(0, 3).map((t: { id: string }) => t.id);
   known.block_label = ["human", "persona", "nope"];
