@@ -139,6 +139,21 @@ describe("blocks", () => {
     await ok(fx.call("DELETE", `/v1/blocks/${shared.id}`));
     expect((await fx.call("GET", `/v1/blocks/${shared.id}`)).status).toBe(404);
   });
+  it("takes labels named like Object.prototype members (valueOf, constructor) as plain labels", async () => {
+    for (const label of ["valueOf", "constructor", "__proto__", "toString"]) {
+      const block = await ok(fx.call("POST", "/v1/blocks/", { label, value: "v" }));
+      expect(block).toMatchObject({ label, value: "v" });
+      expect(block.description ?? null).toBeNull();
+      const agent = await ok(
+        fx.call("POST", "/v1/agents/", {
+          name: `proto-${label}`,
+          model: "openai/gpt-4o-mini",
+          memory_blocks: [{ label, value: "w" }],
+        }),
+      );
+      expect(agent.memory.blocks.map((b: { label: string }) => b.label)).toEqual([label]);
+    }
+  });
 });
 
 describe("archival memory", () => {

@@ -15,6 +15,14 @@ export const DEFAULT_BLOCK_DESCRIPTIONS: Record<string, string> = {
     "The human block: Stores key details about the person you are conversing with, allowing for more personalized and friend-like conversation.",
 };
 
+/** The default description of a block with this label, or null. Own keys only: a label such as "valueOf"
+ * or "constructor" must not pick up an Object.prototype member (the fuzz campaign's 500). */
+export function defaultBlockDescription(label: string): string | null {
+  return Object.hasOwn(DEFAULT_BLOCK_DESCRIPTIONS, label)
+    ? (DEFAULT_BLOCK_DESCRIPTIONS[label] ?? null)
+    : null;
+}
+
 /** The blocks of an agent created without any. */
 export const DEFAULT_BLOCKS: BlockInput[] = [
   {

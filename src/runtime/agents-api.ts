@@ -4,7 +4,7 @@ import { parseHandle } from "../llm/index.ts";
 import { newAgentRecord, newId, nowIso } from "../store/index.ts";
 import type { AgentRecord, BlockRecord, ToolRecord } from "../store/types.ts";
 import {
-  DEFAULT_BLOCK_DESCRIPTIONS,
+  defaultBlockDescription,
   DEFAULT_BLOCK_LIMIT,
   DEFAULT_BLOCKS,
   DEFAULT_SETTINGS,
@@ -29,7 +29,7 @@ export function blockFromInput(input: BlockInput, now = nowIso()): BlockRecord {
     id: newId("block"),
     label: input.label,
     value: input.value,
-    description: input.description ?? DEFAULT_BLOCK_DESCRIPTIONS[input.label] ?? null,
+    description: input.description ?? defaultBlockDescription(input.label),
     limit,
     readOnly: input.readOnly ?? false,
     metadata: input.metadata ?? {},
