@@ -2,6 +2,7 @@
 // agents get. Postgres is recognised and refused clearly until its store lands.
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
+import { LOCAL_EMBEDDING_HANDLE } from "../embed/index.ts";
 import { LmosError } from "../errors.ts";
 import type { LmosOptions } from "./types.ts";
 
@@ -44,6 +45,11 @@ export function resolveConfig(options: LmosOptions = {}): ResolvedConfig {
     home,
     databasePath: join(home, "lmos.db"),
     defaultModel: nonEmpty(options.model) ?? nonEmpty(env.LMOS_MODEL) ?? null,
-    defaultEmbedding: embedding.toLowerCase() === "none" ? null : embedding,
+    defaultEmbedding:
+      embedding.toLowerCase() === "none"
+        ? null
+        : embedding.toLowerCase() === "local"
+          ? LOCAL_EMBEDDING_HANDLE
+          : embedding,
   };
 }
