@@ -181,5 +181,29 @@ export function messageSuite(open: () => Promise<Part<AgentStore & MessageStore 
       expect(await store().searchMessagesVector(id, vec(4, 0), { limit: 1 })).toHaveLength(1);
       expect(await store().searchMessagesVector(id, vec(4, 0), { limit: 5, roles: ["tool"] })).toEqual([]);
     });
+
+    it("gives each message's neighbouring conversation turns, skipping kernel messages and other roles", async () => {
+      const id = await withAgent();
+      const other = await withAgent();
+      const m1 = message(id, "one", { createdAt: at(1) });
+      const alert = message(id, "alert", { createdAt: at(2), kind: "system_alert" });
+      const m2 = message(id, "two", { createdAt: at(3), role: "assistant" });
+      const toolMsg = message(id, "tool out", { createdAt: at(4), role: "tool", name: "t", toolCallId: "c" });
+      const m3 = message(id, "three", { createdAt: at(5) });
+      await store().commitMessages(id, [m1, alert, m2, toolMsg, m3], {});
+      await store().commitMessages(other, [message(other, "elsewhere", { createdAt: at(2) })], {});
+      expect(await store().messageNeighbours(id, [m2.id, m1.id, "message-missing", m3.id])).toEqual([
+        { id: m2.id, previous: m1.id, next: m3.id },
+        { id: m1.id, previous: null, next: m2.id },
+        { id: m3.id, previous: m2.id, next: null },
+      ]);
+      expect(await store().messageNeighbours(id, [m3.id], { roles: ["user"] })).toEqual([
+        { id: m3.id, previous: m1.id, next: null },
+      ]);
+      expect(await store().messageNeighbours(id, [m2.id], { start: at(2) })).toEqual([
+        { id: m2.id, previous: null, next: m3.id },
+      ]);
+      expect(await store().messageNeighbours(other, [m2.id])).toEqual([]);
+    });
   });
 }

@@ -2,7 +2,7 @@
 // filters, and lexical and vector search.
 import { describe, expect, it } from "vitest";
 import type { AgentStore, PassageStore, SourceStore } from "../types.ts";
-import { agent, at, type Part, passage, source, useStore, vec, walk } from "./fixtures.testkit.ts";
+import { agent, at, file, type Part, passage, source, useStore, vec, walk } from "./fixtures.testkit.ts";
 
 /** Passages and their search. */
 export function passageSuite(open: () => Promise<Part<AgentStore & PassageStore & SourceStore>>): void {
@@ -82,6 +82,44 @@ export function passageSuite(open: () => Promise<Part<AgentStore & PassageStore 
         (await store().searchPassagesVector({ sourceIds: [s.id] }, vec(3, 0), 10)).map((r) => r.id),
       ).toEqual([doc.id]);
       expect(await store().searchPassagesVector({ sourceIds: [] }, vec(3, 0), 10)).toEqual([]);
+    });
+
+    it("gives each passage's neighbours: archival by time within the agent and filter, chunks within their file", async () => {
+      const id = await withAgent();
+      const other = await withAgent();
+      // Inserted out of time order, two of them in the same millisecond (insertion order breaks the tie).
+      const p2 = passage("second", { agentId: id, createdAt: at(2000), tags: ["t"] });
+      const p1 = passage("first", { agentId: id, createdAt: at(1000), tags: ["t"] });
+      const p3 = passage("third", { agentId: id, createdAt: at(2000) });
+      const p4 = passage("fourth", { agentId: id, createdAt: at(3000), tags: ["t"] });
+      const foreign = passage("other agent", { agentId: other, createdAt: at(1500) });
+      await store().insertPassages([p2, p1, p3, p4, foreign].map((p) => ({ passage: p })));
+      expect(
+        await store().passageNeighbours({ agentId: id }, [p2.id, p1.id, "passage-missing", p4.id]),
+      ).toEqual([
+        { id: p2.id, previous: p1.id, next: p3.id },
+        { id: p1.id, previous: null, next: p2.id },
+        { id: p4.id, previous: p3.id, next: null },
+      ]);
+      // Within a filter: p3 has no tag "t", so p2 and p4 are adjacent.
+      expect(await store().passageNeighbours({ agentId: id, tags: ["t"] }, [p2.id])).toEqual([
+        { id: p2.id, previous: p1.id, next: p4.id },
+      ]);
+      const s = source();
+      await store().createSource(s);
+      const f1 = file(s.id, { fileName: "a.txt" });
+      const f2 = file(s.id, { fileName: "b.txt" });
+      const chunks = ["c0", "c1", "c2"].map((t) => passage(t, { sourceId: s.id, fileId: f1.id }));
+      await store().replaceFile(
+        f1,
+        chunks.map((p) => ({ passage: p })),
+      );
+      await store().replaceFile(f2, [{ passage: passage("d0", { sourceId: s.id, fileId: f2.id }) }]);
+      expect(await store().passageNeighbours({ sourceIds: [s.id] }, [chunks[1].id, chunks[2].id])).toEqual([
+        { id: chunks[1].id, previous: chunks[0].id, next: chunks[2].id },
+        { id: chunks[2].id, previous: chunks[1].id, next: null },
+      ]);
+      expect(await store().passageNeighbours({}, [])).toEqual([]);
     });
   });
 }

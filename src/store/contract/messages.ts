@@ -3,7 +3,7 @@
 // Conformance: conformance/messages.testkit.ts.
 import type { LeaseUse } from "../leases.ts";
 import type { AgentRecord, MessageRecord, Role, RunRecord } from "../records.ts";
-import type { LexicalQuery, Page, RankedId } from "./queries.ts";
+import type { LexicalQuery, Neighbours, Page, RankedId } from "./queries.ts";
 
 export interface MessageQuery extends Page {
   roles?: Role[];
@@ -41,6 +41,14 @@ export interface MessageStore {
     embedding: Float32Array,
     q: { limit: number; roles?: MessageRecord["role"][]; start?: string; end?: string },
   ): Promise<RankedId[]>;
+  /** For each known id of the agent's (in the order asked; unknown ids are left out), the agent's
+   * conversation turns just before and after it by (createdAt, seq): messages with no inner kind
+   * (kind null) whose role is among `roles` (default user and assistant) and within start/end. */
+  messageNeighbours(
+    agentId: string,
+    ids: string[],
+    q?: { roles?: MessageRecord["role"][]; start?: string; end?: string },
+  ): Promise<Neighbours[]>;
   /** Applies messages + agent patch outside a step (reset, initial messages), atomically; with `run`, also
    * creates that run in the same transaction (a run's start and its input commit together); a run created
    * before (status "created") takes the new status and owner and keeps its createdAt. */

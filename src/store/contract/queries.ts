@@ -19,3 +19,11 @@ export interface RankedId {
   id: string;
   score: number;
 }
+
+/** A hit's adjacent items in its own order (conversation or document), for rankers that read a hit's
+ * context: `previous`/`next` is the nearest item before/after it that matches the same filter, or null. */
+export interface Neighbours {
+  id: string;
+  previous: string | null;
+  next: string | null;
+}

@@ -1,5 +1,5 @@
 // Recall memory: every message ever, ordered by (created_at, seq), searchable by BM25 and by vector.
-import type { LexicalQuery, MessageQuery, MessageRecord, RankedId, Role } from "../types.ts";
+import type { LexicalQuery, MessageQuery, MessageRecord, Neighbours, RankedId, Role } from "../types.ts";
 import { decode, encode, insertSql, selectList } from "./codec.ts";
 import { messageCodec } from "./codecs.ts";
 import { ftsQuery } from "./fts.ts";
@@ -147,4 +147,37 @@ export function searchMessagesVector(
       q.limit,
     )
     .filter((r) => r.score !== null);
+}
+
+/** For each of the agent's message ids, the nearest conversation turns (kind null, role in `roles`, within
+ * start/end) before and after it by (created_at, seq): indexed seeks on messages_agent_created. */
+export function messageNeighbours(
+  sql: Sql,
+  agentId: string,
+  ids: string[],
+  q: { roles?: Role[]; start?: string; end?: string } = {},
+): Neighbours[] {
+  if (ids.length === 0) return [];
+  const select: Select = {
+    columns: "",
+    from: "",
+    where: ["m.agent_id = h.agent_id", "m.kind IS NULL"],
+    params: [],
+  };
+  filters(select, { ...q, roles: q.roles?.length ? q.roles : ["user", "assistant"] });
+  const cond = select.where.join(" AND ");
+  const before = "(m.created_at < h.created_at OR (m.created_at = h.created_at AND m.seq < h.seq))";
+  const after = "(m.created_at > h.created_at OR (m.created_at = h.created_at AND m.seq > h.seq))";
+  const rows = sql.all<Neighbours>(
+    `SELECT h.id AS id,
+       (SELECT m.id FROM messages m WHERE ${cond} AND ${before} ORDER BY m.created_at DESC, m.seq DESC LIMIT 1) AS previous,
+       (SELECT m.id FROM messages m WHERE ${cond} AND ${after} ORDER BY m.created_at ASC, m.seq ASC LIMIT 1) AS next
+     FROM messages h WHERE h.agent_id = ? AND h.id IN (SELECT value FROM json_each(?))`,
+    ...select.params,
+    ...select.params,
+    agentId,
+    JSON.stringify(ids),
+  );
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return ids.flatMap((id) => byId.get(id) ?? []);
 }

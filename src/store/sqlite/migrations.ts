@@ -214,8 +214,13 @@ CREATE TABLE agent_groups (
 CREATE INDEX agent_groups_created ON agent_groups(created_at, id);
 `);
 
+// The order of an agent's archival passages by (created_at, seq), so that a search hit's neighbours
+// (passageNeighbours, read by the ranker) are one seek each; an index builds over existing rows.
+const v9: Migration = (db) =>
+  db.exec("CREATE INDEX passages_agent_order ON passages(agent_id, created_at, seq);");
+
 /** Every migration in order; version N is the N-th entry. Append, never edit. */
-export const migrations: readonly Migration[] = [v1, v2, v3, v4, v5, v6, v7, v8];
+export const migrations: readonly Migration[] = [v1, v2, v3, v4, v5, v6, v7, v8, v9];
 
 /** Applies the migrations this database lacks; returns how many ran. */
 export function migrate(db: BetterSqlite3.Database): number {

@@ -170,6 +170,9 @@ export abstract class SqliteStoreBase {
   searchPassagesVector(filter: PassageFilter, embedding: Float32Array, limit: number) {
     return this.read(() => passages.searchPassagesVector(this.sql, filter, embedding, limit));
   }
+  passageNeighbours(filter: PassageFilter, ids: string[]) {
+    return this.read(() => passages.passageNeighbours(this.sql, filter, ids));
+  }
 
   // sources and files
   createSource(source: SourceRecord) {

@@ -216,6 +216,9 @@ export class SqliteStore extends SqliteCoordinationStore implements Store {
   ) {
     return this.read(() => messages.searchMessagesVector(this.sql, agentId, embedding, q));
   }
+  messageNeighbours(agentId: string, ids: string[], q?: { roles?: Role[]; start?: string; end?: string }) {
+    return this.read(() => messages.messageNeighbours(this.sql, agentId, ids, q));
+  }
 
   // runs and steps
   createRun(run: RunRecord) {
