@@ -1,12 +1,13 @@
-// Archival memory: passages the agent (or the API) files away, searched hybrid like recall. Inserting builds
+// Archival memory: passages the agent (or the API) files away, ranked by the one ranker like recall. Inserting builds
 // the record (and its embedding); the caller decides when it is written: the memory tool queues it in the
 // step's commit, the API writes it at once.
 import type { Embedder } from "../embed/types.ts";
 import type { PassageFilter, PassageRecord, RankedId, Store } from "../store/types.ts";
 import { newId } from "../store/index.ts";
+import { passageCorpus } from "./corpora.ts";
 import { dateBound } from "./dates.ts";
+import { rankItems } from "./ranker.ts";
 import type { MemoryDeps } from "./recall.ts";
-import { reciprocalRankFusion } from "./rrf.ts";
 
 export interface ArchivalInsert {
   passage: PassageRecord;
@@ -108,13 +109,8 @@ async function hybridPassages(
     const recent = await store.listPassages(f, { order: "desc", limit: offset + limit });
     ranked = recent.map((p, i) => ({ id: p.id, score: 1 / (i + 1) }));
   } else {
-    const depth = Math.max(50, (offset + limit) * 3);
-    const lists = [await store.searchPassagesLexical(f, { query, limit: depth })];
-    if (embedder) {
-      const [vector] = await embedder.embed([query], { signal: deps.signal });
-      lists.push(await store.searchPassagesVector(f, vector, depth));
-    }
-    ranked = lists.length === 1 ? lists[0] : reciprocalRankFusion(lists);
+    const corpus = passageCorpus(store, f, query, embedder, deps.signal);
+    ranked = await rankItems(corpus, query, { depth: Math.max(100, (offset + limit) * 3) });
   }
   const page = ranked.slice(offset, offset + limit);
   const byId = new Map((await store.getPassages(page.map((r) => r.id))).map((p) => [p.id, p]));

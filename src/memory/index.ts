@@ -1,4 +1,5 @@
-// The memory layer's public face: core block edits, recall and archival search, RRF and the summariser.
+// The memory layer's public face: core block edits, recall and archival search, the one ranker behind every
+// search (and its pieces), RRF and the summariser.
 export {
   type ArchivalInsert,
   type ArchivalSearchInput,
@@ -7,6 +8,16 @@ export {
   type ScoredPassage,
   searchArchival,
 } from "./archival.ts";
+export { messageCorpus, passageCorpus, type RecordCorpus } from "./corpora.ts";
+export {
+  type Candidate,
+  DEFAULT_RANKER_SETTINGS,
+  type RankerCorpus,
+  type RankerSettings,
+  rankItems,
+} from "./ranker.ts";
+export { isStopWord, queryTerms, stemKey } from "./terms.ts";
+export { asksForTime, namedTimeSpans, statesTime, type TimeSpan } from "./time-words.ts";
 export { appendToBlock, findBlock, previewEdit, replaceInBlock, rewriteBlock } from "./blocks.ts";
 export { dateBound } from "./dates.ts";
 export {

@@ -1,10 +1,11 @@
-// Recall memory search: every message ever exchanged, searched hybrid (BM25 always, vectors when an
-// embedder is configured, fused by RRF). Only user and assistant words come back: kernel alerts,
-// heartbeats and tool results are noise to a model looking for what was said.
+// Recall memory search: every message ever exchanged, ranked by the one ranker (ranker.ts: BM25 and its
+// refinements always, vectors fused in when an embedder is configured). Only user and assistant words come
+// back: kernel alerts, heartbeats and tool results are noise to a model looking for what was said.
 import type { Embedder } from "../embed/types.ts";
 import type { MessageRecord, RankedId, Role, StoreReader } from "../store/types.ts";
+import { messageCorpus } from "./corpora.ts";
 import { dateBound } from "./dates.ts";
-import { reciprocalRankFusion } from "./rrf.ts";
+import { rankItems } from "./ranker.ts";
 
 /** What memory searches need: the store, and the embedder when vectors are on. */
 export interface MemoryDeps {
@@ -70,6 +71,14 @@ export async function searchRecall(deps: MemoryDeps, agentId: string, q: RecallQ
   const query = q.query.trim();
 
   let ranked: RankedId[];
+  const corpus = messageCorpus(
+    store,
+    agentId,
+    { query, roles, start, end },
+    spokenText,
+    embedder,
+    deps.signal,
+  );
   if (query === "") {
     // No query: the most recent messages in range.
     const recent = await store.listMessages(agentId, {
@@ -81,18 +90,10 @@ export async function searchRecall(deps: MemoryDeps, agentId: string, q: RecallQ
     });
     ranked = recent.map((m, i) => ({ id: m.id, score: 1 / (i + 1) }));
   } else {
-    const lists = [
-      await store.searchMessagesLexical(agentId, { query, limit: SEARCH_DEPTH, roles, start, end }),
-    ];
-    if (embedder) {
-      const [vector] = await embedder.embed([query], { signal: deps.signal });
-      lists.push(
-        await store.searchMessagesVector(agentId, vector, { limit: SEARCH_DEPTH, roles, start, end }),
-      );
-    }
-    ranked = lists.length === 1 ? lists[0] : reciprocalRankFusion(lists);
+    ranked = (await rankItems(corpus, query, { depth: SEARCH_DEPTH })).slice(0, SEARCH_DEPTH);
   }
-  const records = new Map((await store.getMessages(ranked.map((r) => r.id))).map((m) => [m.id, m]));
+  await corpus.read(ranked.map((r) => r.id));
+  const records = corpus.records;
   const hits = ranked.flatMap((r) => {
     const m = records.get(r.id);
     if (!m || (q.excludeRunId !== undefined && m.runId === q.excludeRunId)) return [];

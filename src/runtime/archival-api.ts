@@ -12,10 +12,17 @@ export function archivalApi(core: RuntimeCore, agentId: string): AgentHandle["ar
   const { store } = core;
   const embedder = async () => core.runner.deps.embedderFor((await resolveAgent(core, agentId)).embedding);
   return {
-    async insert(text, tags = []) {
+    async insert(text, tags = [], options = {}) {
       if (typeof text !== "string" || !text.trim())
         throw new LmosError("invalid_argument", "text: the passage is empty");
-      return insertArchival(store, await embedder(), { agentId, text, tags, now: nowIso() });
+      const created = options.createdAt === undefined ? Number.NaN : Date.parse(options.createdAt);
+      if (options.createdAt !== undefined && Number.isNaN(created))
+        throw new LmosError(
+          "invalid_argument",
+          `createdAt: ${JSON.stringify(options.createdAt)} is not a date; use an ISO time such as 2023-05-08T13:56:00Z`,
+        );
+      const now = Number.isNaN(created) ? nowIso() : new Date(created).toISOString();
+      return insertArchival(store, await embedder(), { agentId, text, tags, now });
     },
     async search(query, options) {
       const opts = validate(archivalSearchSchema, options, "options") ?? {};

@@ -198,7 +198,8 @@ export interface AgentHandle {
     detach(blockId: string): Promise<void>;
   };
   archival: {
-    insert(text: string, tags?: string[]): Promise<PassageRecord[]>;
+    /** Files a passage away; `createdAt` (ISO or any date Date.parse reads) dates it, default now. */
+    insert(text: string, tags?: string[], options?: { createdAt?: string }): Promise<PassageRecord[]>;
     search(query: string, options?: ArchivalSearchOptions): Promise<ScoredPassage[]>;
     list(query?: Page & { search?: string }): Promise<PassageRecord[]>;
     delete(passageId: string): Promise<void>;

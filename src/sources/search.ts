@@ -1,23 +1,13 @@
-// Hybrid search over document passages: BM25 always, vectors when the source was embedded with the
-// embedder at hand, fused by reciprocal rank fusion (k = 60, as in Cormack et al. 2009).
+// Search over document passages through the one ranker of lmos (memory/ranker.ts): BM25 and its
+// refinements always (neighbouring chunks of a file among them), vectors fused in when the source was
+// embedded with the embedder at hand.
 import type { Embedder } from "../embed/types.ts";
-import type { PassageRecord, RankedId, StoreReader } from "../store/types.ts";
+import { passageCorpus, rankItems } from "../memory/index.ts";
+import type { PassageRecord, StoreReader } from "../store/types.ts";
 
 export interface ScoredSourcePassage {
   passage: PassageRecord;
   score: number;
-}
-
-const RRF_K = 60;
-
-function fuse(lists: RankedId[][]): RankedId[] {
-  const scores = new Map<string, number>();
-  for (const list of lists) {
-    for (const [rank, hit] of list.entries()) {
-      scores.set(hit.id, (scores.get(hit.id) ?? 0) + 1 / (RRF_K + rank + 1));
-    }
-  }
-  return [...scores].map(([id, score]) => ({ id, score })).sort((a, b) => b.score - a.score);
 }
 
 /** Best passages of the given sources for `query`, best first. */
@@ -30,17 +20,14 @@ export async function searchSourcePassages(
   const limit = options.limit ?? 10;
   const offset = options.offset ?? 0;
   if (sourceIds.length === 0 || query.trim() === "") return [];
-  const depth = (offset + limit) * 3;
-  const filter = { sourceIds };
-  const lists: RankedId[][] = [await store.searchPassagesLexical(filter, { query, limit: depth })];
-  if (options.embedder) {
-    const [vector] = await options.embedder.embed([query], { signal: options.signal });
-    lists.push(await store.searchPassagesVector(filter, vector, depth));
-  }
-  const ranked = (lists.length === 1 ? lists[0] : fuse(lists)).slice(offset, offset + limit);
-  const passages = new Map((await store.getPassages(ranked.map((r) => r.id))).map((p) => [p.id, p]));
+  const corpus = passageCorpus(store, { sourceIds }, query, options.embedder, options.signal);
+  const ranked = (await rankItems(corpus, query, { depth: Math.max(100, (offset + limit) * 3) })).slice(
+    offset,
+    offset + limit,
+  );
+  await corpus.read(ranked.map((r) => r.id));
   return ranked.flatMap((r) => {
-    const passage = passages.get(r.id);
+    const passage = corpus.records.get(r.id);
     return passage ? [{ passage, score: r.score }] : [];
   });
 }

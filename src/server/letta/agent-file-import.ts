@@ -225,7 +225,10 @@ export async function importAgentFile(
       summary,
       ...(extra ? { memoryEditedAt: extra.memoryEditedAt, pressureWarned: extra.pressureWarned } : {}),
     });
-    for (const p of extra?.passages ?? []) await handle.archival.insert(p.text, p.tags);
+    for (const p of extra?.passages ?? []) {
+      const dated = typeof p.createdAt === "string" && !Number.isNaN(Date.parse(p.createdAt));
+      await handle.archival.insert(p.text, p.tags, dated ? { createdAt: p.createdAt } : {});
+    }
   }
 
   // Groups whose agents all came with the file.

@@ -198,7 +198,8 @@ export function memoryRoutes({ lmos, table }: RouteContext): void {
     },
     async ({ params, body }) => {
       const handle = await lmos.agents.get(params.agent_id);
-      return (await handle.archival.insert(body.text, body.tags ?? [])).map(passageToLetta);
+      const dated = body.created_at ? { createdAt: body.created_at } : {};
+      return (await handle.archival.insert(body.text, body.tags ?? [], dated)).map(passageToLetta);
     },
   );
   table.add(

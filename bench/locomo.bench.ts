@@ -1,0 +1,139 @@
+// `npm run bench -- locomo [--file path] [--conversations N] [--peers a,b] [--embeddings-url URL
+// --embedding-model M]`: gold-evidence retrieval on LoCoMo (default ../shared/data/locomo/locomo-dev.json;
+// any file of its schema). Every peer in bench/locomo/peers/ stores each conversation's turns and ranks them
+// for every question of categories 1–4; the table shows recall@5 per category and overall, recall@1/10, MRR
+// and query latency. Writes bench/results/locomo.json.
+import { execSync } from "node:child_process";
+import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { cpus } from "node:os";
+import { fileURLToPath } from "node:url";
+import { loadLocomo } from "./locomo/load.ts";
+import type { LocomoPeer, PeerEnv } from "./locomo/peer.ts";
+import { percentile, type Scores, scoreByCategory } from "./locomo/score.ts";
+import { parseTaskArgs } from "./tasks/task-env.ts";
+
+const PEERS_DIR = new URL("./locomo/peers/", import.meta.url);
+const DEFAULT_FILE = fileURLToPath(new URL("../../shared/data/locomo/locomo-dev.json", import.meta.url));
+// The floor first, then lmos, then the other peers by name.
+const ORDER = (name: string) => (name === "bm25" ? 0 : name.startsWith("lmos") ? 1 : 2);
+
+async function discoverPeers(only: string[] | null): Promise<Array<{ file: string; peer: LocomoPeer }>> {
+  const files = readdirSync(PEERS_DIR)
+    .filter((f) => f.endsWith(".ts") && !f.endsWith(".test.ts"))
+    .map((f) => f.replace(/\.ts$/, ""))
+    .filter((f) => !only || only.includes(f))
+    .sort((a, b) => ORDER(a) - ORDER(b) || a.localeCompare(b));
+  const out: Array<{ file: string; peer: LocomoPeer }> = [];
+  for (const file of files) {
+    const mod = (await import(new URL(`${file}.ts`, PEERS_DIR).href)) as { default?: LocomoPeer };
+    if (mod.default && typeof mod.default.run === "function") out.push({ file, peer: mod.default });
+  }
+  return out;
+}
+
+interface Row {
+  system: string;
+  embedder: string;
+  skipped?: string;
+  overall?: Scores;
+  byCategory?: Partial<Record<1 | 2 | 3 | 4, Scores>>;
+  p50Ms?: number;
+  p99Ms?: number;
+}
+
+const f3 = (x: number | undefined) => (x === undefined ? "—" : x.toFixed(3));
+
+function table(rows: Row[]): string {
+  const head =
+    "system | embedder | multi-hop | temporal | open-domain | single-hop | recall@5 | recall@1 | recall@10 | MRR | p50 ms | p99 ms";
+  const lines = rows.map((r) =>
+    r.skipped
+      ? `${r.system} | ${r.embedder} | skipped: ${r.skipped}`
+      : [
+          r.system,
+          r.embedder,
+          f3(r.byCategory?.[1]?.recall5),
+          f3(r.byCategory?.[2]?.recall5),
+          f3(r.byCategory?.[3]?.recall5),
+          f3(r.byCategory?.[4]?.recall5),
+          f3(r.overall?.recall5),
+          f3(r.overall?.recall1),
+          f3(r.overall?.recall10),
+          f3(r.overall?.mrr),
+          (r.p50Ms ?? 0).toFixed(2),
+          (r.p99Ms ?? 0).toFixed(2),
+        ].join(" | "),
+  );
+  return [head, head.replace(/[^|]/g, "-"), ...lines].join("\n");
+}
+
+export default async function locomoBench(argv: string[]): Promise<void> {
+  const { flags } = parseTaskArgs(argv);
+  if (flags.has("help")) {
+    console.log(
+      "usage: npm run bench -- locomo [--file locomo.json] [--conversations N] [--peers bm25,lmos-archival] [--embeddings-url http://127.0.0.1:PORT/v1 --embedding-model NAME]",
+    );
+    return;
+  }
+  const file = flags.get("file") ?? DEFAULT_FILE;
+  let sets = loadLocomo(file);
+  if (flags.has("conversations")) sets = sets.slice(0, Number(flags.get("conversations")));
+  const questions = sets.reduce((n, s) => n + s.questions.length, 0);
+  const skippedQuestions = sets.reduce((n, s) => n + s.skipped, 0);
+  const env: PeerEnv = {
+    embeddingsBaseUrl: flags.get("embeddings-url"),
+    embeddingModel: flags.get("embedding-model"),
+  };
+  const peers = await discoverPeers(flags.get("peers")?.split(",") ?? null);
+  console.error(
+    `LoCoMo: ${sets.length} conversations, ${questions} questions of categories 1–4 (${skippedQuestions} skipped for malformed evidence), ${peers.length} peers`,
+  );
+  const rows: Row[] = [];
+  for (const { peer } of peers) {
+    try {
+      await peer.prepare?.(env);
+      const ranked: string[][] = [];
+      const latencies: number[] = [];
+      let skipped: string | undefined;
+      for (const set of sets) {
+        const out = await peer.run(set.conversation, set.questions, env);
+        if ("skipped" in out) {
+          skipped = out.skipped;
+          break;
+        }
+        ranked.push(...out.ranked);
+        latencies.push(...out.latenciesMs);
+      }
+      if (skipped) rows.push({ system: peer.name, embedder: peer.embedder, skipped });
+      else {
+        const all = sets.flatMap((s) => s.questions);
+        rows.push({
+          system: peer.name,
+          embedder: peer.embedder,
+          ...scoreByCategory(all, ranked),
+          p50Ms: percentile(latencies, 50),
+          p99Ms: percentile(latencies, 99),
+        });
+      }
+    } catch (e) {
+      rows.push({ system: peer.name, embedder: peer.embedder, skipped: `failed: ${(e as Error).message}` });
+    } finally {
+      await peer.close?.();
+    }
+    console.error(`done: ${peer.name}`);
+  }
+  let commit = "unknown";
+  try {
+    commit = execSync("git rev-parse --short HEAD", { encoding: "utf8" }).trim();
+  } catch {}
+  const date = new Date().toISOString();
+  console.log(
+    `LoCoMo gold-evidence recall@5 by category (${sets.length} conversations, ${questions} questions, ${skippedQuestions} skipped); ${date}, commit ${commit}, ${cpus().length}× ${cpus()[0]?.model ?? "cpu"}, Node ${process.versions.node}`,
+  );
+  console.log(table(rows));
+  mkdirSync(new URL("./results/", import.meta.url), { recursive: true });
+  writeFileSync(
+    new URL("./results/locomo.json", import.meta.url),
+    `${JSON.stringify({ date, commit, file, conversations: sets.length, questions, skippedQuestions, rows }, null, 2)}\n`,
+  );
+}
