@@ -113,6 +113,7 @@ export default async function locomoBench(argv: string[]): Promise<void> {
   );
   const rows: Row[] = [];
   for (const { peer } of peers) {
+    const embedder = peer.embedder === "bench" ? (env.embeddingModel ?? "bench") : peer.embedder;
     try {
       await peer.prepare?.(env);
       const ranked: string[][] = [];
@@ -127,19 +128,19 @@ export default async function locomoBench(argv: string[]): Promise<void> {
         ranked.push(...out.ranked);
         latencies.push(...out.latenciesMs);
       }
-      if (skipped) rows.push({ system: peer.name, embedder: peer.embedder, skipped });
+      if (skipped) rows.push({ system: peer.name, embedder, skipped });
       else {
         const all = sets.flatMap((s) => s.questions);
         rows.push({
           system: peer.name,
-          embedder: peer.embedder,
+          embedder,
           ...scoreByCategory(all, ranked),
           p50Ms: percentile(latencies, 50),
           p99Ms: percentile(latencies, 99),
         });
       }
     } catch (e) {
-      rows.push({ system: peer.name, embedder: peer.embedder, skipped: `failed: ${(e as Error).message}` });
+      rows.push({ system: peer.name, embedder, skipped: `failed: ${(e as Error).message}` });
     } finally {
       await peer.close?.();
     }

@@ -122,14 +122,15 @@ describe("archival memory", () => {
     expect(results[3]).toContain("noon");
     expect(results[3]).not.toContain("AX-77");
 
-    expect((await agent.archival.search("code")).map((h) => h.passage.text)).toEqual([
+    // The match first; its neighbouring passage may follow as context.
+    expect((await agent.archival.search("code")).map((h) => h.passage.text)[0]).toBe(
       "The launch code is AX-77.",
-    ]);
+    );
     const bySchedule = await agent.archival.search("launch", { tags: ["schedule"] });
     expect(bySchedule.map((h) => h.passage.text)).toEqual(["Lunch with the launch team at noon."]);
     expect(await agent.archival.list()).toHaveLength(2);
     const [inserted] = await agent.archival.insert("Direct insert about zebras", ["api"]);
-    expect((await agent.archival.search("zebras")).map((h) => h.passage.id)).toEqual([inserted.id]);
+    expect((await agent.archival.search("zebras")).map((h) => h.passage.id)[0]).toBe(inserted.id);
     await agent.archival.delete(inserted.id);
     expect(await agent.archival.search("zebras")).toEqual([]);
   });

@@ -59,7 +59,8 @@ export interface PeerEnv {
 export interface LocomoPeer {
   /** The system's name in the table, e.g. "lmos (lexical)", "bm25", "mem0". */
   name: string;
-  /** The embedder it uses, or "none" for lexical systems. */
+  /** The embedder it uses, "none" for lexical systems, or "bench" for the one the bench serves (PeerEnv; the
+   * table then names its model). */
   embedder: string;
   /** Once per run, before any conversation (install checks, model loads). */
   prepare?(env?: PeerEnv): Promise<void>;

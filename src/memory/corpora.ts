@@ -4,6 +4,15 @@ import type { Embedder } from "../embed/types.ts";
 import type { MessageRecord, PassageFilter, PassageRecord, Role, StoreReader } from "../store/types.ts";
 import type { Candidate, RankerCorpus } from "./ranker.ts";
 
+// A transcript line names its speaker before a colon ("Ada: we moved in May"): one to three capitalised
+// words. Passages written so get the same speaker handling as messages with a name.
+const SPEAKER_PREFIX = /^\s*(\p{Lu}[\p{L}\p{M}.'’-]*(?: \p{Lu}[\p{L}\p{M}.'’-]*){0,2}):\s/u;
+
+/** The speaker a passage's text opens with ("Name: …"), or null. */
+export function passageSpeaker(text: string): string | null {
+  return text.match(SPEAKER_PREFIX)?.[1] ?? null;
+}
+
 /** A corpus that also hands back the records it read, so callers need not read them again. */
 export interface RecordCorpus<R> extends RankerCorpus {
   records: Map<string, R>;
@@ -71,7 +80,7 @@ export function passageCorpus(
       const out = new Map<string, Candidate>();
       for (const id of ids) {
         const p = records.get(id);
-        if (p) out.set(id, { text: p.text, createdAt: p.createdAt });
+        if (p) out.set(id, { text: p.text, createdAt: p.createdAt, speaker: passageSpeaker(p.text) });
       }
       return out;
     },

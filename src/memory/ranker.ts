@@ -39,15 +39,23 @@ export interface RankerSettings {
   feedbackDocs: number;
   feedbackTerms: number;
   feedbackWeight: number;
+  /** Whether feedback may bring in items the query's own words did not find (else it only re-ranks). */
+  feedbackAdmits: boolean;
   /** Factor on texts that state a time when the question asks one. */
   timeBoost: number;
   /** Factor on items written within a date span the query names. */
   spanBoost: number;
+  /** Exponent of a length prior, (words / mean words of the candidates)^x: BM25's length normalisation
+   * (b = 0.75 in FTS5) is made for documents, and over-penalises the longer turns of a chat that carry the
+   * facts; 0 turns it off. */
+  lengthPrior: number;
   /** Factor on items whose recorded speaker the query names. */
   speakerBoost: number;
   /** How many of the best hits lend their neighbours score, and the share they lend. */
   neighbourHits: number;
   neighbourWeight: number;
+  /** The share lent to the item after a hit that asks something ("…?"): in a conversation, its answer. */
+  answerWeight: number;
 }
 
 export const DEFAULT_RANKER_SETTINGS: RankerSettings = {
@@ -55,11 +63,14 @@ export const DEFAULT_RANKER_SETTINGS: RankerSettings = {
   feedbackDocs: 3,
   feedbackTerms: 8,
   feedbackWeight: 0.3,
-  timeBoost: 1.25,
+  feedbackAdmits: true,
+  timeBoost: 1.5,
   spanBoost: 1.5,
-  speakerBoost: 1.2,
+  speakerBoost: 1.5,
+  lengthPrior: 0.3,
   neighbourHits: 30,
-  neighbourWeight: 0.25,
+  neighbourWeight: 0.4,
+  answerWeight: 0.6,
 };
 
 /** Scores of a ranked list over its best score, so lists of different queries add up. */
@@ -127,19 +138,24 @@ export async function rankItems(
     if (extra.length > 0) {
       const second = await corpus.lexical(extra.join(" "), s.depth);
       for (const [id, v] of normalised(second)) {
-        if (!read.has(id)) continue; // only re-ranks what the query itself found
+        if (!read.has(id) && !s.feedbackAdmits) continue;
         scores.set(id, (scores.get(id) ?? 0) + s.feedbackWeight * v);
       }
     }
   }
+
+  const admitted = [...scores.keys()].filter((id) => !read.has(id));
+  for (const [id, c] of await corpus.read(admitted)) read.set(id, c);
 
   // Time and speakers: factors on what the candidates say and when they were written.
   const wantsTime = asksForTime(query);
   const newest = pool.reduce((t, c) => Math.max(t, Date.parse(c.createdAt) || 0), 0);
   const spans = newest > 0 ? namedTimeSpans(query, new Date(newest)) : [];
   const asked = new Set(terms.map(stemKey));
+  const lengths = new Map([...read].map(([id, c]) => [id, Math.max(1, words(c.text).length)]));
+  const meanLength = [...lengths.values()].reduce((a, b) => a + b, 0) / Math.max(1, lengths.size);
   for (const [id, c] of read) {
-    let f = 1;
+    let f = s.lengthPrior > 0 ? ((lengths.get(id) ?? 1) / meanLength) ** s.lengthPrior : 1;
     if (wantsTime && statesTime(c.text)) f *= s.timeBoost;
     if (spans.length > 0) {
       const t = Date.parse(c.createdAt);
@@ -154,11 +170,14 @@ export async function rankItems(
   if (corpus.neighbours && s.neighbourHits > 0 && s.neighbourWeight > 0) {
     const top = [...scores].sort((a, b) => b[1] - a[1]).slice(0, s.neighbourHits);
     const lent = new Map<string, number>();
+    const lend = (id: string | null, v: number) => {
+      if (id && v > (lent.get(id) ?? 0)) lent.set(id, v);
+    };
     for (const n of await corpus.neighbours(top.map(([id]) => id))) {
-      const v = s.neighbourWeight * (scores.get(n.id) ?? 0);
-      for (const other of [n.previous, n.next]) {
-        if (other && v > (lent.get(other) ?? 0)) lent.set(other, v);
-      }
+      const hit = scores.get(n.id) ?? 0;
+      const asks = read.get(n.id)?.text.includes("?") ?? false;
+      lend(n.previous, s.neighbourWeight * hit);
+      lend(n.next, (asks ? Math.max(s.answerWeight, s.neighbourWeight) : s.neighbourWeight) * hit);
     }
     for (const [id, v] of lent) scores.set(id, (scores.get(id) ?? 0) + v);
   }
