@@ -5,7 +5,8 @@
 // and query latency. Writes bench/results/locomo.json.
 import { execSync } from "node:child_process";
 import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
-import { cpus } from "node:os";
+import { cpus, tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startEmbeddingServer } from "./locomo/embedding-server.ts";
 import { loadLocomo } from "./locomo/load.ts";
@@ -84,7 +85,9 @@ export default async function locomoBench(argv: string[]): Promise<void> {
   // One embedder for every peer: the bench's own server (the local USE-lite model), warmed with every turn
   // and question so that no peer's query latency pays for the model; or a server given by flag; or none.
   const served =
-    flags.has("embeddings-url") || flags.has("no-embedder") ? null : await startEmbeddingServer();
+    flags.has("embeddings-url") || flags.has("no-embedder")
+      ? null
+      : await startEmbeddingServer(0, { cacheFile: join(tmpdir(), "lmos-bench-embeddings.json") });
   if (served) {
     const t0 = performance.now();
     await served.warm(
@@ -94,7 +97,7 @@ export default async function locomoBench(argv: string[]): Promise<void> {
       ]),
     );
     console.error(
-      `embedder: ${served.model} (${served.dimensions}-d) at ${served.baseUrl}, ${served.stats().embedded} texts embedded in ${((performance.now() - t0) / 1000).toFixed(0)} s`,
+      `embedder: ${served.model} (${served.dimensions}-d) at ${served.baseUrl}, ${served.stats().embedded} texts embedded (the rest from ${join(tmpdir(), "lmos-bench-embeddings.json")}) in ${((performance.now() - t0) / 1000).toFixed(0)} s`,
     );
   }
   const env: PeerEnv = served

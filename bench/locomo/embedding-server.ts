@@ -4,6 +4,7 @@
 // Vectors are cached by text: `warm()` embeds every turn and question once before the peers run, so no
 // peer's query latency pays for the model while another's does not. Run alone it serves until stopped:
 //   npx tsx bench/locomo/embedding-server.ts [--port 0]
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { parseArgs } from "node:util";
 import { serve } from "@hono/node-server";
@@ -33,10 +34,32 @@ function base64(v: Float32Array): string {
   return Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString("base64");
 }
 
-/** Starts the server on a free loopback port (or `port`). */
-export async function startEmbeddingServer(port = 0): Promise<EmbeddingServer> {
+function fromBase64(s: string): Float32Array {
+  const bytes = Buffer.from(s, "base64");
+  const out = new Float32Array(bytes.byteLength / 4);
+  new Uint8Array(out.buffer).set(bytes);
+  return out;
+}
+
+/** Starts the server on a free loopback port (or `port`). With `cacheFile`, vectors embedded by an
+ * earlier run are read from it and `warm` writes it back (the model is deterministic: a re-run of the
+ * bench then skips minutes of embedding, and what peers are served is the same). */
+export async function startEmbeddingServer(
+  port = 0,
+  options: { cacheFile?: string } = {},
+): Promise<EmbeddingServer> {
   const embedder = createLocalEmbedder(LOCAL_EMBEDDING_HANDLE);
   const cache = new Map<string, Float32Array>();
+  const { cacheFile } = options;
+  if (cacheFile && existsSync(cacheFile)) {
+    const saved = JSON.parse(readFileSync(cacheFile, "utf8")) as {
+      model: string;
+      vectors: Record<string, string>;
+    };
+    if (saved.model === LOCAL_EMBEDDING_HANDLE) {
+      for (const [t, v] of Object.entries(saved.vectors)) cache.set(t, fromBase64(v));
+    }
+  }
   const counts = { embedded: 0, cached: 0, requests: 0 };
 
   async function vectors(texts: string[]): Promise<Float32Array[]> {
@@ -97,6 +120,10 @@ export async function startEmbeddingServer(port = 0): Promise<EmbeddingServer> {
     dimensions: LOCAL_EMBEDDING_DIMENSIONS,
     async warm(texts) {
       for (let i = 0; i < texts.length; i += 256) await vectors(texts.slice(i, i + 256));
+      if (cacheFile) {
+        const saved = Object.fromEntries([...cache].map(([t, v]) => [t, base64(v)]));
+        writeFileSync(cacheFile, JSON.stringify({ model: LOCAL_EMBEDDING_HANDLE, vectors: saved }));
+      }
     },
     stats: () => ({ ...counts }),
     close: () =>
