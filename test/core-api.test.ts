@@ -134,6 +134,18 @@ describe("archival memory", () => {
     await agent.archival.delete(inserted.id);
     expect(await agent.archival.search("zebras")).toEqual([]);
   });
+
+  it("dates a passage with createdAt, and refuses a date it cannot read", async () => {
+    const agent = await fx.os.agents.create({ name: "dated" });
+    const [p] = await agent.archival.insert("The boat was sold.", [], { createdAt: "2023-05-08T13:56:00Z" });
+    expect(p.createdAt).toBe("2023-05-08T13:56:00.000Z");
+    const inMay = await agent.archival.search("boat", { start: "2023-05-01", end: "2023-05-31" });
+    expect(inMay.map((h) => h.passage.id)).toEqual([p.id]);
+    await expect(agent.archival.insert("x", [], { createdAt: "last tuesday-ish" })).rejects.toMatchObject({
+      code: "invalid_argument",
+    });
+    expect(await agent.archival.list()).toHaveLength(1);
+  });
 });
 
 describe("reset", () => {

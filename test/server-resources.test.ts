@@ -170,6 +170,18 @@ describe("archival memory", () => {
     expect((await fx.call("DELETE", `${path}/${inserted[0].id}`)).status).toBe(404);
     expect((await fx.call("GET", `${path}/search`)).status).toBe(422);
   });
+  it("keeps Letta's created_at of a passage and refuses one that is not a date", async () => {
+    const a = await ok(fx.call("POST", "/v1/agents/", { name: "dated-archivist" }));
+    const path = `/v1/agents/${a.id}/archival-memory`;
+    const [p] = await ok(
+      fx.call("POST", path, { text: "We moved to Porto", created_at: "2022-09-01T08:00:00Z" }),
+    );
+    expect(p.created_at).toMatch(/^2022-09-01T08:00:00/);
+    const bad = await fx.call("POST", path, { text: "x", created_at: "soon" });
+    expect(bad.status).toBeGreaterThanOrEqual(400);
+    expect(bad.status).toBeLessThan(500);
+    expect(await ok(fx.call("GET", path))).toHaveLength(1);
+  });
 });
 
 describe("tools", () => {

@@ -71,9 +71,9 @@ export const DEFAULT_RANKER_SETTINGS: RankerSettings = {
   spanBoost: 1.5,
   speakerBoost: 1.5,
   lengthPrior: 0.3,
-  neighbourHits: 30,
+  neighbourHits: 60,
   neighbourWeight: 0.4,
-  answerWeight: 0.6,
+  answerWeight: 0.8,
   vectorWeight: 0.25,
 };
 
