@@ -136,6 +136,17 @@ describe("lmos --url against lmos serve", { timeout: 60_000 }, () => {
     expect(r.stdout).toContain("context window emptied");
   });
 
+  it("shows a plain-text answer (no send_message call) as the reply, not as a thought", async () => {
+    model.push({ content: "Plain words, no tool." });
+    const r = await remote(["chat", "remy"], "say it plainly\n");
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(model.requests.at(-1)?.stream).toBe(true);
+    // piped output carries replies only: the answer is there once, as the reply
+    expect(r.stdout.split("Plain words, no tool.").length - 1).toBe(1);
+    expect(r.stdout).toContain("Plain words, no tool.\n");
+  });
+
   it("lists and deletes agents; an unknown agent and a wrong key exit 1 with one line", async () => {
     const list = await remote(["agents", "list"]);
     expect(list.stdout).toMatch(/remy/);

@@ -24,14 +24,15 @@ describe("heartbeat chains", () => {
 
     expect(run.stopReason).toBe("end_turn");
     expect(run.reply).toBe("Noted: teal.");
+    expect(run.replyMode).toBe("send_message");
     expect(run.usage.stepCount).toBe(3);
     expect(eventTrace(run.events)).toEqual([
       "run-start",
       "message:user",
-      ...["step-start", "message:assistant", "message:tool", "message:user/heartbeat", "step-finish"],
-      ...["step-start", "message:assistant", "message:tool", "message:user/heartbeat", "step-finish"],
-      ...["step-start", "message:assistant", "message:tool", "step-finish"],
-      "run-finish",
+      ...["step-start", "message:assistant", "message:tool", "message:user/heartbeat", "step-end"],
+      ...["step-start", "message:assistant", "message:tool", "message:user/heartbeat", "step-end"],
+      ...["step-start", "message:assistant", "message:tool", "step-end"],
+      "run-end",
     ]);
     // The model saw each tool result and the heartbeat that handed control back.
     const [, second, third] = fx.model.chatRequests();
@@ -92,6 +93,7 @@ describe("heartbeat chains", () => {
     const run = await agent.send("save a note");
     expect(run.stopReason).toBe("end_turn");
     expect(run.reply).toBe("Saved it.");
+    expect(run.replyMode).toBe("text");
     expect(run.usage.stepCount).toBe(2);
     const tools = fx.model.chatRequests()[0].body.tools as Array<{
       function: { name: string; parameters: unknown };

@@ -62,7 +62,7 @@ describe("cancellation", () => {
     })();
     await done;
     const finish = events.at(-1);
-    expect(finish).toMatchObject({ type: "run-finish", stopReason: "cancelled" });
+    expect(finish).toMatchObject({ type: "run-end", stopReason: "cancelled" });
     const runId = events[0].runId;
     expect((await fx.os.store.getRun(runId))?.status).toBe("cancelled");
     expect(await fx.os.store.listSteps(runId)).toHaveLength(1);
@@ -120,11 +120,8 @@ describe("no provider", () => {
     }
   });
 
-  it("refuses Postgres clearly for now", async () => {
-    const err = await openLmos({ env: { LMOS_DATABASE_URL: "postgres://localhost/x" } }).catch((e) => e);
-    expect(err).toMatchObject({
-      code: "invalid_argument",
-      message: "Postgres support arrives in a later release",
-    });
+  it("refuses a database URL it cannot open, saying what it takes", async () => {
+    const err = await openLmos({ env: { LMOS_DATABASE_URL: "mysql://localhost/x" } }).catch((e) => e);
+    expect(err).toMatchObject({ code: "invalid_argument", message: expect.stringMatching(/postgres:\/\//) });
   });
 });

@@ -56,6 +56,29 @@ describe("block labels stay unique per agent", () => {
 });
 
 describe("validation errors are 422s with a code", () => {
+  it("the library's rules hold over HTTP, checked once at the server (the runtime trusts its input)", async () => {
+    await expect422(
+      await fx.call("POST", "/v1/blocks/", { label: "no spaces here", value: "x" }),
+      /^block\.label: use letters, digits, _ \. -$/,
+    );
+    await expect422(
+      await fx.call("PATCH", `/v1/agents/${agentId}`, { model: "no-provider-here" }),
+      /^patch\.model: must be a handle like provider\/model/,
+    );
+    await expect422(
+      await fx.call("PATCH", `/v1/agents/${agentId}/core-memory/blocks/human`, { label: "has space" }),
+      /^patch\.label: use letters, digits/,
+    );
+    await expect422(
+      await fx.call("POST", `/v1/agents/${agentId}/messages`, {
+        messages: [{ role: "user", content: "hi" }],
+        max_steps: 5000,
+      }),
+      /^(body\.max_steps|options\.maxSteps): /,
+    );
+    expect(await labels()).toEqual(["human", "persona"]);
+  });
+
   it("a bad date in archival search", async () => {
     const res = await fx.call(
       "GET",

@@ -13,6 +13,7 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { LmosError } from "../src/errors.ts";
 import { openLmos } from "../src/index.ts";
 import type { Lmos } from "../src/runtime/types.ts";
 import { MAX_FILE_BYTES } from "../src/sources/index.ts";
@@ -103,14 +104,21 @@ describe("lmos.sources.ingest", () => {
     expect(report.files[0].error).toMatch(/per-file limit is 100\.0 MB/);
   });
 
-  it("rejects upload names with path separators and keeps going", async () => {
+  it("refuses bad upload names with invalid_argument, storing nothing, and keeps going", async () => {
     await lmos.sources.create({ name: "up" });
-    const bad = await lmos.sources.upload("up", {
-      name: "../../etc/passwd",
-      data: new TextEncoder().encode("x"),
-    });
-    expect(bad.status).toBe("error");
-    expect(bad.error).toMatch(/path separator/);
+    const refused = async (name: string) => {
+      const e = await lmos.sources
+        .upload("up", { name, data: new TextEncoder().encode("x") })
+        .catch((x) => x);
+      expect(LmosError.is(e) && e.code, `${JSON.stringify(name)}: ${e}`).toBe("invalid_argument");
+      return (e as LmosError).message;
+    };
+    expect(await refused("../../etc/passwd")).toMatch(/path separator/);
+    expect(await refused("notes\\a.txt")).toMatch(/path separator/);
+    expect(await refused("..")).toMatch(/path separator/);
+    expect(await refused("")).toMatch(/file name is empty/);
+    expect(await refused("a\u0000.txt")).toMatch(/control characters/);
+    expect(await lmos.sources.files("up")).toEqual([]);
     const good = await lmos.sources.upload("up", {
       name: "a.txt",
       data: new TextEncoder().encode("alpha beta"),

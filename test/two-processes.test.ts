@@ -63,6 +63,13 @@ it("serialises one agent's runs across two servers and the local CLI", async () 
     LMOS_EMBEDDING: "none",
   });
   servers.push(await startLmosServe(env), await startLmosServe(env));
+  // The second server says, in one line, that the first one already serves this home (pid and URL).
+  const notice = servers[1]
+    .output()
+    .split("\n")
+    .filter((l) => l.includes("already serves"));
+  expect(notice).toEqual([expect.stringContaining(`(pid ${servers[0].child.pid}, ${servers[0].url})`)]);
+  expect(servers[0].output()).not.toContain("already serves");
   const agent = (
     await post(`${servers[0].url}/v1/agents/`, {
       name: "shared",

@@ -46,7 +46,10 @@ export async function buildProgram(io: CliIO, argv: string[] = []): Promise<{ pr
       "lmos: an operating system for language-model agents (MemGPT-style memory, Letta-compatible API)",
     )
     .version(version(), "-V, --version", "print the version")
-    .option("--home <dir>", "where lmos keeps its data (default: LMOS_HOME or ~/.lmos)")
+    .option(
+      "--home <dir>",
+      "where lmos keeps its data (default: LMOS_HOME or ~/.lmos; LMOS_DATABASE_URL=postgres://… keeps it in PostgreSQL)",
+    )
     .option("--model <handle>", "model for new agents, provider/model (default: LMOS_MODEL)")
     .option("--url <url>", "talk to a running lmos server instead of the local data (default: LMOS_URL)")
     .option("--api-key <key>", "API key for --url (default: LMOS_API_KEY)")

@@ -10,7 +10,7 @@ import type { MessageRecord, PendingApproval } from "../store/types.ts";
 import { decideContinuation } from "./continuation.ts";
 import { type MessageOrigin, textMessage } from "./messages.ts";
 import { finishStep, type StepInput, type StepOutcome } from "./step-commit.ts";
-import { lastToolResult, runToolCalls } from "./step-tools.ts";
+import { lastToolResult, runToolCalls, toolRunContext } from "./step-tools.ts";
 import { StepWriteLog } from "./step-writes.ts";
 import { loadView } from "./view.ts";
 
@@ -96,18 +96,7 @@ export async function runApprovalStep(input: StepInput, approvals: ApprovalDecis
       const d = decisions.get(call.id);
       return d && !d.approve ? { call, refused: denialText(d.reason) } : { call };
     }),
-    {
-      view,
-      blocks: view.blocks.map((b) => ({ ...b })),
-      store: deps.store,
-      embedder: deps.embedderFor(view.agent.embedding),
-      writes,
-      rules: input.rules,
-      origin,
-      signal,
-      chain: input.chain,
-      messenger: deps.messenger,
-    },
+    toolRunContext(deps, view, input, writes, origin),
     // A human approved these calls: rules that narrow the next tool do not refuse them (as in Letta).
     { checkRules: false, lastResult: lastToolResult(view.messages) },
   );

@@ -1,6 +1,8 @@
 // The typed event stream of a run. Deltas stream while the model answers; whole-message events are
 // emitted only after the step that made them is committed, so a consumer never sees state that a crash
-// could take back. Names follow `<noun>-<verb>` or `<noun>` for committed records.
+// could take back. Names follow `<noun>-<verb>` or `<noun>` for committed records; a run and a step end
+// with `run-end` / `step-end` (`-end` pairs with `-start`, as STYLE.md asks — the names were `-finish` until
+// issue 13). Letta's wire names (stop_reason, usage_statistics) are the server's, not these.
 import type { MessageRecord, Usage } from "../store/types.ts";
 
 /** Letta's stop reasons (the subset lmos produces). */
@@ -53,6 +55,6 @@ export type AgentEvent =
       contextWindow: number;
       evicted?: number;
     })
-  | (RunEventBase & { type: "step-finish"; stepId: string; stepIndex: number; usage: Usage })
+  | (RunEventBase & { type: "step-end"; stepId: string; stepIndex: number; usage: Usage })
   | (RunEventBase & { type: "run-error"; code: string; message: string })
-  | (RunEventBase & { type: "run-finish"; stopReason: StopReason; usage: RunUsage });
+  | (RunEventBase & { type: "run-end"; stopReason: StopReason; usage: RunUsage });

@@ -5,7 +5,7 @@ import { replyReserve } from "../context/index.ts";
 import { LmosError } from "../errors.ts";
 import { createTokenCounter } from "../llm/index.ts";
 import { newId, nowIso } from "../store/index.ts";
-import type { AgentRecord, MessageRecord } from "../store/types.ts";
+import type { AgentRecord, AgentSettings, MessageRecord } from "../store/types.ts";
 import { checkApprovals, runApprovalStep } from "./approval.ts";
 import type { AgentEvent, RunUsage, StopReason } from "./events.ts";
 import type { HeldLease } from "./lease.ts";
@@ -28,6 +28,9 @@ export interface KernelRunResult {
   usage: RunUsage;
   /** What the user was told: send_message arguments or reply text, in order. */
   replies: string[];
+  /** How the agent's replies reach the user (its settings when the run began): what a caller needs to
+   * render `messages`, carried out so that nobody re-reads the agent after the run to learn it. */
+  replyMode: AgentSettings["replyMode"];
   /** Set when the run failed (provider error after retries, or an internal error). */
   error?: { code: string; message: string };
 }
@@ -240,6 +243,17 @@ export async function runAgent(
         // the agent was deleted during the run (nothing left to update), or its lease was lost
       });
   }
-  emit({ type: "run-finish", runId, agentId, stopReason, usage });
-  return { runId, agentId, stopReason, messages, events, usage, replies, ...(error ? { error } : {}) };
+  emit({ type: "run-end", runId, agentId, stopReason, usage });
+  const replyMode = agent.settings.replyMode;
+  return {
+    runId,
+    agentId,
+    stopReason,
+    messages,
+    events,
+    usage,
+    replies,
+    replyMode,
+    ...(error ? { error } : {}),
+  };
 }

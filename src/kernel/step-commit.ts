@@ -190,7 +190,7 @@ function emitCommitted(input: StepInput, r: StepResult, built: ReturnType<typeof
 
   for (const message of messages) input.emit({ type: "message", runId, agentId, stepId, message });
   for (const e of edited) input.emit({ type: "memory-edit", runId, agentId, stepId, ...e });
-  input.emit({ type: "step-finish", runId, agentId, stepId, stepIndex: input.stepIndex, usage });
+  input.emit({ type: "step-end", runId, agentId, stepId, stepIndex: input.stepIndex, usage });
   return {
     stepId,
     messages,

@@ -11,6 +11,7 @@ import { type MessageOrigin, textMessage } from "./messages.ts";
 import type { StepWriteLog } from "./step-writes.ts";
 import { dispatchToolCall, type ToolOutcome } from "./tool-dispatch.ts";
 import type { ToolRuleSolver } from "./tool-rules.ts";
+import type { KernelDeps } from "./types.ts";
 import type { StepView } from "./view.ts";
 
 export interface ToolRunContext {
@@ -25,6 +26,29 @@ export interface ToolRunContext {
   signal?: AbortSignal;
   chain: RunChain | null;
   messenger?: AgentMessenger;
+}
+
+/** The context one step's tool calls run in: its view (blocks copied, so that edits stay the step's until
+ * it commits), the agent's embedder, the step's writes and origin, and the run's rules and chain. */
+export function toolRunContext(
+  deps: KernelDeps,
+  view: StepView,
+  run: { rules: ToolRuleSolver; chain: RunChain | null; signal?: AbortSignal },
+  writes: StepWriteLog,
+  origin: MessageOrigin,
+): ToolRunContext {
+  return {
+    view,
+    blocks: view.blocks.map((b) => ({ ...b })),
+    store: deps.store,
+    embedder: deps.embedderFor(view.agent.embedding),
+    writes,
+    rules: run.rules,
+    origin,
+    signal: run.signal,
+    chain: run.chain,
+    messenger: deps.messenger,
+  };
 }
 
 /** The `message` of a stored tool result (Letta's {status, message, time}), or null. */

@@ -12,7 +12,7 @@ import type { AgentEvent } from "./events.ts";
 import { assistantMessage, type MessageOrigin, textMessage } from "./messages.ts";
 import { evictEvent, evictIntoSummary } from "./pressure.ts";
 import { finishStep, type StepInput, type StepOutcome } from "./step-commit.ts";
-import { lastToolResult, runToolCalls } from "./step-tools.ts";
+import { lastToolResult, runToolCalls, toolRunContext } from "./step-tools.ts";
 import { StepWriteLog } from "./step-writes.ts";
 import type { ToolOutcome } from "./tool-dispatch.ts";
 import { compileView, type CompiledView, loadView, type StepView } from "./view.ts";
@@ -177,18 +177,7 @@ export async function runStep(input: StepInput): Promise<StepOutcome> {
   if (!empty || response.reasoning) messages.push(assistant);
   const ran = await runToolCalls(
     calls.map((call) => ({ call })),
-    {
-      view,
-      blocks: view.blocks.map((b) => ({ ...b })),
-      store: deps.store,
-      embedder: deps.embedderFor(agent.embedding),
-      writes,
-      rules: input.rules,
-      origin,
-      signal,
-      chain: input.chain,
-      messenger: deps.messenger,
-    },
+    toolRunContext(deps, view, input, writes, origin),
     { checkRules: true, lastResult: lastToolResult(view.messages) },
   );
   messages.push(...ran.messages);

@@ -24,17 +24,17 @@ import {
   blockPatchSchema,
   inputSchema,
   runOptionsSchema,
-  validate,
   wakeReasonSchema,
 } from "./validate.ts";
+import type { Check } from "./validate.ts";
 import { setApprovalRule, withApprovalRules } from "./tool-rules.ts";
 
 /** The kernel's run input for text, messages, or an approval. */
-function toRunInput(input: AgentInput): RunInput {
+function toRunInput(check: Check, input: AgentInput): RunInput {
   if (input !== null && typeof input === "object" && !Array.isArray(input)) {
-    return { type: "approval", approvals: validate(approvalInputSchema, input, "input").approvals };
+    return { type: "approval", approvals: check(approvalInputSchema, input, "input").approvals };
   }
-  const valid = validate(inputSchema, input, "input");
+  const valid = check(inputSchema, input, "input");
   return {
     type: "messages",
     messages: typeof valid === "string" ? [{ role: "user", content: valid }] : valid,
@@ -53,18 +53,18 @@ export function checkBlockLimit(label: string, value: string, limit: number): vo
 
 /** The handle of one agent. */
 export function agentHandle(core: RuntimeCore, id: string): AgentHandle {
-  const { store, runner } = core;
+  const { store, runner, check } = core;
   const record = () => resolveAgent(core, id);
 
-  async function result(run: KernelRunResult): Promise<RunResult> {
-    const agent = await agentView(core, await record());
+  // The run carries out what rendering its messages needs (the reply mode): no re-read of the agent.
+  function result(run: KernelRunResult): RunResult {
     return {
       runId: run.runId,
       stopReason: run.stopReason,
       messages: run.messages,
       events: run.events,
       usage: run.usage,
-      agent,
+      replyMode: run.replyMode,
       reply: run.replies.join("\n\n"),
       ...(run.error ? { error: run.error } : {}),
     };
@@ -82,8 +82,8 @@ export function agentHandle(core: RuntimeCore, id: string): AgentHandle {
       return agentView(core, await record());
     },
     async send(input, options?: RunOptions) {
-      const runInput = toRunInput(input);
-      const opts = validate(runOptionsSchema, options, "options") ?? {};
+      const runInput = toRunInput(check, input);
+      const opts = check(runOptionsSchema, options, "options") ?? {};
       const run = await runner.run(id, runInput, {
         maxSteps: opts.maxSteps,
         signal: opts.signal,
@@ -91,8 +91,8 @@ export function agentHandle(core: RuntimeCore, id: string): AgentHandle {
       return result(run);
     },
     async start(input, options?: RunOptions) {
-      const runInput = toRunInput(input);
-      const opts = validate(runOptionsSchema, options, "options") ?? {};
+      const runInput = toRunInput(check, input);
+      const opts = check(runOptionsSchema, options, "options") ?? {};
       const agent = await record();
       runner.deps.providerFor(agent.model); // fail now, not in the background
       checkPending(agent, runInput);
@@ -118,8 +118,8 @@ export function agentHandle(core: RuntimeCore, id: string): AgentHandle {
       return run;
     },
     async wake(reason?: string, options?: RunOptions) {
-      const why = reason === undefined ? undefined : validate(wakeReasonSchema, reason, "reason");
-      const opts = validate(runOptionsSchema, options, "options") ?? {};
+      const why = reason === undefined ? undefined : check(wakeReasonSchema, reason, "reason");
+      const opts = check(runOptionsSchema, options, "options") ?? {};
       const run = await runner.run(
         id,
         { type: "wakeup", ...(why ? { reason: why } : {}) },
@@ -129,8 +129,8 @@ export function agentHandle(core: RuntimeCore, id: string): AgentHandle {
     },
     stream(input, options?: RunOptions): AsyncIterable<AgentEvent> {
       return eventStream(async (push) => {
-        const runInput = toRunInput(input);
-        const opts = validate(runOptionsSchema, options, "options") ?? {};
+        const runInput = toRunInput(check, input);
+        const opts = check(runOptionsSchema, options, "options") ?? {};
         await runner.run(id, runInput, {
           maxSteps: opts.maxSteps,
           signal: opts.signal,
@@ -183,7 +183,7 @@ export function agentHandle(core: RuntimeCore, id: string): AgentHandle {
       list: () => store.agentBlocks(id),
       get: block,
       async update(label, patch) {
-        const valid = validate(blockPatchSchema, patch, "patch");
+        const valid = check(blockPatchSchema, patch, "patch");
         const current = await block(label);
         const value = valid.value ?? current.value;
         const limit = valid.limit ?? current.limit;
@@ -194,7 +194,7 @@ export function agentHandle(core: RuntimeCore, id: string): AgentHandle {
       },
       async edit(label, op) {
         const b = await block(label);
-        return store.editBlock({ ...validate(blockEditSchema, op, "edit"), blockId: b.id }, nowIso());
+        return store.editBlock({ ...check(blockEditSchema, op, "edit"), blockId: b.id }, nowIso());
       },
       async attach(blockId) {
         const b = await store.getBlock(blockId);

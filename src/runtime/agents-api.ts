@@ -16,7 +16,7 @@ import { defaultSystemPrompt } from "./default-system-prompt.ts";
 import { enableSleeptime, sleeptimeGroupOf } from "./sleeptime.ts";
 import { withApprovalRules } from "./tool-rules.ts";
 import type { BlockInput, Lmos } from "./types.ts";
-import { createAgentSchema, updateAgentSchema, validate } from "./validate.ts";
+import { createAgentSchema, updateAgentSchema } from "./validate.ts";
 
 /** What responses show in place of a secret's value. */
 export const REDACTED_SECRET = "<redacted>";
@@ -90,7 +90,7 @@ export function agentsApi(
 
   const api: Lmos["agents"] = {
     async create(raw) {
-      const input = validate(createAgentSchema, raw ?? {}, "agent");
+      const input = core.check(createAgentSchema, raw ?? {}, "agent");
       const now = nowIso();
       const id = newId("agent");
       const name = input.name ?? `agent-${id.slice(-8)}`;
@@ -156,7 +156,7 @@ export function agentsApi(
       return Promise.all(records.map((r) => agentView(core, r)));
     },
     async update(idOrName, raw) {
-      const patch = validate(updateAgentSchema, raw ?? {}, "patch");
+      const patch = core.check(updateAgentSchema, raw ?? {}, "patch");
       const current = await resolveAgent(core, idOrName);
       if (patch.name !== undefined) await assertNameFree(patch.name, current.id);
       if (patch.model !== undefined) checkModel(patch.model);

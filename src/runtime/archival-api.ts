@@ -5,7 +5,7 @@ import { nowIso } from "../store/index.ts";
 import type { RuntimeCore } from "./core.ts";
 import { resolveAgent } from "./core.ts";
 import type { AgentHandle } from "./types.ts";
-import { archivalSearchSchema, validate } from "./validate.ts";
+import { archivalSearchSchema } from "./validate.ts";
 
 /** Builds agent.archival for one agent. */
 export function archivalApi(core: RuntimeCore, agentId: string): AgentHandle["archival"] {
@@ -25,7 +25,7 @@ export function archivalApi(core: RuntimeCore, agentId: string): AgentHandle["ar
       return insertArchival(store, await embedder(), { agentId, text, tags, now });
     },
     async search(query, options) {
-      const opts = validate(archivalSearchSchema, options, "options") ?? {};
+      const opts = core.check(archivalSearchSchema, options, "options") ?? {};
       return searchArchival(store, await embedder(), { agentId, query, ...opts });
     },
     async list(query = {}) {

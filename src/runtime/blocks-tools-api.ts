@@ -7,14 +7,14 @@ import { checkBlockLimit } from "./agent-handle.ts";
 import { blockFromInput } from "./agents-api.ts";
 import type { RuntimeCore } from "./core.ts";
 import type { Lmos } from "./types.ts";
-import { blockInputSchema, blockPatchSchema, toolUpsertSchema, validate } from "./validate.ts";
+import { blockInputSchema, blockPatchSchema, toolUpsertSchema } from "./validate.ts";
 
 /** Builds lmos.blocks. */
 export function blocksApi(core: RuntimeCore): Lmos["blocks"] {
   const { store } = core;
   return {
     async create(raw) {
-      const block = blockFromInput(validate(blockInputSchema, raw, "block"));
+      const block = blockFromInput(core.check(blockInputSchema, raw, "block"));
       await store.createBlock(block);
       return block;
     },
@@ -23,7 +23,7 @@ export function blocksApi(core: RuntimeCore): Lmos["blocks"] {
     },
     list: (query = {}) => store.listBlocks(query),
     async update(id, raw) {
-      const patch = validate(blockPatchSchema, raw ?? {}, "patch");
+      const patch = core.check(blockPatchSchema, raw ?? {}, "patch");
       const current = found(await store.getBlock(id), `block ${id}`);
       checkBlockLimit(
         patch.label ?? current.label,
@@ -48,7 +48,7 @@ export function toolsApi(core: RuntimeCore): Lmos["tools"] {
   const { store } = core;
   return {
     async upsert(raw) {
-      const input = validate(toolUpsertSchema, raw, "tool");
+      const input = core.check(toolUpsertSchema, raw, "tool");
       const sourceType = input.sourceType ?? "python";
       if (!sandboxLanguage(sourceType)) {
         throw new LmosError(

@@ -1,5 +1,5 @@
 // Configuration from options and environment: where the database lives and which model and embedder new
-// agents get. Postgres is recognised and refused clearly until its store lands.
+// agents get. LMOS_DATABASE_URL=postgres://… selects the PostgreSQL store; anything else there is refused.
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { LOCAL_EMBEDDING_HANDLE } from "../embed/index.ts";
@@ -11,6 +11,8 @@ export interface ResolvedConfig {
   env: Record<string, string | undefined>;
   home: string;
   databasePath: string;
+  /** postgres://… when the PostgreSQL store is selected (then databasePath is unused). */
+  databaseUrl: string | null;
   /** Default model handle for new agents (null: none configured; a fallback is used, see defaultModel). */
   defaultModel: string | null;
   /** Default embedding handle for new agents (null: lexical only). */
@@ -29,13 +31,12 @@ function nonEmpty(v: string | undefined): string | undefined {
 export function resolveConfig(options: LmosOptions = {}): ResolvedConfig {
   const env = options.env ?? process.env;
   const databaseUrl = nonEmpty(options.databaseUrl) ?? nonEmpty(env.LMOS_DATABASE_URL);
-  if (databaseUrl && /^postgres(ql)?:\/\//i.test(databaseUrl)) {
-    throw new LmosError("invalid_argument", "Postgres support arrives in a later release");
-  }
-  if (databaseUrl) {
+  const postgres = databaseUrl !== undefined && /^postgres(ql)?:\/\//i.test(databaseUrl);
+  if (databaseUrl && !postgres) {
     throw new LmosError(
       "invalid_argument",
-      `LMOS_DATABASE_URL "${databaseUrl}" is not supported: unset it to use the SQLite file in LMOS_HOME`,
+      `LMOS_DATABASE_URL "${databaseUrl}" is not supported: give a postgres://user@host:5432/db URL, or unset ` +
+        "it to use the SQLite file in LMOS_HOME",
     );
   }
   const home = resolve(nonEmpty(options.home) ?? nonEmpty(env.LMOS_HOME) ?? join(homedir(), ".lmos"));
@@ -44,6 +45,7 @@ export function resolveConfig(options: LmosOptions = {}): ResolvedConfig {
     env,
     home,
     databasePath: join(home, "lmos.db"),
+    databaseUrl: postgres ? (databaseUrl as string) : null,
     defaultModel: nonEmpty(options.model) ?? nonEmpty(env.LMOS_MODEL) ?? null,
     defaultEmbedding:
       embedding.toLowerCase() === "none"

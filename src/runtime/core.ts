@@ -8,6 +8,7 @@ import type { ResolvedConfig } from "./config.ts";
 import type { AgentEventBus } from "./event-bus.ts";
 import type { JobQueue } from "./jobs/index.ts";
 import type { AgentView } from "./types.ts";
+import type { Check } from "./validate.ts";
 
 export interface RuntimeCore {
   store: Store;
@@ -18,6 +19,8 @@ export interface RuntimeCore {
   jobs: JobQueue;
   /** Every run's events, per agent (agent.watch). */
   events: AgentEventBus;
+  /** How entry points check their input: validate for the library, trust for a boundary that did. */
+  check: Check;
 }
 
 /** An agent by id or name; throws LmosError("not_found"). */

@@ -2,7 +2,7 @@
 // consumer stops reading (a client disconnects), the run goes on and commits its steps; events are dropped.
 import type { AgentEvent } from "../kernel/index.ts";
 
-/** Starts `start(push)` and yields every pushed event until `run-finish`, or rethrows start's failure. */
+/** Starts `start(push)` and yields every pushed event until `run-end`, or rethrows start's failure. */
 export function eventStream(
   start: (push: (e: AgentEvent) => void) => Promise<unknown>,
 ): AsyncIterable<AgentEvent> {

@@ -5,3 +5,19 @@ export { defaultSystemPrompt } from "./default-system-prompt.ts";
 export { openLmos } from "./open.ts";
 export type * from "./types.ts";
 export type { StepTraceView } from "./step-traces.ts";
+export { trustedApi } from "./trusted-api.ts";
+export {
+  approvalInputSchema,
+  archivalSearchSchema,
+  blockEditSchema,
+  blockInputSchema,
+  blockPatchSchema,
+  createAgentSchema,
+  inputSchema,
+  runInputSchemaOf,
+  runOptionsSchema,
+  toolUpsertSchema,
+  updateAgentSchema,
+  validate,
+  wakeReasonSchema,
+} from "./validate.ts";

@@ -10,7 +10,7 @@ import { AgentRunner, type KernelDeps } from "../kernel/index.ts";
 import { createProvider, modelInfo, parseHandle } from "../llm/index.ts";
 import type { ModelInfo, Provider } from "../llm/types.ts";
 import { createFilesContextExtension } from "../sources/index.ts";
-import { openSqliteStore } from "../store/index.ts";
+import { openPostgresStore, openSqliteStore, redactDatabaseUrl } from "../store/index.ts";
 import type { AgentRecord } from "../store/types.ts";
 import { agentsApi } from "./agents-api.ts";
 import { blocksApi, toolsApi } from "./blocks-tools-api.ts";
@@ -31,15 +31,19 @@ import { AgentEventBus } from "./event-bus.ts";
 import { SLEEPTIME_QUEUE, sleeptimeHandler, sleeptimeTrigger } from "./sleeptime.ts";
 import { AGENT_MESSAGE_QUEUE, agentMessageHandler, agentMessenger } from "./agent-messenger.ts";
 import { McpConnections, mcpToolDefinitions, multiAgentTools } from "../tools/index.ts";
+import { registerTrustedApi } from "./trusted-api.ts";
 import type { Lmos, LmosOptions } from "./types.ts";
+import { trust, validate } from "./validate.ts";
 
-/** Opens lmos: the store in $LMOS_HOME (default ~/.lmos), the kernel, and the public API over them. */
+/** Opens lmos: the store in $LMOS_HOME (default ~/.lmos) or at $LMOS_DATABASE_URL (PostgreSQL), the kernel, and the public API over them. */
 export async function openLmos(options: LmosOptions = {}): Promise<Lmos> {
   const config = resolveConfig(options);
   mkdirSync(config.home, { recursive: true });
-  const store = await openSqliteStore(config.databasePath, {
-    backgroundCheckpoint: options.backgroundCheckpoint ?? true,
-  });
+  const store = config.databaseUrl
+    ? await openPostgresStore(config.databaseUrl)
+    : await openSqliteStore(config.databasePath, {
+        backgroundCheckpoint: options.backgroundCheckpoint ?? true,
+      });
   const { env } = config;
   await failOrphanRuns(store);
   // Another process on the file (a CLI beside `lmos serve`) may die mid-run after this one opened: look
@@ -116,7 +120,7 @@ export async function openLmos(options: LmosOptions = {}): Promise<Lmos> {
   });
   const events = new AgentEventBus();
   runner.onEvent((e) => events.publish(e.agentId, e));
-  const core: RuntimeCore = { store, runner, config, modelFor, jobs, events };
+  const core: RuntimeCore = { store, runner, config, modelFor, jobs, events, check: validate };
   const idleMs = intFromEnv(env, "LMOS_SLEEPTIME_IDLE_MS", 5_000, 0);
   runner.onFinish(sleeptimeTrigger(core, idleMs));
   jobs.handle(SLEEPTIME_QUEUE, sleeptimeHandler(core, events, idleMs));
@@ -133,7 +137,8 @@ export async function openLmos(options: LmosOptions = {}): Promise<Lmos> {
   }
   let closed = false;
 
-  return {
+  const multiAgentToolIds = () => builtins.idsOf(multiAgentTools.map((t) => t.name));
+  const lmos: Lmos = {
     store,
     async backup(path) {
       const target = resolve(path);
@@ -141,11 +146,12 @@ export async function openLmos(options: LmosOptions = {}): Promise<Lmos> {
     },
     config: {
       home: config.home,
-      databasePath: config.databasePath,
+      databasePath: config.databaseUrl ? null : config.databasePath,
+      databaseUrl: config.databaseUrl ? redactDatabaseUrl(config.databaseUrl) : null,
       defaultModel: config.defaultModel,
       defaultEmbedding: config.defaultEmbedding,
     },
-    agents: agentsApi(core, builtins.baseToolIds, () => builtins.idsOf(multiAgentTools.map((t) => t.name))),
+    agents: agentsApi(core, builtins.baseToolIds, multiAgentToolIds),
     blocks: blocksApi(core),
     tools: toolsApi(core),
     sources: createSourcesApi({
@@ -172,4 +178,13 @@ export async function openLmos(options: LmosOptions = {}): Promise<Lmos> {
       await store.close();
     },
   };
+  // The same lmos for the HTTP server, which checks its input with these schemas before calling.
+  const trustedCore: RuntimeCore = { ...core, check: trust };
+  registerTrustedApi(lmos, {
+    ...lmos,
+    agents: agentsApi(trustedCore, builtins.baseToolIds, multiAgentToolIds),
+    blocks: blocksApi(trustedCore),
+    tools: toolsApi(trustedCore),
+  });
+  return lmos;
 }

@@ -6,7 +6,7 @@ import { basename, resolve } from "node:path";
 import { glob, isDynamicPattern } from "tinyglobby";
 import type { Embedder } from "../embed/types.ts";
 import { LmosError, found } from "../errors.ts";
-import { fileTools, ingestDocument, searchSourcePassages } from "../sources/index.ts";
+import { checkFileName, fileTools, ingestDocument, searchSourcePassages } from "../sources/index.ts";
 import { newId } from "../store/index.ts";
 import type { SourceRecord, Store } from "../store/types.ts";
 import type { IngestReport, SourcesApi } from "./types.ts";
@@ -120,6 +120,10 @@ export function createSourcesApi(deps: SourcesApiDeps): SourcesApi {
       return store.sourceAgents((await source(sourceIdOrName)).id);
     },
     async upload(sourceIdOrName, file, options = {}) {
+      // A bad name is the caller's mistake, refused before anything is stored (as the HTTP route's 422);
+      // ingest, whose names come from paths on disk, reports one as an error file and goes on.
+      if (typeof file?.name !== "string") throw new LmosError("invalid_argument", "file.name: give a string");
+      checkFileName(file.name);
       const src = await source(sourceIdOrName);
       const outcome = await ingestDocument(store, src, deps.embedderFor(src.embedding), file, options);
       return outcome.file;

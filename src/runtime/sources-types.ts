@@ -38,7 +38,8 @@ export interface SourcesApi {
   attach(sourceIdOrName: string, agentIdOrName: string): Promise<void>;
   detach(sourceIdOrName: string, agentIdOrName: string): Promise<void>;
   agents(sourceIdOrName: string): Promise<string[]>;
-  /** Ingests one file given as bytes or a path on disk; a bad file gives a FileRecord with status "error". */
+  /** Ingests one file given as bytes or a path on disk; a bad file gives a FileRecord with status "error",
+   * a bad name (empty, a path, "..", control characters) throws LmosError("invalid_argument"). */
   upload(
     sourceIdOrName: string,
     file: { name: string; path?: string; data?: Uint8Array },

@@ -37,7 +37,8 @@ import type {
 export interface LmosOptions {
   /** Folder for lmos.db and other state; default $LMOS_HOME or ~/.lmos. */
   home?: string;
-  /** postgres://… selects Postgres (later); default is the SQLite file in home. */
+  /** postgres://…[?schema=name] selects the PostgreSQL store (default schema "lmos"); default is the SQLite
+   * file in home. Default $LMOS_DATABASE_URL. */
   databaseUrl?: string;
   /** Default model handle for new agents; default $LMOS_MODEL. */
   model?: string;
@@ -142,7 +143,9 @@ export interface RunResult {
   messages: MessageRecord[];
   events: AgentEvent[];
   usage: RunUsage;
-  agent: AgentView;
+  /** How the agent's replies reach the user ("send_message": the tool's argument; "text": the assistant's
+   * text), as the run used it; `agent.state()` reads the whole agent when you need more. */
+  replyMode: AgentSettings["replyMode"];
   /** What the user was told in this run (send_message arguments or reply text), joined by blank lines. */
   reply: string;
   /** Set when the run failed: provider error after retries (stopReason llm_api_error) or an internal error. */
@@ -174,7 +177,7 @@ export interface AgentHandle {
   /** Starts a run in the background and returns it at once (status "created" until it leaves the agent's
    * queue); follow it with lmos.runs. Unknown agent or no provider for its model fail here. */
   start(input: AgentInput, options?: RunOptions): Promise<RunRecord>;
-  /** The same run as an async iterable of events; ends after `run-finish`. */
+  /** The same run as an async iterable of events; ends after `run-end`. */
   stream(input: AgentInput, options?: RunOptions): AsyncIterable<AgentEvent>;
   /** Cancels the run in progress (or the given run); state stays consistent. */
   cancel(runId?: string): Promise<boolean>;
@@ -234,7 +237,10 @@ export interface Lmos {
   backup(path: string): Promise<{ path: string; bytes: number }>;
   readonly config: {
     home: string;
+    /** The SQLite file, or null on PostgreSQL. */
     databasePath: string | null;
+    /** The PostgreSQL URL (password hidden), or null on SQLite. */
+    databaseUrl: string | null;
     defaultModel: string | null;
     defaultEmbedding: string | null;
   };

@@ -1,4 +1,7 @@
 // zod schemas of the public API's inputs; a bad input becomes LmosError("invalid_argument") naming the field.
+// They are checked once per boundary: by the library's entry points (openLmos's API), or by the HTTP server,
+// which checks the input it maps from Letta's bodies with these same schemas and then calls the trusted API
+// (trustedApi), whose entry points take typed input as it is.
 import { z } from "zod";
 import { LmosError } from "../errors.ts";
 import { toolRulesSchema } from "./tool-rules.ts";
@@ -112,6 +115,15 @@ export const inputSchema = z.union([
     .min(1, "give at least one message"),
 ]);
 
+/** The schema of an agent's run input: an approval (an object) or messages (text or a list). */
+export function runInputSchemaOf(
+  input: unknown,
+): z.ZodType<string | z.infer<typeof inputSchema>[number][] | z.infer<typeof approvalInputSchema>> {
+  return input !== null && typeof input === "object" && !Array.isArray(input)
+    ? approvalInputSchema
+    : inputSchema;
+}
+
 export const runOptionsSchema = z
   .object({
     maxSteps: z.number().int().min(1).max(1000).optional(),
@@ -148,6 +160,12 @@ export const toolUpsertSchema = z.object({
     .optional(),
   defaultRequiresApproval: z.boolean().optional(),
 });
+
+/** How an API entry point checks its input: `validate` (the library), `trust` (input checked already). */
+export type Check = <T>(schema: z.ZodType<T>, value: unknown, what: string) => T;
+
+/** The Check of the trusted API: the caller validated `value` with the same schema already. */
+export const trust: Check = <T>(_schema: z.ZodType<T>, value: unknown) => value as T;
 
 /** Parses `value` with `schema` or throws LmosError("invalid_argument") naming the first bad field. */
 export function validate<T>(schema: z.ZodType<T>, value: unknown, what: string): T {

@@ -5,6 +5,7 @@ import { readFileSync } from "node:fs";
 import { Hono } from "hono";
 import { cors } from "hono/cors";
 import { LmosError } from "../errors.ts";
+import { trustedApi } from "../runtime/index.ts";
 import type { Lmos } from "../runtime/types.ts";
 import { errorResponse } from "./http-error.ts";
 import { DEFAULT_LIMITS, type ServerLimits } from "./limits.ts";
@@ -106,7 +107,7 @@ export function createApp(lmos: Lmos, options: AppOptions = {}): Hono {
   if (limits.ratePerSecond > 0) app.use("*", rateLimit(limits.ratePerSecond, isHealth));
 
   const table = new RouteTable(app, limits);
-  const ctx = { lmos, table, pingMs: options.pingMs ?? PING_MS, limits };
+  const ctx = { lmos, trusted: trustedApi(lmos), table, pingMs: options.pingMs ?? PING_MS, limits };
   systemRoutes(ctx, VERSION);
   agentFileRoutes(ctx);
   agentRoutes(ctx);

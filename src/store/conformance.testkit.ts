@@ -54,21 +54,25 @@ export function storeConformance(
   options: ConformanceOptions = {},
 ): void {
   describe(`Store conformance: ${name}`, () => {
-    agentSuite(open);
-    toolSuite(open);
-    mcpServerSuite(open);
-    messageSuite(open);
-    passageSuite(open);
-    sourceSuite(open);
-    openFileSuite(open);
-    memoryNodeSuite(open);
-    stepSuite(open);
-    runSuite(open);
-    blockEditSuite(open);
-    leaseSuite(open);
-    jobSuite(open);
-    scheduleSuite(open);
-    groupSuite(open);
+    // Each part in a describe of its own, so its per-test store (useStore) opens for its own tests only.
+    const parts: Array<[string, (open: () => Promise<Store>) => void]> = [
+      ["agent store", agentSuite],
+      ["tool store", toolSuite],
+      ["mcp server store", mcpServerSuite],
+      ["message store", messageSuite],
+      ["passage store", passageSuite],
+      ["source store", sourceSuite],
+      ["open file store", openFileSuite],
+      ["memory node store", memoryNodeSuite],
+      ["step commits", stepSuite],
+      ["run store", runSuite],
+      ["block edits", blockEditSuite],
+      ["lease store", leaseSuite],
+      ["job store", jobSuite],
+      ["schedule store", scheduleSuite],
+      ["group store", groupSuite],
+    ];
+    for (const [part, suite] of parts) describe(part, () => suite(open));
     if (options.openPersistent) {
       reopenSuite(options.openPersistent);
       jobConcurrencySuite(options.openPersistent);

@@ -1,7 +1,13 @@
-// The store layer's public face: the Store contract, id helpers and the embedded SQLite store.
+// The store layer's public face: the Store contract, id helpers, the embedded SQLite store and the
+// PostgreSQL store.
 export * from "./types.ts";
 export { applyBlockEdit, BlockEditError } from "./block-edits.ts";
 export { type IdPrefix, newId, nowIso } from "./ids.ts";
 export { DEFAULT_AGENT_SETTINGS, newAgentRecord } from "./agent-record.ts";
 export { messageText, newMessageRecord } from "./message-record.ts";
 export { openSqliteStore, type SqliteOptions } from "./sqlite/open.ts";
+export {
+  openPostgresStore,
+  type PostgresOptions,
+  redact as redactDatabaseUrl,
+} from "./postgres/open.ts";

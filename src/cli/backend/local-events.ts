@@ -71,7 +71,7 @@ export function chatEventTranslator(replyMode: "send_message" | "text"): (e: Age
         ];
       case "run-error":
         return [{ type: "error", code: e.code, message: e.message }];
-      case "run-finish":
+      case "run-end":
         return [{ type: "finish", stopReason: e.stopReason, usage: { ...e.usage } }];
       default:
         return [];

@@ -133,7 +133,6 @@ export async function openLocalBackend(options: {
     async send(a, message, o = {}) {
       const h = await handle(a);
       const r = await h.send(message, { ...(o.maxSteps ? { maxSteps: o.maxSteps } : {}), signal: o.signal });
-      const replyMode = r.agent.record.settings.replyMode;
       return {
         agentId: h.id,
         runId: r.runId,
@@ -141,7 +140,7 @@ export async function openLocalBackend(options: {
         stopReason: r.stopReason,
         usage: { ...r.usage },
         // Like Letta, the input is not echoed: these are the messages the agent produced.
-        messages: r.messages.filter((m) => m.stepId !== null).flatMap((m) => toLettaMessages(m, replyMode)),
+        messages: r.messages.filter((m) => m.stepId !== null).flatMap((m) => toLettaMessages(m, r.replyMode)),
         ...(r.error ? { error: r.error } : {}),
       };
     },

@@ -127,13 +127,27 @@ export function lettaChatTranslator(): (m: Json) => ChatEvent[] {
     }
     return out;
   };
+  // Text a send_message agent streams as monologue (source non_reasoner_model) shows as a tentative reply,
+  // as the local chat shows it; a whole assistant_message of the same message and text confirms it.
+  const tentative = new Map<string, { key: string; text: string }>();
   return (m) => {
     const key = String(m.otid ?? `${m.id}-${m.message_type}`);
     switch (m.message_type) {
-      case "reasoning_message":
-        return [...flush(), { type: "reasoning", key, text: String(m.reasoning ?? ""), delta: true }];
-      case "assistant_message":
-        return [...flush(), { type: "reply", key, text: assistantText(m), delta: true }];
+      case "reasoning_message": {
+        const text = String(m.reasoning ?? "");
+        if (m.source !== "non_reasoner_model")
+          return [...flush(), { type: "reasoning", key, text, delta: true }];
+        const seen = tentative.get(String(m.id));
+        tentative.set(String(m.id), { key, text: seen?.key === key ? seen.text + text : text });
+        return [...flush(), { type: "reply", key, text, delta: true, tentative: true }];
+      }
+      case "assistant_message": {
+        const text = assistantText(m);
+        const seen = tentative.get(String(m.id));
+        if (seen && seen.text === text)
+          return [...flush(), { type: "reply", key: seen.key, text, delta: false }];
+        return [...flush(), { type: "reply", key, text, delta: true }];
+      }
       case "tool_call_message": {
         const piece = m.tool_call ?? m.tool_calls?.[0] ?? {};
         const call = building.get(key) ?? { name: "", args: "", callId: null };

@@ -4,6 +4,7 @@ import { InvalidArgumentError } from "commander";
 import type { Cli } from "../cli-context.ts";
 import { globalsOf } from "../cli-context.ts";
 import { UsageError } from "../errors.ts";
+import { announceServer, peersLine, servePeers } from "./serve-peers.ts";
 
 const DEFAULT_PORT = 8283;
 
@@ -28,6 +29,8 @@ export function register(program: Command, cli: Cli): void {
       "after",
       `
 Requests need "Authorization: Bearer <key>" when --api-key or LMOS_API_KEY is set (all but /v1/health).
+A second server on the same data dir (LMOS_HOME) says so in one line naming the first one's pid and URL,
+and then serves too: each agent's runs take turns between them through the database.
 
 Examples:
   $ lmos serve
@@ -62,6 +65,9 @@ Examples:
         await lmos.close();
         throw e;
       }
+      const others = peersLine(lmos.config.home, servePeers(lmos.config.home));
+      if (others) cli.io.stderr.write(`${others}\n`);
+      const unannounce = announceServer(lmos.config.home, server.url);
       cli.print(`lmos server listening on ${server.url}`);
       cli.print(`  data in ${lmos.config.home}${g.apiKey ? " · API key required" : ""} · Ctrl-C to stop`);
       await new Promise<void>((resolve) => {
@@ -74,6 +80,7 @@ Examples:
         process.on("SIGTERM", stop);
       });
       cli.io.stderr.write("shutting down…\n");
+      unannounce();
       await server.close();
       await lmos.close();
     });

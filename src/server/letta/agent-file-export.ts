@@ -5,6 +5,7 @@
 // travels in the file's `metadata.lmos` as a JSON string (that field is Dict[str, str]), so a Letta
 // server reads the file as it is and lmos restores the agent whole.
 import type { Lmos } from "../../runtime/types.ts";
+import { newMessageRecord } from "../../store/index.ts";
 import type { MessageRecord } from "../../store/types.ts";
 import { embeddingConfig, llmConfig } from "./records.ts";
 import { toolRulesToLetta } from "./tool-rules.ts";
@@ -103,20 +104,13 @@ export async function exportAgentFile(
     const system = ids.of("message", `system:${a.id}`);
     messages.push(
       messageSchema(
-        {
+        newMessageRecord({
           id: system,
           agentId: a.id,
           role: "system",
-          content: [{ type: "text", text: systemPrompt }],
-          toolCalls: [],
-          toolCallId: null,
-          name: null,
-          kind: null,
-          runId: null,
-          stepId: null,
+          text: systemPrompt,
           createdAt: a.updatedAt,
-          seq: 0,
-        },
+        }),
         system,
         agentId,
         modelName,

@@ -75,21 +75,39 @@ export class StreamTranslator {
   translate(e: AgentEvent): LettaMessage[] {
     switch (e.type) {
       case "reasoning-delta":
-        return [this.chunk(e, "reasoning", { message_type: "reasoning_message", reasoning: e.delta })];
+        return [
+          this.chunk(e, "reasoning", {
+            message_type: "reasoning_message",
+            reasoning: e.delta,
+            source: "reasoner_model",
+          }),
+        ];
       case "text-delta":
+        // With send_message replies, text streams as inner monologue (source non_reasoner_model, as Letta
+        // marks it); should the whole message call no tool, that text was the reply (below).
         return [
           this.replyMode === "text"
             ? this.chunk(e, "text", { message_type: "assistant_message", content: e.delta })
-            : this.chunk(e, "text", { message_type: "reasoning_message", reasoning: e.delta }),
+            : this.chunk(e, "text", {
+                message_type: "reasoning_message",
+                reasoning: e.delta,
+                source: "non_reasoner_model",
+              }),
         ];
       case "tool-call-delta":
         return this.toolCallDelta(e);
       case "message": {
         if (!isRunOutput(e.message)) return [];
         const done = this.streamed.get(e.message.id);
-        return messageParts(e.message, this.replyMode)
-          .filter((p) => !done?.has(p.key))
-          .map((p) => ({ ...p.message, seq_id: ++this.seq }) as LettaMessage);
+        const parts = messageParts(e.message, this.replyMode);
+        const out = parts.filter((p) => !done?.has(p.key));
+        // A plain-text answer of a send_message agent (common with local models) streamed as monologue
+        // but is the reply: it follows whole as the assistant_message it is, under its own otid.
+        const reply = parts.find((p) => p.key === "text" && p.message.message_type === "assistant_message");
+        if (reply && this.replyMode === "send_message" && done?.has("text")) {
+          out.unshift({ key: "reply", message: { ...reply.message, otid: `${e.message.id}-reply` } });
+        }
+        return out.map((p) => ({ ...p.message, seq_id: ++this.seq }) as LettaMessage);
       }
       default:
         return [];

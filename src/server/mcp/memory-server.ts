@@ -189,7 +189,8 @@ export async function memoryMcpServer(lmos: Lmos, options: MemoryServerOptions =
       if (result.error)
         throw new LmosError("provider_error", `the agent's run failed: ${result.error.message}`);
       if (result.stopReason === "requires_approval") {
-        const held = result.agent.record.pendingApproval?.toolCalls.map((c) => c.name).join(", ") ?? "";
+        const held =
+          (await agent.state()).record.pendingApproval?.toolCalls.map((c) => c.name).join(", ") ?? "";
         return `${result.reply ? `${result.reply}\n\n` : ""}[the agent paused: ${held} waits for a human's approval]`;
       }
       return result.reply || "(the agent gave no reply)";

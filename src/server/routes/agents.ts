@@ -1,5 +1,6 @@
 // /v1/agents: create, list (filters and cursor paging), retrieve, modify, delete, recompile.
 import { z } from "zod";
+import { createAgentSchema, updateAgentSchema, validate } from "../../runtime/index.ts";
 import type { AgentView } from "../../runtime/types.ts";
 import { agentToLetta } from "../letta/agent-state.ts";
 import { pageArray } from "../paging.ts";
@@ -20,7 +21,7 @@ function matchesText(view: AgentView, text: string): boolean {
 }
 
 /** Registers the agent routes. */
-export function agentRoutes({ lmos, table }: RouteContext): void {
+export function agentRoutes({ lmos, trusted, table }: RouteContext): void {
   const tag = "agents";
 
   table.add(
@@ -33,7 +34,9 @@ export function agentRoutes({ lmos, table }: RouteContext): void {
       response: agentStateSchema,
     },
     async ({ body }) => {
-      const handle = await lmos.agents.create(createAgentInput(body));
+      const handle = await trusted.agents.create(
+        validate(createAgentSchema, createAgentInput(body), "agent"),
+      );
       return agentToLetta(await handle.state());
     },
   );
@@ -90,8 +93,8 @@ export function agentRoutes({ lmos, table }: RouteContext): void {
     },
     async ({ params, body }) => {
       const handle = await lmos.agents.get(params.agent_id);
-      const patch = updateAgentInput(body);
-      if (Object.keys(patch).length) await lmos.agents.update(handle.id, patch);
+      const patch = validate(updateAgentSchema, updateAgentInput(body), "patch");
+      if (Object.keys(patch).length) await trusted.agents.update(handle.id, patch);
       const view = await handle.state();
       if (body.tool_ids) {
         const want = new Set(body.tool_ids);

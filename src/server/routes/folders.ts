@@ -2,7 +2,6 @@
 import type { Context } from "hono";
 import { z } from "zod";
 import { LmosError } from "../../errors.ts";
-import { checkFileName } from "../../sources/index.ts";
 import { fileToLetta, folderToLetta } from "../letta/records.ts";
 import { readBodyBytes } from "../read-input.ts";
 import {
@@ -154,9 +153,7 @@ export function folderRoutes({ lmos, table, limits }: RouteContext): void {
       const folder = await sources.get(params.folder_id);
       const file = await uploadedFile(c, limits.maxUploadBytes);
       const name = query.name ?? file.name;
-      // A 422 before anything is stored: the library's upload reports a bad name as an error file it does
-      // not store, and that file's id would lead nowhere (a 200 whose file id then 404s).
-      checkFileName(name);
+      // A bad name is refused by sources.upload (422) before anything is stored; no stored file can match it.
       if (query.duplicate_handling === "error" || query.duplicate_handling === "skip") {
         const existing = (await sources.files(folder.id, { limit: 100_000 })).find(
           (f) => f.fileName === name,

@@ -177,30 +177,20 @@ export function groupRoutes({ lmos, table }: RouteContext): void {
       return null;
     },
   );
-  table.add(
-    {
-      method: "patch",
-      path: "/v1/groups/{group_id}/blocks/attach/{block_id}",
-      tag,
-      summary: "Attach a block to the group and every member",
-      params: groupBlockPath,
-    },
-    async ({ params }) => {
-      await lmos.groups.attachBlock(params.group_id, params.block_id);
-      return null;
-    },
-  );
-  table.add(
-    {
-      method: "patch",
-      path: "/v1/groups/{group_id}/blocks/detach/{block_id}",
-      tag,
-      summary: "Detach a block from the group and every member",
-      params: groupBlockPath,
-    },
-    async ({ params }) => {
-      await lmos.groups.detachBlock(params.group_id, params.block_id);
-      return null;
-    },
-  );
+  for (const action of ["attach", "detach"] as const) {
+    table.add(
+      {
+        method: "patch",
+        path: `/v1/groups/{group_id}/blocks/${action}/{block_id}`,
+        tag,
+        summary: `${action === "attach" ? "Attach a block to" : "Detach a block from"} the group and every member`,
+        params: groupBlockPath,
+      },
+      async ({ params }) => {
+        if (action === "attach") await lmos.groups.attachBlock(params.group_id, params.block_id);
+        else await lmos.groups.detachBlock(params.group_id, params.block_id);
+        return null;
+      },
+    );
+  }
 }

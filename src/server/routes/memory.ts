@@ -1,5 +1,6 @@
 // Core memory blocks (agent-scoped by label, and standalone by id) and archival memory passages.
 import { z } from "zod";
+import { archivalSearchSchema, blockInputSchema, blockPatchSchema, validate } from "../../runtime/index.ts";
 import type { BlockInput } from "../../runtime/types.ts";
 import { blockToLetta, passageToLetta } from "../letta/records.ts";
 import {
@@ -39,7 +40,7 @@ function blockPatch(body: UpdateBlockBody): Partial<BlockInput> {
 }
 
 /** Registers the block and passage routes. */
-export function memoryRoutes({ lmos, table }: RouteContext): void {
+export function memoryRoutes({ lmos, trusted, table }: RouteContext): void {
   const tag = "memory";
   const blocks = z.array(blockSchema);
 
@@ -77,8 +78,9 @@ export function memoryRoutes({ lmos, table }: RouteContext): void {
       response: blockSchema,
     },
     async ({ params, body }) => {
-      const handle = await lmos.agents.get(params.agent_id);
-      return blockToLetta(await handle.memory.update(params.block_label, blockPatch(body)));
+      const handle = await trusted.agents.get(params.agent_id);
+      const patch = validate(blockPatchSchema, blockPatch(body), "patch");
+      return blockToLetta(await handle.memory.update(params.block_label, patch));
     },
   );
   for (const action of ["attach", "detach"] as const) {
@@ -109,7 +111,8 @@ export function memoryRoutes({ lmos, table }: RouteContext): void {
       body: createBlockBody,
       response: blockSchema,
     },
-    async ({ body }) => blockToLetta(await lmos.blocks.create(blockPatch(body) as BlockInput)),
+    async ({ body }) =>
+      blockToLetta(await trusted.blocks.create(validate(blockInputSchema, blockPatch(body), "block"))),
   );
   table.add(
     {
@@ -153,7 +156,10 @@ export function memoryRoutes({ lmos, table }: RouteContext): void {
       body: updateBlockBody,
       response: blockSchema,
     },
-    async ({ params, body }) => blockToLetta(await lmos.blocks.update(params.block_id, blockPatch(body))),
+    async ({ params, body }) =>
+      blockToLetta(
+        await trusted.blocks.update(params.block_id, validate(blockPatchSchema, blockPatch(body), "patch")),
+      ),
   );
   table.add(
     {
@@ -240,14 +246,18 @@ export function memoryRoutes({ lmos, table }: RouteContext): void {
       }),
     },
     async ({ params, query }) => {
-      const handle = await lmos.agents.get(params.agent_id);
-      const hits = await handle.archival.search(query.query, {
+      const handle = await trusted.agents.get(params.agent_id);
+      const options = {
         tags: query.tags,
         tagMatch: query.tag_match_mode,
         limit: query.top_k,
         start: query.start_datetime,
         end: query.end_datetime,
-      });
+      };
+      const hits = await handle.archival.search(
+        query.query,
+        validate(archivalSearchSchema, options, "options"),
+      );
       const results = hits.map((h) => ({
         id: h.passage.id,
         content: h.passage.text,

@@ -21,7 +21,7 @@ const lettaResponseSchema = z.object({
 });
 
 /** Registers the message routes. */
-export function messageRoutes({ lmos, table, pingMs }: RouteContext): void {
+export function messageRoutes({ lmos, trusted, table, pingMs }: RouteContext): void {
   const tag = "messages";
 
   table.add(
@@ -38,7 +38,7 @@ export function messageRoutes({ lmos, table, pingMs }: RouteContext): void {
     async ({ c, params, body }) => {
       const streaming = body.streaming === true;
       checkStreamFlags(body, streaming);
-      const handle = await lmos.agents.get(params.agent_id);
+      const handle = await trusted.agents.get(params.agent_id);
       return streaming ? sendStream(c, lmos, handle, body, pingMs) : sendPlain(c, handle, body);
     },
   );
@@ -53,7 +53,8 @@ export function messageRoutes({ lmos, table, pingMs }: RouteContext): void {
       body: sendMessageBody,
       sse: "always",
     },
-    async ({ c, params, body }) => sendStream(c, lmos, await lmos.agents.get(params.agent_id), body, pingMs),
+    async ({ c, params, body }) =>
+      sendStream(c, lmos, await trusted.agents.get(params.agent_id), body, pingMs),
   );
 
   table.add(

@@ -17,7 +17,7 @@ import {
   stepSchema,
 } from "../schemas/runs.ts";
 import { type RouteContext, replyModeOf } from "./context.ts";
-import { checkStreamFlags, runInputOf } from "./send.ts";
+import { checkStreamFlags, runInputOf, runOptionsOf } from "./send.ts";
 
 const ACTIVE: RunRecord["status"][] = ["created", "running"];
 
@@ -45,7 +45,7 @@ function pageOf<T extends { id: string }>(
 }
 
 /** Registers the run routes. */
-export function runRoutes({ lmos, table }: RouteContext): void {
+export function runRoutes({ lmos, trusted, table }: RouteContext): void {
   const tag = "runs";
 
   table.add(
@@ -67,9 +67,9 @@ export function runRoutes({ lmos, table }: RouteContext): void {
           "body.callback_url: lmos does not call back; poll GET /v1/runs/{run_id} instead",
         );
       }
-      const handle = await lmos.agents.get(params.agent_id);
+      const handle = await trusted.agents.get(params.agent_id);
       const input = await runInputOf(body, handle);
-      return runToLetta(await handle.start(input, { maxSteps: body.max_steps ?? undefined }));
+      return runToLetta(await handle.start(input, runOptionsOf(body)));
     },
   );
 

@@ -2,7 +2,14 @@
 // in stream.ts). The run is not tied to the HTTP connection: a client that goes away leaves it to finish.
 import type { Context } from "hono";
 import { LmosError } from "../../errors.ts";
-import type { AgentHandle, AgentInput, ApprovalInput, InputMessage } from "../../runtime/types.ts";
+import { runInputSchemaOf, runOptionsSchema, validate } from "../../runtime/index.ts";
+import type {
+  AgentHandle,
+  AgentInput,
+  ApprovalInput,
+  InputMessage,
+  RunOptions,
+} from "../../runtime/types.ts";
 import { describeError } from "../http-error.ts";
 import { isRunOutput, type LettaMessage, messagesToLetta, stopReasonOf, usageOf } from "../letta/messages.ts";
 import type { SendMessageBody } from "../schemas/messages.ts";
@@ -84,8 +91,20 @@ async function approvalOf(
   };
 }
 
-/** The run input of a send body: messages, or an approval of a paused run's calls (422 on bad shapes). */
+/** The run input of a send body, checked with the library's schemas once (the trusted handle takes it as
+ * it is): messages, or an approval of a paused run's calls (422 on bad shapes). */
 export async function runInputOf(body: SendMessageBody, handle: AgentHandle): Promise<AgentInput> {
+  const input = await lettaRunInput(body, handle);
+  return validate(runInputSchemaOf(input), input, "input") as AgentInput;
+}
+
+/** The run options of a send body, checked with the library's schema. */
+export function runOptionsOf(body: SendMessageBody, streamTokens?: boolean): RunOptions {
+  const options = { maxSteps: body.max_steps ?? undefined, ...(streamTokens ? { streamTokens } : {}) };
+  return validate(runOptionsSchema, options, "options") ?? {};
+}
+
+async function lettaRunInput(body: SendMessageBody, handle: AgentHandle): Promise<AgentInput> {
   const first = body.messages?.[0];
   if (first?.type === "approval") {
     if ((body.messages?.length ?? 0) > 1) {
@@ -168,11 +187,10 @@ export function runFailed(
 /** Runs to completion and answers LettaResponse `{messages, stop_reason, usage}`. */
 export async function sendPlain(c: Context, handle: AgentHandle, body: SendMessageBody): Promise<Response> {
   const input = await runInputOf(body, handle);
-  const result = await handle.send(input, { maxSteps: body.max_steps ?? undefined });
+  const result = await handle.send(input, runOptionsOf(body));
   if (result.error) return runFailed(c, result.error, result.stopReason, result.runId);
   const keep = typeFilter(body);
-  const replyMode = result.agent.record.settings.replyMode;
-  const messages = messagesToLetta(result.messages.filter(isRunOutput), replyMode).filter(keep);
+  const messages = messagesToLetta(result.messages.filter(isRunOutput), result.replyMode).filter(keep);
   return c.json({
     messages,
     stop_reason: stopReasonOf(result.stopReason),

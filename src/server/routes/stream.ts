@@ -9,7 +9,7 @@ import { StreamTranslator } from "../letta/stream-translator.ts";
 import type { SendMessageBody } from "../schemas/messages.ts";
 import { type SseSink, sseResponse } from "../sse.ts";
 import { replyModeOf } from "./context.ts";
-import { PING_MS, runFailed, runInputOf, typeFilter } from "./send.ts";
+import { PING_MS, runFailed, runInputOf, runOptionsOf, typeFilter } from "./send.ts";
 
 // How long the answer waits for the run's first visible output before committing to a 200 stream; a run
 // that fails within it is answered with a plain HTTP error, as Letta does before its first chunk. Never longer
@@ -57,7 +57,7 @@ async function peek(
     }
     pending.push(r.value);
     next = events.next();
-    if (isVisible(r.value) || r.value.type === "run-finish") break;
+    if (isVisible(r.value) || r.value.type === "run-end") break;
   }
   return { pending, next };
 }
@@ -73,12 +73,12 @@ export async function sendStream(
   const input = await runInputOf(body, handle);
   const replyMode = await replyModeOf(lmos, handle.id);
   const events = handle
-    .stream(input, { maxSteps: body.max_steps ?? undefined, streamTokens: body.stream_tokens ?? false })
+    .stream(input, runOptionsOf(body, body.stream_tokens ?? false))
     [Symbol.asyncIterator]();
   const pings = body.include_pings === false ? 0 : pingMs;
   const { pending, next: firstNext } = await peek(events, pings ? Math.min(PEEK_MS, pings) : PEEK_MS);
   const failure = pending.find((e) => e.type === "run-error");
-  const finish = pending.find((e) => e.type === "run-finish");
+  const finish = pending.find((e) => e.type === "run-end");
   if (failure && finish && !pending.some(isVisible)) {
     return runFailed(c, failure, finish.stopReason, finish.runId);
   }
@@ -92,7 +92,7 @@ export async function sendStream(
     runId = e.runId;
     if (e.type === "run-error") {
       error = { code: e.code, message: e.message };
-    } else if (e.type === "run-finish") {
+    } else if (e.type === "run-end") {
       sink.send(stopReasonOf(e.stopReason));
       if (error) {
         sink.event("error", errorFrame(error, e.runId));

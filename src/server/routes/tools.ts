@@ -1,6 +1,7 @@
 // /v1/tools (custom tools from source: create, upsert, list, retrieve, modify, delete) and an agent's tools.
 import { z } from "zod";
 import { LmosError } from "../../errors.ts";
+import { toolUpsertSchema, validate } from "../../runtime/index.ts";
 import type { Lmos } from "../../runtime/types.ts";
 import type { ToolSandboxSettings } from "../../store/types.ts";
 import { toolToLetta } from "../letta/records.ts";
@@ -43,7 +44,7 @@ function sandboxOf(s: ToolBody["sandbox"]): ToolSandboxSettings | null {
 }
 
 /** Registers the tool routes. */
-export function toolRoutes({ lmos, table }: RouteContext): void {
+export function toolRoutes({ lmos, trusted, table }: RouteContext): void {
   const tag = "tools";
 
   table.add(
@@ -63,7 +64,7 @@ export function toolRoutes({ lmos, table }: RouteContext): void {
           `a tool named "${name}" already exists; use PUT /v1/tools/ to update it`,
         );
       }
-      return toolToLetta(await lmos.tools.upsert(upsertInput(body)));
+      return toolToLetta(await trusted.tools.upsert(validate(toolUpsertSchema, upsertInput(body), "tool")));
     },
   );
   table.add(
@@ -75,7 +76,8 @@ export function toolRoutes({ lmos, table }: RouteContext): void {
       body: toolBody,
       response: toolSchema,
     },
-    async ({ body }) => toolToLetta(await lmos.tools.upsert(upsertInput(body))),
+    async ({ body }) =>
+      toolToLetta(await trusted.tools.upsert(validate(toolUpsertSchema, upsertInput(body), "tool"))),
   );
   table.add(
     {
@@ -133,7 +135,7 @@ export function toolRoutes({ lmos, table }: RouteContext): void {
       }
       const sourceChanged = body.source_code != null && body.source_code !== current.sourceCode;
       const jsonSchema = body.json_schema ?? (sourceChanged ? undefined : current.jsonSchema);
-      const updated = await lmos.tools.upsert({
+      const input = {
         sourceCode: body.source_code ?? current.sourceCode ?? "",
         sourceType: body.source_type ?? current.sourceType ?? undefined,
         ...(jsonSchema ? { jsonSchema } : {}),
@@ -144,7 +146,8 @@ export function toolRoutes({ lmos, table }: RouteContext): void {
         ...(typeof body.default_requires_approval === "boolean"
           ? { defaultRequiresApproval: body.default_requires_approval }
           : {}),
-      });
+      };
+      const updated = await trusted.tools.upsert(validate(toolUpsertSchema, input, "tool"));
       if (updated.id !== current.id) {
         throw new LmosError(
           "invalid_argument",

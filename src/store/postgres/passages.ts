@@ -1,0 +1,154 @@
+// Passages: archival memory (agent_id) and document chunks (source_id, file_id), with ts_rank and vector
+// search under one filter (conditions are ANDed).
+import type { LexicalQuery, Page, PassageFilter, PassageRecord, RankedId } from "../types.ts";
+import { passageCodec } from "../sqlite/codecs.ts";
+import { canonicalIso, endBound } from "../sqlite/sql.ts";
+import type { Q } from "./db.ts";
+import { encode } from "../sqlite/codec.ts";
+import { decode, insertRows, pagedSql, type Select, type Slot, selectList, tagCondition } from "./records.ts";
+import { topByCosine, tsQuery, vectorBytes, vectorLiteral } from "./search.ts";
+
+const columns = selectList(passageCodec, "p");
+
+/** A passage to write, with its embedding when an embedder is configured. */
+export type PassageInsert = { passage: PassageRecord; embedding?: Float32Array };
+
+const plainSlots: Slot[] = [
+  ...passageCodec.columns.map((c): Slot => [c[1], "?"]),
+  ["tsv", "to_tsvector('english', ?)"],
+  ["dim", "?"],
+  ["embedding", "?"],
+];
+const vectorSlots: Slot[] = [...plainSlots, ["vec", "?::vector"]];
+
+/** Inserts passages (with search vectors and embeddings) in the caller's transaction, in one statement. */
+export async function insertPassages(q: Q, items: PassageInsert[], pgvector: boolean): Promise<void> {
+  if (items.length === 0) return;
+  const rows = items.map(({ passage, embedding: e }) => {
+    const values = encode(passageCodec, passage);
+    const row = [
+      ...passageCodec.columns.map((c) => values[c[1]] ?? null),
+      passage.text,
+      e ? e.length : null,
+      e ? vectorBytes(e) : null,
+    ];
+    if (pgvector) row.push(e ? vectorLiteral(e) : null);
+    return row;
+  });
+  await insertRows(q, "passages", pgvector ? vectorSlots : plainSlots, rows);
+}
+
+export async function getPassages(q: Q, ids: string[]): Promise<PassageRecord[]> {
+  if (ids.length === 0) return [];
+  const rows = await q.all<Record<string, unknown>>(
+    `SELECT ${columns} FROM passages p WHERE p.id = ANY(?::text[])`,
+    ids,
+  );
+  const byId = new Map(rows.map((r) => [r.id as string, decode(passageCodec, r)]));
+  return ids.flatMap((id) => byId.get(id) ?? []);
+}
+
+export async function deletePassages(q: Q, ids: string[]): Promise<void> {
+  if (ids.length) await q.run("DELETE FROM passages WHERE id = ANY(?::text[])", ids);
+}
+
+function where(filter: PassageFilter): { where: string[]; params: unknown[] } {
+  const w: string[] = [];
+  const params: unknown[] = [];
+  if (filter.agentId !== undefined) {
+    w.push("p.agent_id = ?");
+    params.push(filter.agentId);
+  }
+  if (filter.sourceIds !== undefined) {
+    w.push("p.source_id = ANY(?::text[])");
+    params.push(filter.sourceIds);
+  }
+  if (filter.fileId !== undefined) {
+    w.push("p.file_id = ?");
+    params.push(filter.fileId);
+  }
+  if (filter.tags?.length) w.push(tagCondition("p.tags", filter.tags, filter.tagMatch === "all", params));
+  if (filter.start !== undefined) {
+    w.push("p.created_at >= ?");
+    params.push(canonicalIso(filter.start));
+  }
+  if (filter.end !== undefined) {
+    w.push("p.created_at <= ?");
+    params.push(endBound(filter.end));
+  }
+  return { where: w, params };
+}
+
+export async function listPassages(q: Q, filter: PassageFilter, page: Page): Promise<PassageRecord[]> {
+  const select: Select = { columns, from: "passages p", ...where(filter) };
+  const { sql, params } = pagedSql(select, { table: "passages", alias: "p", tiebreak: "id" }, page);
+  return (await q.all<Record<string, unknown>>(sql, ...params)).map((r) => decode(passageCodec, r));
+}
+
+export async function countPassages(q: Q, filter: PassageFilter): Promise<number> {
+  const w = where(filter);
+  const cond = w.where.length ? ` WHERE ${w.where.join(" AND ")}` : "";
+  return (await q.get<{ n: number }>(`SELECT count(*)::int AS n FROM passages p${cond}`, ...w.params))!.n;
+}
+
+export async function passageTags(q: Q, agentId: string): Promise<string[]> {
+  const rows = await q.all<{ tag: string }>(
+    `SELECT DISTINCT t AS tag FROM passages p, json_array_elements_text(p.tags::json) t
+     WHERE p.agent_id = ? ORDER BY 1`,
+    agentId,
+  );
+  return rows.map((r) => r.tag);
+}
+
+/** ts_rank over passage text within the filter, best first. */
+export async function searchPassagesLexical(
+  q: Q,
+  filter: PassageFilter,
+  query: LexicalQuery,
+): Promise<RankedId[]> {
+  const text = tsQuery(query.query);
+  if (!text || query.limit <= 0) return [];
+  const w = where(filter);
+  return q.all<RankedId>(
+    `SELECT p.id AS id, ts_rank(p.tsv, tq.q, 1)::float8 AS score
+     FROM to_tsquery('english', ?) tq(q), passages p
+     WHERE p.tsv @@ tq.q${w.where.map((c) => ` AND ${c}`).join("")}
+     ORDER BY score DESC, p.seq DESC LIMIT ? OFFSET ?`,
+    text,
+    ...w.params,
+    query.limit,
+    query.offset ?? 0,
+  );
+}
+
+/** Passages nearest to an embedding by cosine within the filter (score = similarity), best first. */
+export async function searchPassagesVector(
+  q: Q,
+  filter: PassageFilter,
+  embedding: Float32Array,
+  limit: number,
+  pgvector: boolean,
+): Promise<RankedId[]> {
+  if (limit <= 0 || embedding.length === 0) return [];
+  const w = where(filter);
+  const cond = w.where.map((c) => ` AND ${c}`).join("");
+  if (pgvector) {
+    const lit = vectorLiteral(embedding);
+    const rows = await q.all<RankedId>(
+      `SELECT p.id AS id, 1 - (p.vec <=> ?::vector) AS score FROM passages p
+       WHERE p.dim = ?${cond} ORDER BY p.vec <=> ?::vector, p.seq DESC LIMIT ?`,
+      lit,
+      embedding.length,
+      ...w.params,
+      lit,
+      limit,
+    );
+    return rows.filter((r) => r.score !== null && !Number.isNaN(r.score));
+  }
+  const rows = await q.all<{ id: string; seq: number; embedding: Buffer }>(
+    `SELECT p.id, p.seq, p.embedding FROM passages p WHERE p.dim = ?${cond}`,
+    embedding.length,
+    ...w.params,
+  );
+  return topByCosine(embedding, rows, limit);
+}
