@@ -1,6 +1,6 @@
 // Recall memory: every message ever, ordered by (created_at, seq), searchable by ts_rank over a tsvector
 // written with the row, and by vector (pgvector, or an exact scan of the bytea embeddings).
-import type { LexicalQuery, MessageQuery, MessageRecord, RankedId, Role } from "../types.ts";
+import type { LexicalQuery, MessageQuery, MessageRecord, Neighbours, RankedId, Role } from "../types.ts";
 import { messageCodec } from "../sqlite/codecs.ts";
 import { searchableText } from "../sqlite/messages.ts";
 import { canonicalIso, endBound } from "../sqlite/sql.ts";
@@ -150,4 +150,37 @@ export async function searchMessagesVector(
     ...select.params,
   );
   return topByCosine(embedding, rows, query.limit);
+}
+
+/** For each of the agent's message ids, the nearest conversation turns (kind null, role in `roles`, within
+ * start/end) before and after it by (created_at, seq): indexed seeks on messages_agent_created. */
+export async function messageNeighbours(
+  q: Q,
+  agentId: string,
+  ids: string[],
+  f: { roles?: Role[]; start?: string; end?: string } = {},
+): Promise<Neighbours[]> {
+  if (ids.length === 0) return [];
+  const select: Select = {
+    columns: "",
+    from: "",
+    where: ["m.agent_id = h.agent_id", "m.kind IS NULL"],
+    params: [],
+  };
+  filters(select, { ...f, roles: f.roles?.length ? f.roles : ["user", "assistant"] });
+  const cond = select.where.join(" AND ");
+  const before = "(m.created_at < h.created_at OR (m.created_at = h.created_at AND m.seq < h.seq))";
+  const after = "(m.created_at > h.created_at OR (m.created_at = h.created_at AND m.seq > h.seq))";
+  const rows = await q.all<Neighbours>(
+    `SELECT h.id AS id,
+       (SELECT m.id FROM messages m WHERE ${cond} AND ${before} ORDER BY m.created_at DESC, m.seq DESC LIMIT 1) AS previous,
+       (SELECT m.id FROM messages m WHERE ${cond} AND ${after} ORDER BY m.created_at ASC, m.seq ASC LIMIT 1) AS next
+     FROM messages h WHERE h.agent_id = ? AND h.id = ANY(?::text[])`,
+    ...select.params,
+    ...select.params,
+    agentId,
+    ids,
+  );
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return ids.flatMap((id) => byId.get(id) ?? []);
 }

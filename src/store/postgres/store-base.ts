@@ -103,6 +103,9 @@ export abstract class PostgresStoreBase {
   passageTags(agentId: string) {
     return this.read((q) => passages.passageTags(q, agentId));
   }
+  passageNeighbours(filter: PassageFilter, ids: string[]) {
+    return this.read((q) => passages.passageNeighbours(q, filter, ids));
+  }
   searchPassagesLexical(filter: PassageFilter, query: LexicalQuery) {
     return this.read((q) => passages.searchPassagesLexical(q, filter, query));
   }

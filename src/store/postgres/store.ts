@@ -181,6 +181,9 @@ export class PostgresStore extends PostgresCoordinationStore implements Store {
   countMessages(agentId: string) {
     return this.read((q) => messages.countMessages(q, agentId));
   }
+  messageNeighbours(agentId: string, ids: string[], q?: { roles?: Role[]; start?: string; end?: string }) {
+    return this.read((x) => messages.messageNeighbours(x, agentId, ids, q));
+  }
   searchMessagesLexical(
     agentId: string,
     query: LexicalQuery & { roles?: Role[]; start?: string; end?: string },
