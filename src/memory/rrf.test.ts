@@ -18,3 +18,18 @@ it("uses k, ignores repeats within a list, and returns [] for nothing", () => {
   expect(reciprocalRankFusion([])).toEqual([]);
   expect(reciprocalRankFusion([[], []])).toEqual([]);
 });
+
+it("weights a list's share", () => {
+  const lexical = [
+    { id: "a", score: 1 },
+    { id: "b", score: 0.5 },
+  ];
+  const vector = [
+    { id: "b", score: 1 },
+    { id: "c", score: 0.5 },
+  ];
+  expect(reciprocalRankFusion([lexical, vector], 60, [1, 1]).map((r) => r.id)[0]).toBe("b");
+  // At half weight, the vector list no longer lifts its own first above the lexical first.
+  const fused = reciprocalRankFusion([lexical, [{ id: "c", score: 1 }]], 60, [1, 0.5]);
+  expect(fused.map((r) => r.id)).toEqual(["a", "b", "c"]);
+});

@@ -2,6 +2,7 @@
 // agents get. LMOS_DATABASE_URL=postgres://… selects the PostgreSQL store; anything else there is refused.
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
+import { LOCAL_EMBEDDING_HANDLE } from "../embed/index.ts";
 import { LmosError } from "../errors.ts";
 import type { LmosOptions } from "./types.ts";
 
@@ -46,6 +47,11 @@ export function resolveConfig(options: LmosOptions = {}): ResolvedConfig {
     databasePath: join(home, "lmos.db"),
     databaseUrl: postgres ? (databaseUrl as string) : null,
     defaultModel: nonEmpty(options.model) ?? nonEmpty(env.LMOS_MODEL) ?? null,
-    defaultEmbedding: embedding.toLowerCase() === "none" ? null : embedding,
+    defaultEmbedding:
+      embedding.toLowerCase() === "none"
+        ? null
+        : embedding.toLowerCase() === "local"
+          ? LOCAL_EMBEDDING_HANDLE
+          : embedding,
   };
 }

@@ -1,4 +1,5 @@
 // The models and embedding models the configuration can reach, for GET /v1/models and the CLI.
+import { LOCAL_EMBEDDING_DIMENSIONS, LOCAL_EMBEDDING_HANDLE } from "../embed/index.ts";
 import { modelInfo } from "../llm/index.ts";
 import type { ModelInfo } from "../llm/types.ts";
 import { FALLBACK_MODEL, type ResolvedConfig } from "./config.ts";
@@ -29,17 +30,19 @@ export function knownModels(config: ResolvedConfig): ModelInfo[] {
   return out;
 }
 
-/** The default embedding model (if any), then OpenAI's when an OpenAI key is set. */
+/** The default embedding model (if any), then OpenAI's when an OpenAI key is set, then the built-in local one. */
 export function knownEmbeddingModels(
   config: ResolvedConfig,
 ): Array<{ handle: string; dimensions: number | null }> {
   const out = new Map<string, number | null>();
   if (config.defaultEmbedding) {
     const model = config.defaultEmbedding.split("/").slice(1).join("/");
-    out.set(config.defaultEmbedding, OPENAI_EMBEDDINGS[model] ?? null);
+    const local = config.defaultEmbedding === LOCAL_EMBEDDING_HANDLE ? LOCAL_EMBEDDING_DIMENSIONS : null;
+    out.set(config.defaultEmbedding, OPENAI_EMBEDDINGS[model] ?? local);
   }
   if (config.env.OPENAI_API_KEY && !config.env.OPENAI_BASE_URL) {
     for (const [m, d] of Object.entries(OPENAI_EMBEDDINGS)) out.set(`openai/${m}`, d);
   }
+  out.set(LOCAL_EMBEDDING_HANDLE, LOCAL_EMBEDDING_DIMENSIONS);
   return [...out].map(([handle, dimensions]) => ({ handle, dimensions }));
 }

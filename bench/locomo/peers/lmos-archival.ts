@@ -39,7 +39,7 @@ export function turnDates(conv: LocomoConversation): Map<string, string> {
 export function lmosArchivalPeer(hybrid: boolean): LocomoPeer {
   return {
     name: hybrid ? "lmos archival (hybrid)" : "lmos archival (lexical)",
-    embedder: hybrid ? "bench" : "none",
+    embedder: hybrid ? "bench USE-lite" : "none",
     async run(conv, questions, env) {
       if (hybrid && !env?.embeddingsBaseUrl) return { skipped: "no embedder served in this run" };
       const home = mkdtempSync(join(tmpdir(), "lmos-locomo-"));

@@ -11,6 +11,7 @@ const EMBEDDING_DIMS: Record<string, number> = {
   "text-embedding-3-small": 1536,
   "text-embedding-3-large": 3072,
   "text-embedding-ada-002": 1536,
+  "universal-sentence-encoder-lite": 512,
 };
 
 function splitHandle(handle: string): { provider: string; model: string } {

@@ -103,14 +103,14 @@ export abstract class PostgresStoreBase {
   passageTags(agentId: string) {
     return this.read((q) => passages.passageTags(q, agentId));
   }
+  passageNeighbours(filter: PassageFilter, ids: string[]) {
+    return this.read((q) => passages.passageNeighbours(q, filter, ids));
+  }
   searchPassagesLexical(filter: PassageFilter, query: LexicalQuery) {
     return this.read((q) => passages.searchPassagesLexical(q, filter, query));
   }
   searchPassagesVector(filter: PassageFilter, embedding: Float32Array, limit: number) {
     return this.read((q) => passages.searchPassagesVector(q, filter, embedding, limit, this.pgvector));
-  }
-  passageNeighbours(filter: PassageFilter, ids: string[]) {
-    return this.read((q) => passages.passageNeighbours(q, filter, ids));
   }
 
   // sources and files
