@@ -2,6 +2,7 @@
 // written with the row, and by vector (pgvector, or an exact scan of the bytea embeddings).
 import type { LexicalQuery, MessageQuery, MessageRecord, Neighbours, RankedId, Role } from "../types.ts";
 import { messageCodec } from "../sqlite/codecs.ts";
+import { inAskedOrder, messageNeighbourSql } from "../sqlite/neighbour-sql.ts";
 import { searchableText } from "../sqlite/messages.ts";
 import { canonicalIso, endBound } from "../sqlite/sql.ts";
 import type { Q } from "./db.ts";
@@ -168,19 +169,6 @@ export async function messageNeighbours(
     params: [],
   };
   filters(select, { ...f, roles: f.roles?.length ? f.roles : ["user", "assistant"] });
-  const cond = select.where.join(" AND ");
-  const before = "(m.created_at < h.created_at OR (m.created_at = h.created_at AND m.seq < h.seq))";
-  const after = "(m.created_at > h.created_at OR (m.created_at = h.created_at AND m.seq > h.seq))";
-  const rows = await q.all<Neighbours>(
-    `SELECT h.id AS id,
-       (SELECT m.id FROM messages m WHERE ${cond} AND ${before} ORDER BY m.created_at DESC, m.seq DESC LIMIT 1) AS previous,
-       (SELECT m.id FROM messages m WHERE ${cond} AND ${after} ORDER BY m.created_at ASC, m.seq ASC LIMIT 1) AS next
-     FROM messages h WHERE h.agent_id = ? AND h.id = ANY(?::text[])`,
-    ...select.params,
-    ...select.params,
-    agentId,
-    ids,
-  );
-  const byId = new Map(rows.map((r) => [r.id, r]));
-  return ids.flatMap((id) => byId.get(id) ?? []);
+  const text = messageNeighbourSql(select.where.join(" AND "), "= ANY(?::text[])");
+  return inAskedOrder(ids, await q.all<Neighbours>(text, ...select.params, ...select.params, agentId, ids));
 }

@@ -2,6 +2,7 @@
 // search under one filter (conditions are ANDed).
 import type { LexicalQuery, Neighbours, Page, PassageFilter, PassageRecord, RankedId } from "../types.ts";
 import { passageCodec } from "../sqlite/codecs.ts";
+import { inAskedOrder, passageNeighbourSql } from "../sqlite/neighbour-sql.ts";
 import { canonicalIso, endBound } from "../sqlite/sql.ts";
 import type { Q } from "./db.ts";
 import { encode } from "../sqlite/codec.ts";
@@ -159,28 +160,9 @@ export async function searchPassagesVector(
 export async function passageNeighbours(q: Q, filter: PassageFilter, ids: string[]): Promise<Neighbours[]> {
   if (ids.length === 0) return [];
   const w = where(filter);
-  const cond = w.where.map((c) => ` AND ${c}`).join("");
-  const fileScope = "p.file_id = h.file_id";
-  const agentScope = "p.agent_id = h.agent_id AND p.file_id IS NULL";
-  const before = "(p.created_at < h.created_at OR (p.created_at = h.created_at AND p.seq < h.seq))";
-  const after = "(p.created_at > h.created_at OR (p.created_at = h.created_at AND p.seq > h.seq))";
-  const side = (scope: string, cmp: string, order: string) =>
-    `(SELECT p.id FROM passages p WHERE ${scope} AND ${cmp}${cond} ORDER BY ${order} LIMIT 1)`;
-  const rows = await q.all<Neighbours>(
-    `SELECT h.id AS id,
-       CASE WHEN h.file_id IS NOT NULL
-         THEN ${side(fileScope, "p.seq < h.seq", "p.seq DESC")}
-         ELSE ${side(agentScope, before, "p.created_at DESC, p.seq DESC")} END AS previous,
-       CASE WHEN h.file_id IS NOT NULL
-         THEN ${side(fileScope, "p.seq > h.seq", "p.seq ASC")}
-         ELSE ${side(agentScope, after, "p.created_at ASC, p.seq ASC")} END AS next
-     FROM passages h WHERE h.id = ANY(?::text[])`,
-    ...w.params,
-    ...w.params,
-    ...w.params,
-    ...w.params,
+  const text = passageNeighbourSql(w.where.map((c) => ` AND ${c}`).join(""), "= ANY(?::text[])");
+  return inAskedOrder(
     ids,
+    await q.all<Neighbours>(text, ...w.params, ...w.params, ...w.params, ...w.params, ids),
   );
-  const byId = new Map(rows.map((r) => [r.id, r]));
-  return ids.flatMap((id) => byId.get(id) ?? []);
 }

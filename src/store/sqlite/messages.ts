@@ -2,6 +2,7 @@
 import type { LexicalQuery, MessageQuery, MessageRecord, Neighbours, RankedId, Role } from "../types.ts";
 import { decode, encode, insertSql, selectList } from "./codec.ts";
 import { messageCodec } from "./codecs.ts";
+import { inAskedOrder, messageNeighbourSql } from "./neighbour-sql.ts";
 import { ftsQuery } from "./fts.ts";
 import { pagedSql, type Select } from "./paging.ts";
 import { canonicalIso, endBound, type Sql, vectorBlob } from "./sql.ts";
@@ -165,19 +166,7 @@ export function messageNeighbours(
     params: [],
   };
   filters(select, { ...q, roles: q.roles?.length ? q.roles : ["user", "assistant"] });
-  const cond = select.where.join(" AND ");
-  const before = "(m.created_at < h.created_at OR (m.created_at = h.created_at AND m.seq < h.seq))";
-  const after = "(m.created_at > h.created_at OR (m.created_at = h.created_at AND m.seq > h.seq))";
-  const rows = sql.all<Neighbours>(
-    `SELECT h.id AS id,
-       (SELECT m.id FROM messages m WHERE ${cond} AND ${before} ORDER BY m.created_at DESC, m.seq DESC LIMIT 1) AS previous,
-       (SELECT m.id FROM messages m WHERE ${cond} AND ${after} ORDER BY m.created_at ASC, m.seq ASC LIMIT 1) AS next
-     FROM messages h WHERE h.agent_id = ? AND h.id IN (SELECT value FROM json_each(?))`,
-    ...select.params,
-    ...select.params,
-    agentId,
-    JSON.stringify(ids),
-  );
-  const byId = new Map(rows.map((r) => [r.id, r]));
-  return ids.flatMap((id) => byId.get(id) ?? []);
+  const text = messageNeighbourSql(select.where.join(" AND "), "IN (SELECT value FROM json_each(?))");
+  const rows = sql.all<Neighbours>(text, ...select.params, ...select.params, agentId, JSON.stringify(ids));
+  return inAskedOrder(ids, rows);
 }

@@ -3,6 +3,7 @@
 import type { LexicalQuery, Neighbours, Page, PassageFilter, PassageRecord, RankedId } from "../types.ts";
 import { decode, encode, insertSql, selectList } from "./codec.ts";
 import { passageCodec } from "./codecs.ts";
+import { inAskedOrder, passageNeighbourSql } from "./neighbour-sql.ts";
 import { ftsQuery } from "./fts.ts";
 import type { PassageVectorIndex } from "./passage-vectors.ts";
 import { pagedSql, type Select, tagCondition } from "./paging.ts";
@@ -185,34 +186,22 @@ export function searchPassagesVector(
     .filter((r) => r.score !== null);
 }
 
-/** For each passage id, its nearest neighbours before and after within the filter: the same file's chunks
- * in insertion order, or the same agent's archival passages by (created_at, seq) — each one indexed seek
- * (passages_file, passages_agent_order). */
+/** For each passage id, the nearest passage before and after it that matches the filter: archival passages
+ * by (created_at, seq) within their agent, document chunks by seq within their file. */
 export function passageNeighbours(sql: Sql, filter: PassageFilter, ids: string[]): Neighbours[] {
   if (ids.length === 0) return [];
   const w = where(filter);
-  const cond = w.where.map((c) => ` AND ${c}`).join("");
-  const fileScope = "p.file_id = h.file_id";
-  const agentScope = "p.agent_id = h.agent_id AND p.file_id IS NULL";
-  const before = "(p.created_at < h.created_at OR (p.created_at = h.created_at AND p.seq < h.seq))";
-  const after = "(p.created_at > h.created_at OR (p.created_at = h.created_at AND p.seq > h.seq))";
-  const side = (scope: string, cmp: string, order: string) =>
-    `(SELECT p.id FROM passages p WHERE ${scope} AND ${cmp}${cond} ORDER BY ${order} LIMIT 1)`;
+  const text = passageNeighbourSql(
+    w.where.map((c) => ` AND ${c}`).join(""),
+    "IN (SELECT value FROM json_each(?))",
+  );
   const rows = sql.all<Neighbours>(
-    `SELECT h.id AS id,
-       CASE WHEN h.file_id IS NOT NULL
-         THEN ${side(fileScope, "p.seq < h.seq", "p.seq DESC")}
-         ELSE ${side(agentScope, before, "p.created_at DESC, p.seq DESC")} END AS previous,
-       CASE WHEN h.file_id IS NOT NULL
-         THEN ${side(fileScope, "p.seq > h.seq", "p.seq ASC")}
-         ELSE ${side(agentScope, after, "p.created_at ASC, p.seq ASC")} END AS next
-     FROM passages h WHERE h.id IN (SELECT value FROM json_each(?))`,
+    text,
     ...w.params,
     ...w.params,
     ...w.params,
     ...w.params,
     JSON.stringify(ids),
   );
-  const byId = new Map(rows.map((r) => [r.id, r]));
-  return ids.flatMap((id) => byId.get(id) ?? []);
+  return inAskedOrder(ids, rows);
 }
