@@ -3,6 +3,9 @@
 // go by its lease and its heartbeat, as across machines), killed while the model's reply to one of its runs
 // is held open. The survivor takes that agent over once the lease lapses, the heartbeat sweep marks the
 // killed runs failed, the state is whole, and the agent answers the next send through the survivor.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { openPostgresStore } from "../src/store/index.ts";
 import {
@@ -26,14 +29,19 @@ import {
 import { type ScriptedModel, startScriptedModel } from "./scripted-model.ts";
 import { eventually } from "./server-fixture.ts";
 
-const LEASE_TTL_MS = 3_000;
+// Long enough that a replica stalled by a loaded machine still renews in time (a lapse would hand its
+// agent to the other replica mid-run: correct, but a refused send here).
+const LEASE_TTL_MS = 8_000;
 const schema = freshSchema();
 let model: ScriptedModel;
 beforeAll(async () => {
   await assertReachable();
   model = await startScriptedModel({ fallback: editThenAnswer });
 });
+// the replicas' own home (their server registry), not the user's ~/.lmos
+const home = mkdtempSync(join(tmpdir(), "lmos-replicas-"));
 afterAll(async () => {
+  rmSync(home, { recursive: true, force: true });
   await model?.close();
   await dropSchema(schema);
 });
@@ -46,6 +54,7 @@ it("SIGKILL of one replica mid-run: the other takes the agent over after the lea
     OPENAI_BASE_URL: model.url,
     OPENAI_API_KEY: "test",
     LMOS_MODEL: "openai/gpt-4o-mini",
+    LMOS_HOME: home,
     LMOS_MAX_RETRIES: "0",
     LMOS_LEASE_TTL_MS: String(LEASE_TTL_MS),
     LMOS_RUN_SWEEP_MS: "250",

@@ -179,6 +179,18 @@ export class Load {
     );
   }
 
+  /** What the outcomes from index `from` were, counted by replica, status and message (for failures). */
+  summary(from = 0): string {
+    const counts = new Map<string, number>();
+    for (const o of this.outcomes.slice(from)) {
+      const b = o.body as { message?: string } | string;
+      const what = typeof b === "string" ? b.slice(0, 200) : (b?.message ?? "").slice(0, 200);
+      const key = `${o.replica} ${o.status} ${o.status === 200 ? "" : what}`;
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+    return [...counts].map(([k, n]) => `${n}× ${k}`).join("\n");
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
     await Promise.all(this.clients);
