@@ -2,6 +2,8 @@
 // port, run as the postgres user when we are root, since postgres refuses to run as root), never the shared
 // server other tests use. Where no private cluster can start (no server binaries), a TCP proxy in front of
 // the shared server stands in: its stop drops every connection and refuses new ones until its start.
+// LMOS_TEST_PG_BIN names another directory of server binaries (default Debian's PostgreSQL 15); pointing it
+// at one that does not exist tries the proxy.
 import { spawn, spawnSync } from "node:child_process";
 import { chownSync, existsSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer, type Server, type Socket, connect } from "node:net";
