@@ -14,6 +14,7 @@ export type ErrorCode =
   | "provider_timeout"
   | "cancelled"
   | "busy"
+  | "unavailable"
   | "rate_limited"
   | "internal";
 
@@ -29,6 +30,8 @@ const statusOf: Record<ErrorCode, number> = {
   provider_timeout: 504,
   cancelled: 409,
   busy: 409,
+  // the database (or another service lmos needs) is unreachable for now: nothing was stored, try again
+  unavailable: 503,
   rate_limited: 429,
   internal: 500,
 };

@@ -1,4 +1,4 @@
-// Two `lmos serve` replicas (real child processes) on one PostgreSQL schema, as a user scales out: agents
+// Two `lmos serve` replicas (real child processes) on one PostgreSQL schema, as a user scales out: 20 agents
 // made through one replica are served by both; concurrent sends to the same agents through both replicas
 // store every message once, each client's messages in the order it sent them, every run's messages
 // together (one run per agent at a time across replicas) and one step per run.
@@ -13,7 +13,7 @@ import {
 import { childEnv, startLmosServe } from "./cli-harness.ts";
 import { type ScriptedModel, sendMessageReply, startScriptedModel } from "./scripted-model.ts";
 
-const AGENTS = 8;
+const AGENTS = 20;
 const SENDS_PER_CLIENT = 3;
 const schema = freshSchema();
 let model: ScriptedModel;

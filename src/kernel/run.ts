@@ -10,6 +10,7 @@ import { checkApprovals, runApprovalStep } from "./approval.ts";
 import type { AgentEvent, RunUsage, StopReason } from "./events.ts";
 import type { HeldLease } from "./lease.ts";
 import { type MessageOrigin, textMessage } from "./messages.ts";
+import { storeRunEnd } from "./run-end.ts";
 import { runStep } from "./step.ts";
 import { ToolRuleSolver } from "./tool-rules.ts";
 import type { KernelDeps, KernelRunOptions, RunInput } from "./types.ts";
@@ -226,7 +227,7 @@ export async function runAgent(
   const finishedAt = deps.now?.() ?? nowIso();
   const status = stopReason === "cancelled" ? "cancelled" : error ? "failed" : "completed";
   if (!finished) {
-    await deps.store.updateRun(runId, { status, stopReason, completedAt: finishedAt });
+    await storeRunEnd(deps.store, runId, { status, stopReason, completedAt: finishedAt });
     // A patch, not updateAgent: nothing needs the agent read back here.
     await deps.store
       .commitMessages(

@@ -48,9 +48,13 @@ export function zodMessage(err: z.ZodError, where: string): string {
 /** A JSON error response for `err`. */
 export function errorResponse(c: Context, err: unknown): Response {
   const { status, body, retry } = describeError(err);
-  if (status >= 500) console.error("lmos server:", err);
+  // An unreachable database is one line per refused request, not a stack each (an outage logs hundreds).
+  if (LmosError.is(err) && err.code === "unavailable") console.error("lmos server:", err.message);
+  else if (status >= 500) console.error("lmos server:", err);
   const headers: Record<string, string> = { "content-type": "application/json" };
   if (retry !== null) headers["x-should-retry"] = String(retry);
+  // Nothing was stored and the outage is usually seconds (a database restarting): say when to come back.
+  if (LmosError.is(err) && err.code === "unavailable") headers["retry-after"] = "1";
   return c.body(JSON.stringify(body), status as 500, headers);
 }
 

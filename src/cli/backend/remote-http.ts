@@ -11,6 +11,7 @@ const CODE_OF_STATUS: Record<number, ErrorCode> = {
   422: "invalid_argument",
   429: "rate_limited",
   502: "provider_error",
+  503: "unavailable",
   504: "provider_timeout",
 };
 const KNOWN_CODES = new Set<string>([

@@ -1,7 +1,7 @@
 // Sending messages to an agent: Letta's body rules and the non-streaming LettaResponse (the SSE stream is
 // in stream.ts). The run is not tied to the HTTP connection: a client that goes away leaves it to finish.
 import type { Context } from "hono";
-import { LmosError } from "../../errors.ts";
+import { type ErrorCode, LmosError } from "../../errors.ts";
 import { runInputSchemaOf, runOptionsSchema, validate } from "../../runtime/index.ts";
 import type {
   AgentHandle,
@@ -167,6 +167,8 @@ export function typeFilter(body: SendMessageBody): (m: LettaMessage) => boolean 
   return (m) => set.has(m.message_type);
 }
 
+const PASSED_ON = new Set<string>(["no_provider", "provider_timeout", "unavailable", "conflict"]);
+
 /** The answer to a run that failed before producing anything: an HTTP error the client must not retry. */
 export function runFailed(
   c: Context,
@@ -174,10 +176,16 @@ export function runFailed(
   stopReason: string,
   runId: string,
 ): Response {
-  // The input is stored already: a retry would send it twice, so the client is told not to.
-  const code =
-    error.code === "no_provider" || error.code === "provider_timeout" ? error.code : "provider_error";
-  const { status, body } = describeError(new LmosError(code, error.message));
+  // The input is stored already: a retry would send it twice, so the client is told not to. A database
+  // that became unreachable mid-run (503) or a lease lost to another replica (409) keeps its own code, and
+  // says what was kept, since the store's own words ("nothing was stored") were about its last write only.
+  const code = PASSED_ON.has(error.code) ? (error.code as ErrorCode) : "provider_error";
+  const message =
+    code === "unavailable" || code === "conflict"
+      ? `${error.message.replace(/: (nothing was stored; try again|this step was not stored; send again)$/, "")}; ` +
+        `run ${runId} stopped there: your message and the steps before are stored, so look at the run before sending again`
+      : error.message;
+  const { status, body } = describeError(new LmosError(code, message));
   return c.body(JSON.stringify({ ...body, stop_reason: stopReason, run_id: runId }), status as 502, {
     "content-type": "application/json",
     "x-should-retry": "false",

@@ -74,14 +74,22 @@ export class Db implements Q {
       options: `-c search_path=${quoteIdent(schema)},public`,
       // A dead server fails a query in seconds, not never.
       connectionTimeoutMillis: 10_000,
+      // The startup option above, said again as a statement before the pool hands the client out: a
+      // server that ignores startup options (PGlite's socket server) still gets the schema. (Sent from a
+      // "connect" listener instead, it raced the pool's first query on the client, which pg 8 warns
+      // about at every start and pg 9 refuses.) The type says void; pg-pool awaits what it returns.
+      onConnect: ((client: pg.ClientBase) => {
+        // The pool listens for a client's errors only while it is idle (and pool.query once per query):
+        // a checked-out client whose server goes away (a restart's "terminating connection due to
+        // administrator command", then the socket's reset) emits "error", and an error with no listener
+        // ends the process. The query in flight fails with it, and the pool drops the client on release,
+        // so this listener only keeps the process up.
+        client.on("error", () => {});
+        return client.query(`SET search_path TO ${quoteIdent(schema)}, public`);
+      }) as unknown as (client: pg.ClientBase) => void,
     });
     // An idle client's error (the server restarted) is reported on the next query, not thrown here.
     this.pool.on("error", () => {});
-    // The startup option above, said again as a statement (queued before any other on the client): a
-    // server that ignores startup options (PGlite's socket server) still gets the schema.
-    this.pool.on("connect", (client) => {
-      client.query(`SET search_path TO ${quoteIdent(schema)}, public`).catch(() => {});
-    });
     this.runner = new Runner(this.pool);
   }
   get<T>(sql: string, ...params: unknown[]) {

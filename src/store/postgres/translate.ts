@@ -24,10 +24,10 @@ export function translate(e: unknown): unknown {
   if (
     UNAVAILABLE.test(code) ||
     SOCKET.has(code) ||
-    /Connection terminated|timeout exceeded when trying to connect/i.test(detail)
+    /Connection terminated|timeout exceeded when trying to connect|not queryable/i.test(detail)
   ) {
     return new LmosError(
-      "busy",
+      "unavailable",
       `the PostgreSQL database is unreachable (${detail}): nothing was stored; try again`,
       {
         cause: e,
