@@ -3,7 +3,7 @@
 // and Letta's wire shape has not still answers 422 with the library's message, a missing id still answers
 // 404 first, nothing is stored — and the library, called directly, still checks the same rule itself.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openServerFixture, readJson, type ServerFixture } from "./server-fixture.ts";
+import { expect422, openServerFixture, readJson, type ServerFixture } from "./server-fixture.ts";
 
 let fx: ServerFixture;
 let agentId: string;
@@ -15,13 +15,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await fx.close();
 });
-
-async function expect422(res: Response, pattern: RegExp): Promise<void> {
-  const body = await readJson(res);
-  expect(res.status, JSON.stringify(body)).toBe(422);
-  expect(body.code).toBe("invalid_argument");
-  expect(body.message).toMatch(pattern);
-}
 
 describe("groups", () => {
   it("refuses max_turns over 100 on create and on update, after a missing group's 404", async () => {

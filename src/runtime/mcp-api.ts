@@ -7,15 +7,11 @@ import { newId, nowIso } from "../store/index.ts";
 import type { McpServerRecord, Store, ToolRecord } from "../store/types.ts";
 import { type McpConnections, mcpOrigin, mcpToolFields, mcpUnusableReason } from "../tools/index.ts";
 import type { McpServerInput, McpServersApi, McpSyncReport } from "./types.ts";
-import { type Check, validate } from "./validate.ts";
+import { type Check, labelSchema, validate } from "./validate.ts";
 
 const RETURN_CHAR_LIMIT = 50_000;
 
-const name = z
-  .string()
-  .min(1)
-  .max(100)
-  .regex(/^[A-Za-z0-9_.-]+$/, "use letters, digits, _ . -");
+const name = labelSchema;
 const stringMap = z.record(z.string(), z.string());
 const url = z
   .string()

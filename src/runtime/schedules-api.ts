@@ -8,7 +8,7 @@ import type { ScheduleRecord, ScheduleSpec, Store } from "../store/types.ts";
 import type { ScheduleInput, SchedulesApi } from "./coordination-types.ts";
 import { checkSpec, type JobHandler, nextFiring } from "./jobs/index.ts";
 import type { InputMessage } from "./types.ts";
-import type { Check } from "./validate.ts";
+import { type Check, inputMessageSchema } from "./validate.ts";
 
 /** A schedule's input (agent.schedules.create). */
 export const scheduleInputSchema = z
@@ -17,16 +17,7 @@ export const scheduleInputSchema = z
     timezone: z.string().min(1).max(100).optional(),
     at: z.union([z.string().min(1), z.number().finite(), z.date()]).optional(),
     reason: z.string().max(2_000).optional(),
-    messages: z
-      .array(
-        z.object({
-          role: z.enum(["user", "system", "assistant"]),
-          content: z.string(),
-          name: z.string().optional(),
-        }),
-      )
-      .max(50)
-      .optional(),
+    messages: z.array(inputMessageSchema).max(50).optional(),
     maxSteps: z.number().int().min(1).max(1000).optional(),
   })
   .refine((s) => (s.cron === undefined) !== (s.at === undefined), "give either cron or at, not both");
