@@ -41,6 +41,7 @@ run("lint + format (biome check)", "npx", ["biome", "check", "."]);
 const rank = {
   errors: 0,
   env: 0.5, // shared configuration parsing; uses errors
+  "worker-jobs": 0.5, // one lazily started worker thread for a kind of job (llm's token counts, embed's batches)
   store: 1,
   llm: 1,
   embed: 1,
@@ -100,7 +101,8 @@ for (const file of all) {
       from !== to &&
       !/\/(index|types|events)\.ts$/.test(target) &&
       to !== "errors" &&
-      to !== "env"
+      to !== "env" &&
+      to !== "worker-jobs"
     ) {
       layerErrors.push(
         `${relative(root, file)} reaches into ${relative(root, target)}: import ${to}/index.ts instead`,

@@ -1,5 +1,6 @@
 // Shared setup of the server tests: the scripted model, lmos on a temp SQLite home through the production
 // OpenAI driver, and the HTTP server on a random loopback port. Plus an SSE frame reader for raw streams.
+import { expect } from "vitest";
 import { type ServerLimits, startServer } from "../src/server/index.ts";
 import type { Sandbox } from "../src/tools/index.ts";
 import { type CoreFixture, openFixture } from "./core-fixture.ts";
@@ -98,4 +99,12 @@ export async function eventually<T>(
 /** A response's JSON body, untyped (tests assert its shape). */
 export async function readJson(res: Response): Promise<any> {
   return res.json();
+}
+
+/** Asserts a 422 invalid_argument whose message matches `pattern` (the library's rules over HTTP). */
+export async function expect422(res: Response, pattern: RegExp): Promise<void> {
+  const body = await readJson(res);
+  expect(res.status, JSON.stringify(body)).toBe(422);
+  expect(body.code).toBe("invalid_argument");
+  expect(body.message).toMatch(pattern);
 }

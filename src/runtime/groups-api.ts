@@ -9,11 +9,12 @@ import { sendMessageToAllAgentsInGroupTool } from "../tools/index.ts";
 import type { GroupInput, GroupsApi } from "./coordination-types.ts";
 import { type RuntimeCore, resolveAgent } from "./core.ts";
 import { groupTurn } from "./group-turn.ts";
-import { inputSchema, validate } from "./validate.ts";
+import { inputSchema } from "./validate.ts";
 
 const MANAGED = new Set(["supervisor", "dynamic", "sleeptime"]);
 
-const groupInputSchema = z.object({
+/** A group's input (lmos.groups.create; update checks the patch merged with the stored group). */
+export const groupInputSchema = z.object({
   agentIds: z.array(z.string().min(1)).max(100),
   description: z.string().max(10_000).optional(),
   managerType: z.enum(["round_robin", "supervisor", "dynamic", "sleeptime"]).optional(),
@@ -23,6 +24,9 @@ const groupInputSchema = z.object({
   sleeptimeAgentFrequency: z.number().int().min(1).max(1000).optional(),
   sharedBlockIds: z.array(z.string().min(1)).max(100).optional(),
 });
+
+/** A group patch as a boundary checks it before the trusted update (each field as groupInputSchema has it). */
+export const groupPatchSchema = groupInputSchema.partial();
 
 /** Builds lmos.groups. */
 export function groupsApi(core: RuntimeCore): GroupsApi {
@@ -66,7 +70,7 @@ export function groupsApi(core: RuntimeCore): GroupsApi {
   }
 
   async function normalise(input: GroupInput) {
-    const v = validate(groupInputSchema, input, "group");
+    const v = core.check(groupInputSchema, input, "group");
     const managerType = v.managerType ?? "round_robin";
     const agentIds = [];
     for (const a of v.agentIds) agentIds.push((await resolveAgent(core, a)).id);
@@ -145,7 +149,7 @@ export function groupsApi(core: RuntimeCore): GroupsApi {
     },
     async send(id, input, options = {}) {
       const group = await get(id);
-      const valid = validate(inputSchema, input, "input");
+      const valid = core.check(inputSchema, input, "input");
       const messages = typeof valid === "string" ? [{ role: "user" as const, content: valid }] : valid;
       return groupTurn(core, group, messages, options);
     },

@@ -6,6 +6,10 @@ export { openLmos } from "./open.ts";
 export type * from "./types.ts";
 export type { StepTraceView } from "./step-traces.ts";
 export { trustedApi } from "./trusted-api.ts";
+export { groupInputSchema, groupPatchSchema } from "./groups-api.ts";
+export { mcpServerInputSchema, mcpServerPatchSchema } from "./mcp-api.ts";
+export { recallOptionsSchema, recallQuerySchema } from "./recall-api.ts";
+export { scheduleInputSchema } from "./schedules-api.ts";
 export {
   approvalInputSchema,
   archivalSearchSchema,

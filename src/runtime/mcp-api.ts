@@ -7,22 +7,19 @@ import { newId, nowIso } from "../store/index.ts";
 import type { McpServerRecord, Store, ToolRecord } from "../store/types.ts";
 import { type McpConnections, mcpOrigin, mcpToolFields, mcpUnusableReason } from "../tools/index.ts";
 import type { McpServerInput, McpServersApi, McpSyncReport } from "./types.ts";
-import { validate } from "./validate.ts";
+import { type Check, labelSchema, validate } from "./validate.ts";
 
 const RETURN_CHAR_LIMIT = 50_000;
 
-const name = z
-  .string()
-  .min(1)
-  .max(100)
-  .regex(/^[A-Za-z0-9_.-]+$/, "use letters, digits, _ . -");
+const name = labelSchema;
 const stringMap = z.record(z.string(), z.string());
 const url = z
   .string()
   .url()
   .refine((u) => /^https?:\/\//i.test(u), "must be an http(s) URL");
 
-const inputSchema = z.discriminatedUnion("type", [
+/** An MCP server's input (lmos.mcpServers.create), and what an update's patch merged with the stored server must be. */
+export const mcpServerInputSchema = z.discriminatedUnion("type", [
   z.object({
     name,
     type: z.literal("stdio"),
@@ -40,7 +37,8 @@ const inputSchema = z.discriminatedUnion("type", [
   }),
 ]);
 
-const patchSchema = z.object({
+/** An MCP server patch (lmos.mcpServers.update). */
+export const mcpServerPatchSchema = z.object({
   name: name.optional(),
   type: z.enum(["stdio", "streamable_http", "sse"]).optional(),
   command: z.string().min(1).optional(),
@@ -84,8 +82,9 @@ async function serverTools(store: Store, serverId: string): Promise<ToolRecord[]
   return all.filter((t) => mcpOrigin(t)?.server_id === serverId);
 }
 
-/** Builds lmos.mcpServers over the store and the shared connections. */
-export function mcpServersApi(store: Store, connections: McpConnections): McpServersApi {
+/** Builds lmos.mcpServers over the store and the shared connections; `check` is how create and update check
+ * their input (validate, or trust for the server). */
+export function mcpServersApi(store: Store, connections: McpConnections, check: Check): McpServersApi {
   async function resolve(idOrName: string): Promise<McpServerRecord> {
     const byId = idOrName.startsWith("mcp_server-") ? await store.getMcpServer(idOrName) : null;
     return found(byId ?? (await store.getMcpServerByName(idOrName)), `MCP server "${idOrName}"`);
@@ -143,7 +142,7 @@ export function mcpServersApi(store: Store, connections: McpConnections): McpSer
 
   return {
     async create(raw) {
-      const input = validate(inputSchema, raw, "server") as McpServerInput;
+      const input = check(mcpServerInputSchema, raw, "server") as McpServerInput;
       if (await store.getMcpServerByName(input.name)) {
         throw new LmosError("conflict", `an MCP server named "${input.name}" already exists`);
       }
@@ -154,14 +153,16 @@ export function mcpServersApi(store: Store, connections: McpConnections): McpSer
     get: resolve,
     list: (query = {}) => store.listMcpServers(query),
     async update(idOrName, raw) {
-      const patch = validate(patchSchema, raw ?? {}, "patch");
+      const patch = check(mcpServerPatchSchema, raw ?? {}, "patch");
       const current = await resolve(idOrName);
       if (patch.name && patch.name !== current.name && (await store.getMcpServerByName(patch.name))) {
         throw new LmosError("conflict", `an MCP server named "${patch.name}" already exists`);
       }
       const type = patch.type ?? current.type;
+      // Always checked: the patch merged with the stored server is a new value (a stdio server made
+      // streamable_http needs its URL), not the caller's input checked again.
       const next = validate(
-        inputSchema,
+        mcpServerInputSchema,
         type === "stdio"
           ? {
               name: patch.name ?? current.name,

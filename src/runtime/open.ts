@@ -164,7 +164,7 @@ export async function openLmos(options: LmosOptions = {}): Promise<Lmos> {
     groups: groupsApi(core),
     jobs,
     scheduler,
-    mcpServers: mcpServersApi(store, mcp),
+    mcpServers: mcpServersApi(store, mcp, validate),
     models: () => knownModels(config),
     embeddingModels: () => knownEmbeddingModels(config),
     async close() {
@@ -187,6 +187,8 @@ export async function openLmos(options: LmosOptions = {}): Promise<Lmos> {
     agents: agentsApi(trustedCore, builtins.baseToolIds, multiAgentToolIds),
     blocks: blocksApi(trustedCore),
     tools: toolsApi(trustedCore, custom.defaults),
+    groups: groupsApi(trustedCore),
+    mcpServers: mcpServersApi(store, mcp, trust),
   });
   return lmos;
 }

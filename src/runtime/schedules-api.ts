@@ -8,24 +8,16 @@ import type { ScheduleRecord, ScheduleSpec, Store } from "../store/types.ts";
 import type { ScheduleInput, SchedulesApi } from "./coordination-types.ts";
 import { checkSpec, type JobHandler, nextFiring } from "./jobs/index.ts";
 import type { InputMessage } from "./types.ts";
-import { validate } from "./validate.ts";
+import { type Check, inputMessageSchema } from "./validate.ts";
 
-const scheduleInputSchema = z
+/** A schedule's input (agent.schedules.create). */
+export const scheduleInputSchema = z
   .object({
     cron: z.string().min(1).max(200).optional(),
     timezone: z.string().min(1).max(100).optional(),
     at: z.union([z.string().min(1), z.number().finite(), z.date()]).optional(),
     reason: z.string().max(2_000).optional(),
-    messages: z
-      .array(
-        z.object({
-          role: z.enum(["user", "system", "assistant"]),
-          content: z.string(),
-          name: z.string().optional(),
-        }),
-      )
-      .max(50)
-      .optional(),
+    messages: z.array(inputMessageSchema).max(50).optional(),
     maxSteps: z.number().int().min(1).max(1000).optional(),
   })
   .refine((s) => (s.cron === undefined) !== (s.at === undefined), "give either cron or at, not both");
@@ -46,8 +38,8 @@ function specOf(input: z.infer<typeof scheduleInputSchema>): ScheduleSpec {
   return { type: "one-time", at: at.toISOString() };
 }
 
-/** One agent's schedules. */
-export function schedulesApi(store: Store, agentId: string): SchedulesApi {
+/** One agent's schedules; `check` is how create checks its input (validate, or trust for the server). */
+export function schedulesApi(store: Store, agentId: string, check: Check): SchedulesApi {
   async function own(id: string): Promise<ScheduleRecord> {
     const s = await store.getSchedule(id);
     if (!s || s.agentId !== agentId)
@@ -56,7 +48,7 @@ export function schedulesApi(store: Store, agentId: string): SchedulesApi {
   }
   return {
     async create(raw: ScheduleInput) {
-      const input = validate(scheduleInputSchema, raw, "schedule");
+      const input = check(scheduleInputSchema, raw, "schedule");
       const spec = specOf(input);
       checkSpec(spec);
       const now = new Date();

@@ -1,5 +1,6 @@
-// The trusted face of an lmos: the same instance (store, runner, everything shared) whose agents, blocks
-// and tools entry points take typed input as it is. It is for a boundary that has checked that input with
+// The trusted face of an lmos: the same instance (store, runner, everything shared) whose agents (and their
+// memory, archival and recall search, schedules, sends), blocks, tools, groups and MCP servers entry points
+// take typed input as it is. It is for a boundary that has checked that input with
 // the library's own schemas (validate.ts) — the HTTP server — so that nothing is validated twice.
 import type { Lmos } from "./types.ts";
 

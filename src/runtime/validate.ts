@@ -9,7 +9,8 @@ import { toolRulesSchema } from "./tool-rules.ts";
 const handle = z
   .string()
   .regex(/^[^/\s]+\/\S+$/, "must be a handle like provider/model, e.g. openai/gpt-4o-mini");
-const label = z
+/** A block label or an MCP server name: letters, digits, _ . - (up to 100). */
+export const labelSchema = z
   .string()
   .min(1)
   .max(100)
@@ -17,7 +18,7 @@ const label = z
 const name = z.string().min(1).max(200);
 
 export const blockInputSchema = z.object({
-  label,
+  label: labelSchema,
   value: z.string(),
   description: z.string().optional(),
   limit: z.number().int().positive().optional(),
@@ -102,17 +103,16 @@ export const approvalInputSchema = z.object({
 /** Why a timed wake-up happened (shown to the model in the heartbeat). */
 export const wakeReasonSchema = z.string().max(2_000, "the reason is over 2,000 characters");
 
+/** One message of a run's input (or of a scheduled firing). */
+export const inputMessageSchema = z.object({
+  role: z.enum(["user", "system", "assistant"]),
+  content: z.string(),
+  name: z.string().optional(),
+});
+
 export const inputSchema = z.union([
   z.string().min(1, "the message is empty"),
-  z
-    .array(
-      z.object({
-        role: z.enum(["user", "system", "assistant"]),
-        content: z.string(),
-        name: z.string().optional(),
-      }),
-    )
-    .min(1, "give at least one message"),
+  z.array(inputMessageSchema).min(1, "give at least one message"),
 ]);
 
 /** The schema of an agent's run input: an approval (an object) or messages (text or a list). */

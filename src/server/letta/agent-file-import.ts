@@ -4,6 +4,7 @@
 // (its `metadata.lmos` extras restore loop settings, summary, message kinds and archival passages).
 import { z } from "zod";
 import { LmosError } from "../../errors.ts";
+import { createAgentSchema, trustedApi, validate } from "../../runtime/index.ts";
 import type { Lmos } from "../../runtime/types.ts";
 import { newMessageRecord } from "../../store/index.ts";
 import type { ContentPart, MessageRecord, Role, ToolCallRecord } from "../../store/types.ts";
@@ -209,7 +210,9 @@ export async function importAgentFile(
     const input = createAgentInput(body);
     if (extra) input.settings = { ...input.settings, ...(extra.settings as object) };
     input.tools = [...new Set([...(input.tools ?? []), ...((body.tool_ids ?? []) as string[])])];
-    const handle = await lmos.agents.create(input);
+    // Checked once, here, with the library's schema (as the HTTP route's agents are): the trusted create
+    // takes it as it is.
+    const handle = await trustedApi(lmos).agents.create(validate(createAgentSchema, input, "agent"));
     agentIds.set(a.id, handle.id);
 
     const messages = options.stripMessages

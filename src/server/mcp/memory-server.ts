@@ -6,6 +6,15 @@ import { McpServer, ResourceTemplate } from "@modelcontextprotocol/sdk/server/mc
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
 import { LmosError } from "../../errors.ts";
+import {
+  archivalSearchSchema,
+  blockEditSchema,
+  inputSchema,
+  recallOptionsSchema,
+  recallQuerySchema,
+  trustedApi,
+  validate,
+} from "../../runtime/index.ts";
 import type { AgentHandle, Lmos } from "../../runtime/types.ts";
 import { BlockEditError } from "../../store/index.ts";
 import type { BlockEditOp } from "../../store/types.ts";
@@ -30,7 +39,10 @@ const blockUri = (agentId: string, label: string) =>
 
 /** An MCP server over `lmos` (connect it to a transport: stdio for `lmos mcp`, streamable HTTP under serve). */
 export async function memoryMcpServer(lmos: Lmos, options: MemoryServerOptions = {}): Promise<McpServer> {
-  const bound = options.agent ? await lmos.agents.get(options.agent) : null;
+  // One boundary: the MCP SDK checks each call's arguments with the tool's shape, this file checks what it
+  // builds from them with the library's schemas, and the agents' trusted handles take that as it is.
+  const trusted = trustedApi(lmos);
+  const bound = options.agent ? await trusted.agents.get(options.agent) : null;
   const server = new McpServer(
     { name: "lmos-memory", version: options.version ?? "0" },
     {
@@ -45,7 +57,7 @@ export async function memoryMcpServer(lmos: Lmos, options: MemoryServerOptions =
   const agentOf = async (args: { agent?: string }): Promise<AgentHandle> => {
     if (bound) return bound;
     if (!args.agent) throw new LmosError("invalid_argument", "agent: give the agent's id or name");
-    return lmos.agents.get(args.agent);
+    return trusted.agents.get(args.agent);
   };
 
   // Every tool: resolve the agent, run, and turn any error into a tool error the client can show.
@@ -105,7 +117,7 @@ export async function memoryMcpServer(lmos: Lmos, options: MemoryServerOptions =
   // client's append must not drop one a running agent committed in between.
   async function edit(agent: AgentHandle, label: string, op: BlockEditOp) {
     try {
-      const block = await agent.memory.edit(label, op);
+      const block = await agent.memory.edit(label, validate(blockEditSchema, op, "edit"));
       return `Block "${label}" now has ${block.value.length} of ${block.limit} characters.`;
     } catch (e) {
       if (BlockEditError.isBlockEdit(e)) throw new LmosError("invalid_argument", e.message);
@@ -149,7 +161,8 @@ export async function memoryMcpServer(lmos: Lmos, options: MemoryServerOptions =
       top_k: z.number().int().min(1).max(100).optional(),
     },
     async (agent, { query, tags, top_k }) => {
-      const hits = await agent.archival.search(query, { tags, limit: top_k ?? 5 });
+      const options = validate(archivalSearchSchema, { tags, limit: top_k ?? 5 }, "options");
+      const hits = await agent.archival.search(query, options);
       const rows = hits.map((h) => ({
         id: h.passage.id,
         content: h.passage.text,
@@ -169,7 +182,8 @@ export async function memoryMcpServer(lmos: Lmos, options: MemoryServerOptions =
       roles: z.array(z.enum(["user", "assistant"])).optional(),
     },
     async (agent, { query, limit, roles }) => {
-      const hits = await agent.recall.search(query, { limit: limit ?? 10, roles });
+      const options = validate(recallOptionsSchema, { limit: limit ?? 10, roles }, "options");
+      const hits = await agent.recall.search(validate(recallQuerySchema, query, "query"), options);
       const rows = hits.map((h) => ({
         id: h.message.id,
         role: h.message.role,
@@ -185,7 +199,7 @@ export async function memoryMcpServer(lmos: Lmos, options: MemoryServerOptions =
     "Send a message to the agent and get its reply (the agent runs: it may use its tools and memory).",
     { message: z.string().min(1) },
     async (agent, { message }) => {
-      const result = await agent.send(message);
+      const result = await agent.send(validate(inputSchema, message, "input"));
       if (result.error)
         throw new LmosError("provider_error", `the agent's run failed: ${result.error.message}`);
       if (result.stopReason === "requires_approval") {
@@ -220,7 +234,7 @@ export async function memoryMcpServer(lmos: Lmos, options: MemoryServerOptions =
       const label = decodeURIComponent(String(vars.label));
       if (bound && agentId !== bound.id)
         throw new LmosError("not_found", `this server serves agent ${bound.id} only`);
-      const block = await (await lmos.agents.get(agentId)).memory.get(label);
+      const block = await (await trusted.agents.get(agentId)).memory.get(label);
       return { contents: [{ uri: uri.href, mimeType: "text/plain", text: block.value }] };
     },
   );

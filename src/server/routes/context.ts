@@ -6,8 +6,9 @@ import type { RouteTable } from "../route-table.ts";
 
 export interface RouteContext {
   lmos: Lmos;
-  /** The same lmos, trusting its input (agents, blocks, tools, runs): a route calling it checks that input
-   * first with the library's schemas (runtime/validate.ts), so each input is validated once. */
+  /** The same lmos, trusting its input (agents, blocks, tools, runs, groups, schedules, MCP servers, recall
+   * search): a route calling it checks that input first with the library's schemas (runtime/validate.ts
+   * and the API files' exported schemas), so each input is validated once. */
   trusted: Lmos;
   table: RouteTable;
   /** Keepalive ping interval of SSE streams. */

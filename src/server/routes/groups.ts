@@ -1,6 +1,7 @@
 // Letta's /v1/groups (deprecated in Letta's SDK 1.x, kept by its server): groups of agents, messages routed
 // by the manager policy, their messages, reset, and shared blocks.
 import { z } from "zod";
+import { groupInputSchema, groupPatchSchema, inputSchema, validate } from "../../runtime/index.ts";
 import type { GroupInput } from "../../runtime/types.ts";
 import type { MessageRecord } from "../../store/types.ts";
 import { groupToLetta } from "../letta/groups.ts";
@@ -52,7 +53,7 @@ function inputFrom(b: z.infer<typeof groupPatch>): Partial<GroupInput> {
 }
 
 /** Registers the group routes. */
-export function groupRoutes({ lmos, table }: RouteContext): void {
+export function groupRoutes({ lmos, trusted, table }: RouteContext): void {
   const tag = "groups";
   table.add(
     {
@@ -74,7 +75,10 @@ export function groupRoutes({ lmos, table }: RouteContext): void {
       body: groupBody,
       response: groupSchema,
     },
-    async ({ body }) => groupToLetta(await lmos.groups.create({ agentIds: [], ...inputFrom(body) })),
+    async ({ body }) => {
+      const input = validate(groupInputSchema, { agentIds: [], ...inputFrom(body) }, "group");
+      return groupToLetta(await trusted.groups.create(input));
+    },
   );
   table.add(
     {
@@ -97,7 +101,12 @@ export function groupRoutes({ lmos, table }: RouteContext): void {
       body: groupPatch,
       response: groupSchema,
     },
-    async ({ params, body }) => groupToLetta(await lmos.groups.update(params.group_id, inputFrom(body))),
+    async ({ params, body }) => {
+      // A missing group answers 404 before a bad patch answers 422, as the library's update does.
+      await trusted.groups.get(params.group_id);
+      const patch = validate(groupPatchSchema, inputFrom(body), "group");
+      return groupToLetta(await trusted.groups.update(params.group_id, patch));
+    },
   );
   table.add(
     { method: "delete", path: "/v1/groups/{group_id}", tag, summary: "Delete a group", params: groupPath },
@@ -117,7 +126,8 @@ export function groupRoutes({ lmos, table }: RouteContext): void {
       response: z.looseObject({ messages: z.array(lettaMessageSchema), stop_reason: jsonObject }),
     },
     async ({ params, body }) => {
-      const turn = await lmos.groups.send(params.group_id, inputOf(body), {
+      const input = validate(inputSchema, inputOf(body), "input");
+      const turn = await trusted.groups.send(params.group_id, input, {
         maxSteps: body.max_steps ?? undefined,
       });
       const output = turn.messages.filter((m) => m.role === "assistant" || m.role === "tool");

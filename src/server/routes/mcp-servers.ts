@@ -2,6 +2,7 @@
 // tools (stored as external_mcp tools that agents attach), run one directly, refresh, delete.
 import { z } from "zod";
 import { LmosError } from "../../errors.ts";
+import { mcpServerInputSchema, mcpServerPatchSchema, validate } from "../../runtime/index.ts";
 import {
   mcpInputOf,
   createMcpServerBody,
@@ -19,9 +20,10 @@ const runBody = z.object({ args: z.record(z.string(), z.unknown()).nullish() });
 const refreshQuery = z.object({ agent_id: z.string().optional() });
 
 /** Registers the MCP server routes. */
-export function mcpServerRoutes({ lmos, table }: RouteContext): void {
+export function mcpServerRoutes({ trusted, table }: RouteContext): void {
   const tag = "mcp-servers";
-  const api = lmos.mcpServers;
+  // Bodies are checked here with the library's schemas; the trusted API does not check them again.
+  const api = trusted.mcpServers;
 
   table.add(
     {
@@ -33,7 +35,8 @@ export function mcpServerRoutes({ lmos, table }: RouteContext): void {
       response: serverSchema,
     },
     async ({ body }) => {
-      const { server } = await api.create(mcpInputOf(body.server_name, body.config));
+      const input = validate(mcpServerInputSchema, mcpInputOf(body.server_name, body.config), "server");
+      const { server } = await api.create(input);
       return mcpServerToLetta(server);
     },
   );
@@ -72,7 +75,7 @@ export function mcpServerRoutes({ lmos, table }: RouteContext): void {
       const current = await api.get(params.mcp_server_id);
       const name = body.server_name ?? current.name;
       const patch = body.config ? mcpInputOf(name, body.config, current) : { name };
-      return mcpServerToLetta(await api.update(current.id, patch));
+      return mcpServerToLetta(await api.update(current.id, validate(mcpServerPatchSchema, patch, "patch")));
     },
   );
   table.add(

@@ -1,5 +1,6 @@
 // /v1/agents/{id}/messages…: send (plain or SSE), stream, list with cursor paging, reset, cancel, summarize.
 import { z } from "zod";
+import { recallOptionsSchema, recallQuerySchema, validate } from "../../runtime/index.ts";
 import { messagesToLetta } from "../letta/messages.ts";
 import { agentPath, lettaMessageSchema } from "../schemas/common.ts";
 import {
@@ -164,13 +165,18 @@ export function messageRoutes({ lmos, trusted, table, pingMs }: RouteContext): v
       ),
     },
     async ({ body }) => {
-      const handle = await lmos.agents.get(body.agent_id);
-      const hits = await handle.recall.search(body.query, {
-        limit: body.limit ?? undefined,
-        start: body.start_date ?? undefined,
-        end: body.end_date ?? undefined,
-        roles: body.roles ?? undefined,
-      });
+      const handle = await trusted.agents.get(body.agent_id);
+      const options = validate(
+        recallOptionsSchema,
+        {
+          limit: body.limit ?? undefined,
+          start: body.start_date ?? undefined,
+          end: body.end_date ?? undefined,
+          roles: body.roles ?? undefined,
+        },
+        "options",
+      );
+      const hits = await handle.recall.search(validate(recallQuerySchema, body.query, "query"), options);
       return hits.map(({ message: m, text }) => ({
         message_type: m.role === "user" ? "user_message" : "assistant_message",
         message_id: m.id,

@@ -3,6 +3,7 @@
 // serving the database fires it first (once).
 import { z } from "zod";
 import { LmosError } from "../../errors.ts";
+import { scheduleInputSchema, validate } from "../../runtime/index.ts";
 import { scheduleToLetta } from "../letta/schedules.ts";
 import { agentPath, jsonObject, opt, pathId } from "../schemas/common.ts";
 import type { SendMessageBody } from "../schemas/messages.ts";
@@ -28,7 +29,7 @@ const listQuery = z.object({ after: z.string().min(1).optional(), limit: qInt(1,
 const scheduledSchema = z.looseObject({ id: z.string(), agent_id: z.string(), schedule: jsonObject });
 
 /** Registers the schedule routes. */
-export function scheduleRoutes({ lmos, table }: RouteContext): void {
+export function scheduleRoutes({ lmos, trusted, table }: RouteContext): void {
   const tag = "schedule";
   table.add(
     {
@@ -48,15 +49,16 @@ export function scheduleRoutes({ lmos, table }: RouteContext): void {
         );
       }
       const messages = inputOf({ messages: body.messages } as SendMessageBody);
-      const handle = await lmos.agents.get(params.agent_id);
+      const handle = await trusted.agents.get(params.agent_id);
       const s = body.schedule;
-      const created = await handle.schedules.create({
+      const input = {
         ...("cron_expression" in s ? { cron: s.cron_expression } : { at: s.scheduled_at }),
         ...(body.timezone ? { timezone: body.timezone } : {}),
         ...(body.reason ? { reason: body.reason } : {}),
         ...(body.max_steps ? { maxSteps: body.max_steps } : {}),
         messages,
-      });
+      };
+      const created = await handle.schedules.create(validate(scheduleInputSchema, input, "schedule"));
       return { id: created.id, next_scheduled_at: created.nextRunAt };
     },
   );

@@ -1,11 +1,18 @@
 // A read cache for the per-step hot path: the agent record (whose in-context id list is large and
-// costly to parse) and its message count. Own writes update it after they commit; a commit by any other
-// connection (another process on the same file) bumps PRAGMA data_version and drops the whole cache.
+// costly to parse) and its message count (map of all pieces: README.md).
+// Serves: getAgent, countMessages, and `prev` (the in-context ids a write of the window diffs against).
+// Kept current by own writes once their transaction (a batched write's savepoint) has succeeded:
+// updateAgent stores the record it read back, commitStep / commitMessages patch it and add their messages.
+// Invalidated: one agent by deleteAgent, failOrphanRuns and the agents a block write stamps (forget); the
+// whole cache by a commit of another connection (ForeignWrites: PRAGMA data_version) and by a group commit
+// that rolled back whole after its writes had patched it (clear).
 import type { AgentRecord } from "../types.ts";
 import type { ForeignWrites } from "./foreign-writes.ts";
 import { canonicalIso } from "./sql.ts";
 
-// Callers may mutate what they get; the cache hands out copies of everything mutable.
+// Callers may mutate what they get at the top level and in its arrays: those are copies. The copy is
+// shallow below that — pendingApproval, toolRules' entries and values nested in metadata are shared with
+// the cache (no caller mutates them; one that would must copy first).
 function copy(a: AgentRecord): AgentRecord {
   return {
     ...a,
@@ -73,7 +80,8 @@ export class AgentCache {
     this.agents.set(a.id, copy(a));
   }
 
-  /** Records a committed patch (with the updatedAt it was written with). */
+  /** Records a committed patch (with the updatedAt it was written with). The patch's objects are kept as
+   * they are (only the in-context list is copied): the caller must not mutate them after. */
   patched(id: string, patch: Partial<AgentRecord>): void {
     const a = this.agents.get(id);
     if (!a) return;

@@ -1,6 +1,9 @@
-// WAL checkpoints on a worker thread. SQLite's automatic checkpoint runs inside the COMMIT that crosses
-// 1,000 WAL pages, on the committing thread, and fsyncs: the server's one JS thread stalled about 0.3 ms
-// per commit on average (`npm run bench -- commit`: 555–611 µs of wall time per commit with the inline
+// WAL checkpoints on a worker thread (map of the store's pieces: README.md). Serves no read and holds
+// nothing to invalidate; its PASSIVE checkpoints do not bump PRAGMA data_version, so they do not clear the
+// read caches either (a TRUNCATE by another connection would).
+// SQLite's automatic checkpoint runs inside the COMMIT that crosses 1,000 WAL pages, on the committing
+// thread, and fsyncs: the server's one JS thread stalled about 0.3 ms per commit on average (`npm run
+// bench -- commit`: 555–611 µs of wall time per commit with the inline
 // checkpoint, 362–392 µs with this one; BENCHMARKS.md, "commit"). A second connection on a
 // worker thread checkpoints instead (PASSIVE: it never blocks the writer or readers), so the copy and the
 // fsync use the other core. If the worker fails, the main connection goes back to automatic checkpoints.

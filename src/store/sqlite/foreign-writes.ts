@@ -1,3 +1,6 @@
+// The invalidation of both read caches (AgentCache, LinkedCache; map: README.md) by other connections.
+// Serves no read itself: a cache calls check() before it answers, and check() clears every watched cache
+// when another connection has committed since the last look.
 // Whether another connection (another process on the same file) has committed since the last look:
 // SQLite bumps PRAGMA data_version for commits by other connections only, so own writes do not count.
 // Outside a transaction the PRAGMA is a read transaction of its own, whose lock calls cost microseconds

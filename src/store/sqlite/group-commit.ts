@@ -1,5 +1,9 @@
-// Group commit: the writes queued in one turn of the event loop (under load, the step commits of many
-// agents) run in ONE SQLite transaction, each in its own savepoint so that a failing one rolls back alone
+// Group commit (map of the store's pieces: README.md). Serves no read: a read does not wait for it, since a
+// queued write is not acknowledged yet. Holds nothing to invalidate; `write`, backup and close flush it
+// first, and a batch that rolls back whole calls `aborted`, which clears both read caches (the batch's
+// writes had already updated them in their savepoints).
+// The writes queued in one turn of the event loop (under load, the step commits of many agents) run in
+// ONE SQLite transaction, each in its own savepoint so that a failing one rolls back alone
 // and rejects alone. Why: a commit here costs mostly system calls — two WAL writes per page it touches and
 // the lock calls of the transaction — and these VMs make system calls dear. The commits of a batch share
 // the pages they all touch (the tail of the messages table and of its id index, the steps table, the runs

@@ -1,6 +1,12 @@
 // A read cache of what is linked to an agent (its blocks, tools and sources), read every step and after
-// every run. Any own write to those tables or their joins clears it (writes are rare next to reads); a
-// commit by any other connection bumps PRAGMA data_version and clears it too.
+// every run (map of all pieces: README.md).
+// Serves: agentBlocks, agentTools, agentSources.
+// Never patched in place. Invalidated whole by every own write that changes a linked record or a link,
+// through `write()` below (writes are rare next to reads): createAgent, deleteAgent, updateBlock,
+// editBlock, deleteBlock, the attach/detach of blocks, tools and sources, upsertTool, deleteTool,
+// updateSource, deleteSource, and a commitStep with block edits. Creating a block, tool or source needs
+// nothing: it is linked to no agent yet. Also cleared by a commit of another connection (ForeignWrites)
+// and by a group commit that rolled back whole.
 import type { BlockRecord, SourceRecord, ToolRecord } from "../types.ts";
 import type { ForeignWrites } from "./foreign-writes.ts";
 

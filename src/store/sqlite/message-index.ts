@@ -1,4 +1,6 @@
-// The full-text index of recall memory is written behind the messages, not in each step's commit.
+// The full-text index of recall memory is written behind the messages, not in each step's commit (map of
+// the store's pieces: README.md). Serves searchMessagesLexical, which indexes what is pending first. Not a
+// cache, so nothing invalidates it: the watermark row says what is indexed, for every process on the file.
 // Indexing a few messages per commit cost FTS5 a new segment (and merge work) every transaction, one of
 // the reasons a step commit wrote 28.7 WAL pages (now 16.6: `npm run bench -- commit`). Messages past
 // the watermark in messages_fts_state are indexed in one transaction: shortly after they commit (a

@@ -1,8 +1,9 @@
 // What every part of the SQLite store shares — the connection, the read caches and the write paths, all
 // set up in the constructor below, one comment per piece saying what it serves and what invalidates it —
-// and the document side of the contract (passages, sources, files, open files, memory nodes). SqliteStore
-// (store.ts) adds agents, blocks, tools, messages and runs on top; the two classes only split one store
-// over two files.
+// and the document side of the contract (passages, sources, files, open files, memory nodes).
+// SqliteCoordinationStore (store-coordination.ts) adds jobs, schedules and groups, and SqliteStore
+// (store.ts) agents, blocks, tools, messages and runs on top; the three classes only split one store over
+// three files. README.md maps the pieces in one table.
 //
 // Reads run at once on the one connection (`read`). Writes go one of two ways: `write` runs now, after
 // whatever the group commit holds, so writes apply in the order issued; `batched` (the per-step hot path:
@@ -61,14 +62,15 @@ export abstract class SqliteStoreBase {
     // another connection has committed; any write by this process makes it look again (foreign-writes.ts).
     const foreign = new ForeignWrites(sql);
     // Agent records and message counts. Serves getAgent, countMessages and `prev` below. Own writes keep it
-    // current: updateAgent stores the record, commitStep/commitMessages patch it and count their messages,
-    // deleteAgent and failOrphanRuns forget the agent. Cleared whole by `foreign` and by a rolled-back
-    // batch (agent-cache.ts).
+    // current: updateAgent stores the record, commitStep/commitMessages patch it and count their messages;
+    // deleteAgent, failOrphanRuns and updateBlock/editBlock (the agents they stamp) forget the agent.
+    // Cleared whole by `foreign` and by a rolled-back batch (agent-cache.ts).
     this.cache = new AgentCache(foreign);
     // Each agent's blocks, tools and sources. Serves agentBlocks, agentTools, agentSources. Cleared whole by
     // every own write to blocks, tools, sources or their links (`linked.write`: createAgent, deleteAgent,
-    // updateBlock, deleteBlock, upsertTool, deleteTool, updateSource, deleteSource, attach/detach, and a
-    // commitStep with block edits), by `foreign` and by a rolled-back batch (linked-cache.ts).
+    // updateBlock, editBlock, deleteBlock, upsertTool, deleteTool, updateSource, deleteSource,
+    // attach/detach, and a commitStep with block edits), by `foreign` and by a rolled-back batch
+    // (linked-cache.ts).
     this.linked = new LinkedCache(foreign);
     // Not a cache: the full-text rows of messages, written behind the commits (200 ms later, and before a
     // backup or close). Serves searchMessagesLexical, which indexes what is pending first, so a search sees

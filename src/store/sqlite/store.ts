@@ -1,6 +1,7 @@
 // The Store contract over one better-sqlite3 connection. Each method is a thin, synchronous call into
 // the table modules; the async signatures exist so a networked store fits the same contract. The caches
-// and write paths the methods go through are set up, and described, in store-base.ts.
+// and write paths the methods go through are set up, and described, in store-base.ts; README.md maps them
+// (which reads each cache serves, which writes invalidate it).
 import type {
   AgentLease,
   AgentRecord,

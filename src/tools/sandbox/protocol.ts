@@ -5,7 +5,7 @@
 // slot; the pool answers on the port, then sets the slot and wakes it (Python code is synchronous).
 import type { MessagePort } from "node:worker_threads";
 import type { GuestRequest } from "./network.ts";
-import type { SandboxFailureKind, SandboxLanguage, SandboxLimits } from "./types.ts";
+import type { SandboxFailureKind, SandboxJob, SandboxLanguage } from "./types.ts";
 
 /** Index of the interrupt flag in the shared Int32Array; 2 is SIGINT for Pyodide's interrupt buffer. */
 export const INTERRUPT = 0;
@@ -44,18 +44,9 @@ export type HttpAnswer =
     }
   | { id: number; seq: number; ok: false; error: string };
 
-/** A call as the worker receives it (no signal: cancellation goes through the control buffer). */
-export interface RunRequest {
-  type: "run";
-  id: number;
-  source: string;
-  entry: string;
-  args: Record<string, unknown>;
-  argOrder?: string[];
-  env: Record<string, string>;
-  agent?: { id: string; name: string };
-  limits: SandboxLimits;
-}
+/** A call as the worker receives it: the job without its language (the worker has one) and signal
+ * (cancellation goes through the control buffer). */
+export type RunRequest = { type: "run"; id: number } & Omit<SandboxJob, "language" | "signal">;
 
 export type WorkerMessage =
   | { type: "ready" }
