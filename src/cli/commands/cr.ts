@@ -150,6 +150,7 @@ export function register(program: Command): void {
           tau: shape.tau,
           score: m.score,
           generation: m.generation,
+          ...(m.reader ? { reader: m.reader } : {}),
         });
         const b = await evalSettingB(m.cfg, m.base, m.ad, {
           size: o.store,
@@ -161,6 +162,7 @@ export function register(program: Command): void {
           seed0: 500,
           score: m.score,
           generation: m.generation,
+          ...(m.reader ? { reader: m.reader } : {}),
         });
         const generation =
           o.generationEpisodes > 0 ? await evalGeneration(m, { episodes: o.generationEpisodes }) : null;
