@@ -1,6 +1,7 @@
 // Answering a query from retrieved memory: mode "embed" prepends the retrieved level-1 vectors (each
-// scaled by its soft top-C weight) to the query embeddings and runs base + LoRA; the raw mode gives the
-// retrieved chunks' tokens to the base model (eval-raw.ts).
+// scaled by its soft top-C weight) to the query embeddings and runs the base with the reader adapter
+// (reader.ts; base + stage-B LoRA in files without one); the raw mode gives the retrieved chunks' tokens
+// to the base model (eval-raw.ts).
 import { passLayout } from "./compressor.ts";
 import type { ModelConfig } from "./config.ts";
 import { labelArgmax } from "./eval-raw.ts";
