@@ -6,7 +6,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { answerWithMemory } from "./answer.ts";
-import { loadModel, saveModel } from "./checkpoint.ts";
+import { DEFAULT_MODEL_PATH, loadModel, saveModel } from "./checkpoint.ts";
+import { evalSettingA } from "./eval-a.ts";
 import { CONFIGS, LORA_SITES } from "./config.ts";
 import { initAdapters, initBase } from "./params.ts";
 import { initReader } from "./reader.ts";
@@ -103,4 +104,21 @@ describe("reader adapter", () => {
     if (!back.reader) return;
     expect(await readerAccuracy(back, back.reader, data)).toBe(await readerAccuracy(m, rd, data));
   });
+});
+
+describe("the shipped model's reader", () => {
+  it("answers from the injected level-1 vectors on held-out episodes, far above random demos", async () => {
+    const m = loadModel(DEFAULT_MODEL_PATH);
+    expect(m.reader).toBeDefined();
+    expect(JSON.parse(m.meta.reader ?? "{}").rank).toBeGreaterThan(0);
+    const r = await evalSettingA(m.cfg, m.base, m.ad, {
+      episodes: 100,
+      score: m.score,
+      generation: m.generation,
+      ...(m.reader ? { reader: m.reader } : {}),
+    });
+    expect(r.match_rate).toBeGreaterThan(0.9);
+    expect(r.acc_cr_embed).toBeGreaterThan(0.74 * r.acc_full);
+    expect(r.acc_cr_embed).toBeGreaterThan(r.acc_random_embed + 0.2);
+  }, 600_000);
 });
