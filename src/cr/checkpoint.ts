@@ -14,8 +14,9 @@ import {
 import type { AdapterParams, BaseParams } from "./model.ts";
 import { initAdapters, initBase } from "./params.ts";
 import type { ScoreOptions } from "./scoring.ts";
+import { initReader, type ReaderParams } from "./reader.ts";
 import { treeFromHost, treeToHost } from "./tree-io.ts";
-import { loadSafetensors, saveSafetensors } from "./weights.ts";
+import { loadSafetensors, saveSafetensors, type TensorMap } from "./weights.ts";
 
 /** Default location of the trained checkpoint shipped in the repo. */
 export const DEFAULT_MODEL_PATH = fileURLToPath(new URL("./weights/cr-small.safetensors", import.meta.url));
@@ -32,6 +33,8 @@ export interface CrModel {
   score: ScoreOptions;
   /** The generation mode the file declares (metadata `generation`; files without it predate "raw": "embed"). */
   generation: GenerationMode;
+  /** The reader adapter (`rd.*` tensors, metadata `reader`) that reads injected vectors; absent in older files. */
+  reader?: ReaderParams;
 }
 
 const ScoreSchema = z
@@ -53,10 +56,18 @@ export function scoreOptionsOf(meta: Record<string, string>): ScoreOptions {
 
 const SitesSchema = z.array(z.enum(LORA_SITES));
 
+const ReaderMetaSchema = z.object({ rank: z.number().int().min(1), sites: z.string() });
+
+function loadReader(cfg: ModelConfig, tensors: TensorMap, meta: Record<string, string>): ReaderParams {
+  const how = ReaderMetaSchema.parse(JSON.parse(meta.reader ?? "null"));
+  const sites = SitesSchema.parse(how.sites.split(","));
+  return treeFromHost(initReader(cfg, how.rank, sites), tensors, "rd");
+}
+
 /** Writes base + adapters to `path`. */
 export async function saveModel(
   path: string,
-  m: Omit<CrModel, "meta" | "score" | "generation">,
+  m: Omit<CrModel, "meta" | "score" | "generation" | "reader">,
   meta: Record<string, string> = {},
 ): Promise<void> {
   const t = await treeToHost(m.base, "p");
@@ -80,5 +91,16 @@ export function loadModel(path = DEFAULT_MODEL_PATH): CrModel {
   const base = treeFromHost(initBase(cfg), tensors, "p");
   const ad = treeFromHost(initAdapters(cfg, rank, sites), tensors, "ad");
   const generation = z.enum(GENERATION_MODES).parse(meta.generation ?? "embed");
-  return { cfg, base, ad, rank, sites, meta, score: scoreOptionsOf(meta), generation };
+  const reader = tensors.has("rd.proj") ? loadReader(cfg, tensors, meta) : undefined;
+  return {
+    cfg,
+    base,
+    ad,
+    rank,
+    sites,
+    meta,
+    score: scoreOptionsOf(meta),
+    generation,
+    ...(reader ? { reader } : {}),
+  };
 }

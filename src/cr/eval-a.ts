@@ -3,11 +3,11 @@
 // (their raw segments given to the base) and acc_cr_embed (their level-1 vectors injected) — and
 // acc_cr = the one the model declares (`generation`); the same for random retrieval; match_rate.
 import { fast, lend } from "./fast.ts";
-import { answerWithMemory, type EmbedItem, scaled } from "./answer.ts";
+import { answerWithMemory, type EmbedItem, scaled, softPicks } from "./answer.ts";
 import type { GenerationMode, ModelConfig } from "./config.ts";
 import { type AccuracyFields, accuracyFields, rawCorrect } from "./eval-raw.ts";
 import type { AdapterParams, BaseParams } from "./model.ts";
-import { topC } from "./retriever.ts";
+import type { ReaderParams } from "./reader.ts";
 import { rng, shuffle } from "./rng.ts";
 import { type Episode, makeEpisode, Q_LEN } from "./task.ts";
 import type { ScoreOptions } from "./scoring.ts";
@@ -75,6 +75,8 @@ export async function evalSettingA(
     batch?: number;
     score?: ScoreOptions;
     generation?: GenerationMode;
+    /** The reader adapter for the embed mode (else the stage-B LoRA reads the vectors). */
+    reader?: ReaderParams;
   },
 ): Promise<SettingAResult> {
   const seed0 = o.seed0 ?? 0;
@@ -102,13 +104,9 @@ export async function evalSettingA(
   for (let i = 0; i < eps.length; i += bs) {
     const res = await scoreEpisodes(cfg, p, ad, eps.slice(i, i + bs), nR, o.score);
     for (const r of res) {
-      const top = topC(r.scores, C);
-      const ex = top.map((t) =>
-        Math.exp(((r.scores[t] as number) - (r.scores[top[0] as number] as number)) / tau),
-      );
-      const z = ex.reduce((a, b) => a + b, 0);
+      const { top, weights: w } = softPicks(r.scores, C, tau);
       picks.push(top);
-      weights.push(ex.map((x) => (x / z) * C));
+      weights.push(w);
       blocks.push(r.blocks);
     }
   }
@@ -126,7 +124,7 @@ export async function evalSettingA(
     }));
     const out: boolean[] = [];
     for (let i = 0; i < items.length; i += bs) {
-      const pred = await answerWithMemory(cfg, p, ad, items.slice(i, i + bs));
+      const pred = await answerWithMemory(cfg, p, ad, items.slice(i, i + bs), o.reader);
       pred.forEach((l, j) => {
         out.push(l === q(eps[i + j] as Episode).label);
       });

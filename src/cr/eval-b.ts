@@ -1,5 +1,6 @@
 // Setting (b), life-long: a store of `size` demos (far more than the window holds) compressed into a
 // forest with levels above the chunk roots (k = 4), searched top-down with top-C per level.
+import type { ReaderParams } from "./reader.ts";
 import { answerWithMemory, type EmbedItem, scaled } from "./answer.ts";
 import type { GenerationMode, ModelConfig } from "./config.ts";
 import { type AccuracyFields, accuracyFields, rawCorrect } from "./eval-raw.ts";
@@ -45,6 +46,8 @@ export async function evalSettingB(
     seed0?: number;
     score?: ScoreOptions;
     generation?: GenerationMode;
+    /** The reader adapter for the embed mode (else the stage-B LoRA reads the vectors). */
+    reader?: ReaderParams;
   },
 ): Promise<SettingBResult> {
   const C = o.C ?? 2;
@@ -100,9 +103,9 @@ export async function evalSettingB(
   const frac = (xs: boolean[]) => xs.filter(Boolean).length / xs.length;
   const n = labels.length;
   const gen = o.generation ?? "raw";
-  const acc_cr_embed = acc(await answerWithMemory(cfg, p, ad, embedCr));
+  const acc_cr_embed = acc(await answerWithMemory(cfg, p, ad, embedCr, o.reader));
   const acc_cr_raw = frac(await rawCorrect(cfg, p, rawCr));
-  const acc_random_embed = acc(await answerWithMemory(cfg, p, ad, embedRand));
+  const acc_random_embed = acc(await answerWithMemory(cfg, p, ad, embedRand, o.reader));
   const acc_random_raw = frac(await rawCorrect(cfg, p, rawRand));
   return {
     store_size: o.size,

@@ -3,6 +3,7 @@
 import { compress, retrievalVectors } from "./compressor.ts";
 import type { ModelConfig } from "./config.ts";
 import { type AdapterParams, type BaseParams, embedTokens, forward, logits } from "./model.ts";
+import { type ReaderParams, readerLogits } from "./reader.ts";
 import { type ScoreOptions, scoreCandidates } from "./scoring.ts";
 import { type Arr, jitted, jx } from "./tensor/backend.ts";
 
@@ -62,6 +63,14 @@ function build(cfg: ModelConfig) {
         sin.dispose();
         drop(p, lora);
         return hidden.reshape([N * T, cfg.d]);
+      }),
+    ),
+    /** memory rows [N,M,D] + query ids [N,q] → the reader's logits at the last position [N,V]. */
+    reader: once("rd", () =>
+      jitted((p: BaseParams, rd: ReaderParams, mem: Arr, ids: Arr) => {
+        const y = readerLogits(cfg, p, rd, mem, ids);
+        drop(p, rd);
+        return y;
       }),
     ),
     /** embeddings [N,T,D] + causal layout → logits of every position [N*T,V] (lora may be empty). */

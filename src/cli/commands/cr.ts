@@ -43,6 +43,15 @@ function writeResult(path: string, value: unknown): void {
   console.log(`wrote ${path}`);
 }
 
+/**
+ * The model file of `cr eval|inspect --model <path>`: the program's own `--model <handle>` (for new
+ * agents) is a known option of the parent, so commander hands the value to it, not to the subcommand.
+ */
+function modelPath(program: Command, own: string): string {
+  const g = (program.opts() as { model?: string }).model;
+  return g ?? own;
+}
+
 /** Registers `lmos cr`. */
 export function register(program: Command): void {
   const cr = program
@@ -128,7 +137,7 @@ export function register(program: Command): void {
         generationOnly?: boolean;
       }) => {
         await initTensors();
-        const m = loadModel(o.model);
+        const m = loadModel(modelPath(program, o.model));
         if (o.generationOnly) {
           const g = {
             call_retrieval: {
@@ -150,6 +159,7 @@ export function register(program: Command): void {
           tau: shape.tau,
           score: m.score,
           generation: m.generation,
+          ...(m.reader ? { reader: m.reader } : {}),
         });
         const b = await evalSettingB(m.cfg, m.base, m.ad, {
           size: o.store,
@@ -161,6 +171,7 @@ export function register(program: Command): void {
           seed0: 500,
           score: m.score,
           generation: m.generation,
+          ...(m.reader ? { reader: m.reader } : {}),
         });
         const generation =
           o.generationEpisodes > 0 ? await evalGeneration(m, { episodes: o.generationEpisodes }) : null;
@@ -185,9 +196,10 @@ export function register(program: Command): void {
             steps_b: m.meta.steps_b,
             generation: m.generation,
             stage_b_note: m.meta.stage_b,
+            reader: m.meta.reader ? JSON.parse(m.meta.reader) : null,
             score: m.score.mean ? { ...m.score, mean: `[${m.score.mean.length} numbers]` } : m.score,
           },
-          notes: `acc_cr = the model file's declared generation mode, here "${m.generation}" (${m.generation === "raw" ? "the retrieved demos' raw segments (level 0) given to the base model" : "the retrieved demos' level-1 memory vectors injected as input embeddings"}); acc_cr_raw = raw segments; acc_cr_embed = level-1 vectors injected as embeddings (base + LoRA); acc_random* = the same with random demos. Retrieval (match_rate) is the model's own attention read-out either way. Stage B: the retrieval loss (−log RET attention mass on the relevant demos; half the training queries ask about the distractor tasks) first, then end to end with the answer loss; candidates centred before scoring (by the fixed mean root stored in the model file when score.mean is set). Held-out seeds: setting (a) 0..999, setting (b) stores from seed 500; training seeds ≥ 20,000,000`,
+          notes: `acc_cr = the model file's declared generation mode, here "${m.generation}" (${m.generation === "raw" ? "the retrieved demos' raw segments (level 0) given to the base model" : "the retrieved demos' level-1 memory vectors injected as input embeddings"}); acc_cr_raw = raw segments; acc_cr_embed = level-1 vectors injected as embeddings, read by the reader adapter (its own LoRA + input map on the frozen base; model.reader) or, in files without one, base + stage-B LoRA; acc_random* = the same with random demos. Retrieval (match_rate) is the model's own attention read-out either way. Stage B: the retrieval loss (−log RET attention mass on the relevant demos; half the training queries ask about the distractor tasks) first, then end to end with the answer loss; candidates centred before scoring (by the fixed mean root stored in the model file when score.mean is set). Held-out seeds: setting (a) 0..999, setting (b) stores from seed 500; training seeds ≥ 20,000,000`,
           measured_at: new Date().toISOString(),
         };
         console.log(JSON.stringify(result, null, 2));
@@ -203,7 +215,7 @@ export function register(program: Command): void {
     .option("--top-c <n>", "nodes kept per level", positiveInt, 2)
     .action(async (o: { model: string; seed: number; lifelong?: number; topC: number }) => {
       await initTensors();
-      const m = loadModel(o.model);
+      const m = loadModel(modelPath(program, o.model));
       const ep = o.lifelong ? makeLifelong(o.seed, o.lifelong, 1) : makeEpisode(o.seed);
       const { lines } = await inspectEpisode(m.cfg, m.base, m.ad, ep, {
         C: o.topC,

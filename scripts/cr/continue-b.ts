@@ -1,17 +1,17 @@
 // Dev: continues stage B from the shipped model's adapters (fresh Adam moments, fresh training seeds):
 // retrieval loss alone for S1 steps (E 16), then end to end to S1 + S2, then writes a model file with
 // the fixed centering mean. Usage: S1=300 S2=100 LR1=3e-3 LR2=2e-3 SCORE='{"center":true,"batchMean":true}'
-//   DIR=/tmp/crc OUT=/tmp/crc/model.safetensors npx tsx src/cr/scripts/continue-b.ts
+//   DIR=/tmp/crc OUT=/tmp/crc/model.safetensors npx tsx scripts/cr/continue-b.ts
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { loadModel, saveModel } from "../checkpoint.ts";
-import { DEFAULT_SHAPE } from "../pipeline.ts";
-import { rootMean } from "../root-mean.ts";
-import { adamInit } from "../tensor/adam.ts";
-import { initTensors, jx } from "../tensor/backend.ts";
-import { trainStageB } from "../train-b.ts";
-import { treeToHost } from "../tree-io.ts";
-import { saveSafetensors } from "../weights.ts";
+import { loadModel, saveModel } from "../../src/cr/checkpoint.ts";
+import { DEFAULT_SHAPE } from "../../src/cr/pipeline.ts";
+import { rootMean } from "../../src/cr/root-mean.ts";
+import { adamInit } from "../../src/cr/tensor/adam.ts";
+import { initTensors, jx } from "../../src/cr/tensor/backend.ts";
+import { trainStageB } from "../../src/cr/train-b.ts";
+import { treeToHost } from "../../src/cr/tree-io.ts";
+import { saveSafetensors } from "../../src/cr/weights.ts";
 
 await initTensors({ threads: Number(process.env.TH ?? 1) });
 const m = loadModel();

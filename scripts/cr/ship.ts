@@ -1,12 +1,12 @@
 // Dev: writes a model file from the shipped base and a stage-B checkpoint (adapters + its step), with
 // the default stage-B shape; MEAN=1 stores a fixed centering mean (root-mean.ts) in the scoring options.
-// Usage: [MEAN=1] npx tsx src/cr/scripts/ship.ts <stage-b.safetensors> [out] [note]
-import { loadModel, saveModel } from "../checkpoint.ts";
-import { DEFAULT_SHAPE } from "../pipeline.ts";
-import { rootMean } from "../root-mean.ts";
-import { initTensors } from "../tensor/backend.ts";
-import { loadAdapters } from "../train-b.ts";
-import { loadSafetensors } from "../weights.ts";
+// Usage: [MEAN=1] npx tsx scripts/cr/ship.ts <stage-b.safetensors> [out] [note]
+import { loadModel, saveModel } from "../../src/cr/checkpoint.ts";
+import { DEFAULT_SHAPE } from "../../src/cr/pipeline.ts";
+import { rootMean } from "../../src/cr/root-mean.ts";
+import { initTensors } from "../../src/cr/tensor/backend.ts";
+import { loadAdapters } from "../../src/cr/train-b.ts";
+import { loadSafetensors } from "../../src/cr/weights.ts";
 
 await initTensors({ threads: 1 });
 const [ckpt, out = "src/cr/weights/cr-small.safetensors", note = ""] = process.argv.slice(2);

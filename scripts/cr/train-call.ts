@@ -1,13 +1,13 @@
 // Teaches the shipped model when to retrieve: trains the `<call_retrieval>` row of the tied embedding
 // (src/cr/call-retrieval.ts) on training seeds 3,000,000.. and writes it into the model file, every other
 // tensor byte for byte as it was; prints the call rates on the held-out seeds 0..199.
-// Usage: npx tsx scripts/cr-train-call.ts [model file] [episodes] [steps]
-import { DEFAULT_MODEL_PATH, loadModel } from "../src/cr/checkpoint.ts";
-import { callExamples, callRates, queryHiddens, trainCallRow } from "../src/cr/call-retrieval.ts";
-import { VOCAB } from "../src/cr/config.ts";
-import { makeEpisode } from "../src/cr/task.ts";
-import { initTensors, read } from "../src/cr/tensor/backend.ts";
-import { loadSafetensors, saveSafetensors } from "../src/cr/weights.ts";
+// Usage: npx tsx scripts/cr/train-call.ts [model file] [episodes] [steps]
+import { DEFAULT_MODEL_PATH, loadModel } from "../../src/cr/checkpoint.ts";
+import { callExamples, callRates, queryHiddens, trainCallRow } from "../../src/cr/call-retrieval.ts";
+import { VOCAB } from "../../src/cr/config.ts";
+import { makeEpisode } from "../../src/cr/task.ts";
+import { initTensors, read } from "../../src/cr/tensor/backend.ts";
+import { loadSafetensors, saveSafetensors } from "../../src/cr/weights.ts";
 
 const path = process.argv[2] ?? DEFAULT_MODEL_PATH;
 const episodes = Number(process.argv[3] ?? 600);

@@ -1,12 +1,12 @@
 // Dev: match rate on held-out episodes with set-mean vs fixed-mean centering.
-// Usage: npx tsx src/cr/scripts/fixed-mean.ts [model] [episodes]
-import { loadModel } from "../checkpoint.ts";
-import { scoreEpisodes } from "../eval-a.ts";
-import { topC } from "../retriever.ts";
-import { rootMean } from "../root-mean.ts";
-import type { ScoreOptions } from "../scoring.ts";
-import { makeEpisode } from "../task.ts";
-import { initTensors } from "../tensor/backend.ts";
+// Usage: npx tsx scripts/cr/fixed-mean.ts [model] [episodes]
+import { loadModel } from "../../src/cr/checkpoint.ts";
+import { scoreEpisodes } from "../../src/cr/eval-a.ts";
+import { topC } from "../../src/cr/retriever.ts";
+import { rootMean } from "../../src/cr/root-mean.ts";
+import type { ScoreOptions } from "../../src/cr/scoring.ts";
+import { makeEpisode } from "../../src/cr/task.ts";
+import { initTensors } from "../../src/cr/tensor/backend.ts";
 
 await initTensors({ threads: Number(process.env.TH ?? 1) });
 const m = loadModel(process.argv[2] || undefined);
