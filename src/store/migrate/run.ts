@@ -121,12 +121,18 @@ export async function migrateInstallation(options: MigrateOptions): Promise<Migr
       const total = await source.count(t.source);
       options.onProgress?.({ table: t.name, done: state.rows, total });
       const order = t.source.insertionOrder ? "insertion" : "key";
-      while (!state.done) {
-        const batch = await source.read(t.source, order, state.mark, batchSize);
+      let next = state.done ? null : source.read(t.source, order, state.mark, batchSize);
+      while (next) {
+        const batch = await next;
         state.rows += batch.rows.length;
         state.mark = batch.last ?? state.mark;
         state.done = batch.rows.length < batchSize;
-        await target.write(t.target, batch.rows, { [key]: JSON.stringify(state) });
+        const writing = target.write(t.target, batch.rows, { [key]: JSON.stringify(state) });
+        // The next batch is read while the target commits this one (a SQLite read runs now, a PostgreSQL
+        // write is in flight on the server); a failed write still stops the copy before the next.
+        next = state.done ? null : source.read(t.source, order, state.mark, batchSize);
+        next?.catch(() => {});
+        await writing;
         rowsCopied += batch.rows.length;
         options.onProgress?.({ table: t.name, done: state.rows, total });
       }
