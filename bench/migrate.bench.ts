@@ -64,7 +64,7 @@ export default async function run(args: string[]): Promise<void> {
   try {
     const file = join(dir, "lmos.db");
     const store = await openSqliteStore(file);
-    let t = performance.now();
+    const t = performance.now();
     await generateInstallation(store, { agents, messages, passages });
     await store.close();
     const generateSeconds = (performance.now() - t) / 1000;
@@ -75,6 +75,7 @@ export default async function run(args: string[]): Promise<void> {
       ["postgres_to_sqlite", url(schemas[0]), join(dir, "back.db")],
     ] as const) {
       const spans = new Map<string, [number, number]>();
+      const cpu0 = process.cpuUsage();
       const summary = await migrateInstallation({
         from,
         to,
@@ -84,6 +85,7 @@ export default async function run(args: string[]): Promise<void> {
           spans.set(table, [spans.get(table)?.[0] ?? now, now]);
         },
       });
+      const cpu = process.cpuUsage(cpu0);
       if (!summary.ok) throw new Error(`${name}: verification failed`);
       const [m0, m1] = spans.get("messages")!;
       legs[name] = {
@@ -92,16 +94,20 @@ export default async function run(args: string[]): Promise<void> {
         rows_per_s: Math.round(summary.rowsCopied / summary.copySeconds),
         messages_per_s: Math.round(messages / ((m1 - m0) / 1000)),
         verify_seconds: +summary.verifySeconds.toFixed(2),
+        // This process only (copy and verification); PostgreSQL's own work is not in it.
+        node_cpu_seconds: +((cpu.user + cpu.system) / 1e6).toFixed(2),
       };
       load.push(loadavg().map((l) => Math.round(l * 100) / 100));
     }
-    t = performance.now();
+    const apiCpu0 = process.cpuUsage();
     const api = await copyThroughStore(file, url(schemas[1]));
     load.push(loadavg().map((l) => Math.round(l * 100) / 100));
+    const apiCpu = process.cpuUsage(apiCpu0);
     const storeApi = {
       messages: api.rows,
       seconds: +api.seconds.toFixed(2),
       messages_per_s: Math.round(api.rows / api.seconds),
+      node_cpu_seconds: +((apiCpu.user + apiCpu.system) / 1e6).toFixed(2),
     };
 
     let commit = "unknown";
@@ -123,11 +129,11 @@ export default async function run(args: string[]): Promise<void> {
     );
     for (const [name, leg] of Object.entries(legs) as Array<[string, Record<string, number>]>) {
       console.log(
-        `${name.padEnd(20)} ${String(leg.rows).padStart(8)} rows  ${String(leg.rows_per_s).padStart(7)} rows/s  messages ${String(leg.messages_per_s).padStart(7)}/s  copy ${leg.copy_seconds} s  verify ${leg.verify_seconds} s`,
+        `${name.padEnd(20)} ${String(leg.rows).padStart(8)} rows  ${String(leg.rows_per_s).padStart(7)} rows/s  messages ${String(leg.messages_per_s).padStart(7)}/s  copy ${leg.copy_seconds} s  verify ${leg.verify_seconds} s  node CPU ${leg.node_cpu_seconds} s`,
       );
     }
     console.log(
-      `${"store API (messages)".padEnd(20)} ${String(storeApi.messages).padStart(8)} rows  messages ${String(storeApi.messages_per_s).padStart(7)}/s  (no embeddings: commitMessages takes none)`,
+      `${"store API (messages)".padEnd(20)} ${String(storeApi.messages).padStart(8)} rows  messages ${String(storeApi.messages_per_s).padStart(7)}/s  node CPU ${storeApi.node_cpu_seconds} s  (no embeddings: commitMessages takes none)`,
     );
     console.log(`date ${result.date}, ${result.machine}, load ${JSON.stringify(load)}, commit ${commit}`);
     mkdirSync(new URL("results/", import.meta.url), { recursive: true });

@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openLmos } from "../src/index.ts";
 import { openSqliteStore } from "../src/store/index.ts";
@@ -205,5 +206,14 @@ describe("lmos migrate", () => {
     expect(full.stderr.trim().split("\n")).toHaveLength(1);
     const forced = await migrate(join(home, "lmos.db"), other, "--force");
     expect(forced.ok).toBe(true);
+
+    // A copy changed behind migrate's back no longer verifies: rerun, it says which table and exits 1.
+    const db = new Database(other);
+    db.prepare("UPDATE blocks SET value = 'changed' WHERE label = 'human'").run();
+    db.close();
+    const changed = await runLmos(["migrate", "--from", join(home, "lmos.db"), "--to", other], env);
+    expect(changed.code).toBe(1);
+    expect(changed.stdout).toMatch(/blocks .* MISMATCH/);
+    expect(changed.stderr).toMatch(/^error: verification failed: blocks \(\d+ → \d+ rows\) differ/m);
   }, 120_000);
 });

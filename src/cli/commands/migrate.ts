@@ -56,6 +56,7 @@ Examples:
       }
       const stderr = cli.io.stderr;
       const tty = !!stderr.isTTY;
+      let last = "";
       const summary = await store
         .migrateInstallation({
           from: opts.from,
@@ -68,6 +69,8 @@ Examples:
           },
           onProgress: ({ table, done, total }) => {
             const line = `${table}: ${done}/${total} rows`;
+            if (line === last) return;
+            last = line;
             stderr.write(tty ? `\r\x1b[2K${line}${done >= total ? "\n" : ""}` : `${line}\n`);
           },
         })
@@ -98,7 +101,9 @@ Examples:
         const bad = summary.tables
           .filter((t) => !t.ok)
           .map((t) => `${t.table} (${t.sourceRows} → ${t.targetRows} rows)`);
-        throw new Error(`verification failed: ${bad.join(", ")} differ between source and target`);
+        throw new Error(
+          `verification failed: ${bad.join(", ")} differ between source and target (was lmos writing to either meanwhile? copy afresh with --force)`,
+        );
       }
     });
 }
