@@ -37,10 +37,11 @@ export function openSqliteEnd(path: string, role: "source" | "target"): SqliteEn
     db.pragma("busy_timeout = 5000");
     db.pragma("foreign_keys = ON");
     db.pragma("synchronous = NORMAL");
-    if (role === "source") {
-      const lmos = db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'schema_version'").get();
-      if (!lmos)
-        throw new LmosError("invalid_argument", `${path} is not an lmos database (no schema_version)`);
+    // A source must be lmos's; a target may be new (no tables yet) but not another program's database.
+    const lmos = db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'schema_version'").get();
+    const empty = !db.prepare("SELECT 1 FROM sqlite_master LIMIT 1").get();
+    if (!lmos && (role === "source" || !empty)) {
+      throw new LmosError("invalid_argument", `${path} is not an lmos database (no schema_version)`);
     }
     migrate(db);
   } catch (e) {
