@@ -1,7 +1,7 @@
 // The migration engine on its own: SQLite → SQLite and SQLite → PGlite with pgvector (the `vec` column
 // written from the copied embeddings, so vector search answers as on the source), and the refusals that
 // keep anything from being skipped silently: a table or column only one end has, an index it cannot rebuild.
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
@@ -28,9 +28,13 @@ let n = 0;
 const fresh = () => join(dir, `t${n++}.db`);
 
 describe("migrate between SQLite files", () => {
-  it("copies every table with equal digests, small batches included", async () => {
-    const s = await migrateInstallation({ from: source, to: fresh(), batchSize: 7 });
+  it("copies every table with equal digests, small batches included, and drops stale vector index files", async () => {
+    const to = fresh();
+    // An IVF file left beside the target path (from a database once there) must not be taken for its index.
+    writeFileSync(`${to}.vectors-16.ivf`, "stale");
+    const s = await migrateInstallation({ from: source, to, batchSize: 7 });
     expect(s.ok).toBe(true);
+    expect(existsSync(`${to}.vectors-16.ivf`)).toBe(false);
     const rows = Object.fromEntries(s.tables.map((t) => [t.table, t.targetRows]));
     expect(rows).toMatchObject({ agents: 2, messages: 300, passages: 120 });
   });
