@@ -2,6 +2,7 @@
 // walk alike, each value framed with its type and length, through SHA-256. Equal digests mean equal rows
 // in equal order, whichever store holds them.
 import { createHash } from "node:crypto";
+import { nextLimit } from "./batching.ts";
 import type { End, ReadOrder, TableShape, Value } from "./types.ts";
 
 const NULL = Buffer.from([0]);
@@ -29,15 +30,17 @@ export async function tableDigest(
   hash.update(`${table.name}\n${table.columns.join(",")}\n`);
   let after: Value[] | null = null;
   let rows = 0;
+  let limit = Math.min(batch, 100);
   for (;;) {
-    const b = await end.read(table, order, after, batch);
+    const b = await end.read(table, order, after, limit);
     for (const row of b.rows) {
       for (const v of row) feed(hash, v);
       hash.update("\n");
     }
     rows += b.rows.length;
-    if (b.rows.length < batch) break;
+    if (b.rows.length < limit) break;
     after = b.last;
+    limit = nextLimit(b.rows, batch);
   }
   return { rows, sha256: hash.digest("hex") };
 }

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateInstallation } from "../../../test/fixtures/installation.ts";
 import { openPostgresStore } from "../postgres/open.ts";
 import { openSqliteStore } from "../sqlite/open.ts";
+import { BATCH_BYTES, nextLimit } from "./batching.ts";
 import { migrateInstallation } from "./run.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "lmos-migrate-unit-"));
@@ -61,6 +62,15 @@ describe("migrate between SQLite files", () => {
       expect(await target.listAgents({})).toEqual([]);
       await target.close();
     }
+  });
+});
+
+describe("batch sizes", () => {
+  it("reads fewer rows at a time from a table of big rows (whole files' text), at least one", () => {
+    const mb = "x".repeat(1024 * 1024);
+    expect(nextLimit([[mb, 1]], 2_000)).toBe(Math.floor(BATCH_BYTES / (mb.length + 8)));
+    expect(nextLimit([["x".repeat(BATCH_BYTES * 2)]], 2_000)).toBe(1);
+    expect(nextLimit([["short", 1, null]], 2_000)).toBe(2_000);
   });
 });
 

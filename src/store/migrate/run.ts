@@ -10,6 +10,7 @@
 // embedding outside a step, assigns new seq values, and knows nothing of a table added by a later
 // migration, where the column map copies whatever both schemas hold and refuses what only one does.
 import { LmosError } from "../../errors.ts";
+import { nextLimit } from "./batching.ts";
 import { tableDigest } from "./digest.ts";
 import { type Endpoint, parseEndpoint, sameEndpoint } from "./endpoint.ts";
 import { plan } from "./plan.ts";
@@ -125,16 +126,19 @@ export async function migrateInstallation(options: MigrateOptions): Promise<Migr
       const total = await source.count(t.source);
       options.onProgress?.({ table: t.name, done: state.rows, total });
       const order = t.source.insertionOrder ? "insertion" : "key";
-      let next = state.done ? null : source.read(t.source, order, state.mark, batchSize);
+      // The first read of a table is a small probe of its row size; later ones fill BATCH_BYTES.
+      let limit = Math.min(batchSize, 100);
+      let next = state.done ? null : source.read(t.source, order, state.mark, limit);
       while (next) {
         const batch = await next;
         state.rows += batch.rows.length;
         state.mark = batch.last ?? state.mark;
-        state.done = batch.rows.length < batchSize;
+        state.done = batch.rows.length < limit;
         const writing = target.write(t.target, batch.rows, { [key]: JSON.stringify(state) });
         // The next batch is read while the target commits this one (a SQLite read runs now, a PostgreSQL
         // write is in flight on the server); a failed write still stops the copy before the next.
-        next = state.done ? null : source.read(t.source, order, state.mark, batchSize);
+        limit = nextLimit(batch.rows, batchSize);
+        next = state.done ? null : source.read(t.source, order, state.mark, limit);
         next?.catch(() => {});
         await writing;
         rowsCopied += batch.rows.length;
