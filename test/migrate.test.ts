@@ -54,6 +54,25 @@ async function migrate(from: string, to: string, ...extra: string[]): Promise<Su
   return JSON.parse(r.stdout) as Summary;
 }
 
+/** Starts `lmos migrate` in small batches and SIGKILLs it once 1,000 messages are in (of 6,000). */
+async function killMidway(from: string, to: string): Promise<void> {
+  const bin = fileURLToPath(new URL("../bin/lmos.js", import.meta.url));
+  const child = spawn(process.execPath, [bin, "migrate", "--from", from, "--to", to, "--batch-size", "100"], {
+    env: childEnv({}),
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stderr = "";
+  const signal = await new Promise<NodeJS.Signals | null>((resolve) => {
+    child.stderr.on("data", (d: Buffer) => {
+      stderr += d.toString();
+      const m = /messages: (\d+)\/(\d+) rows/.exec(stderr.split("\n").filter(Boolean).at(-1) ?? "");
+      if (m && Number(m[1]) >= 1_000) child.kill("SIGKILL");
+    });
+    child.on("exit", (_code, sig) => resolve(sig));
+  });
+  expect(signal).toBe("SIGKILL");
+}
+
 const digests = (s: Summary) =>
   Object.fromEntries(s.tables.map((t) => [t.table, [t.sourceRows, t.sourceSha256]]));
 
@@ -141,46 +160,46 @@ describe("lmos migrate", () => {
     expect(onCopy).toEqual(original);
   }, 240_000);
 
-  it("a migration SIGKILLed mid-copy resumes where it stopped and ends with the same checksums", async () => {
+  it("a migration SIGKILLed mid-copy resumes where it stopped and ends with the same checksums, both ways", async () => {
     const file = join(root, "big", "lmos.db");
     mkdirSync(join(root, "big"), { recursive: true });
     const store = await openSqliteStore(file);
     await generateInstallation(store, { agents: 3, messages: 6_000, passages: 600 });
     await store.close();
-    const whole = await migrate(file, pgUrl());
+    const wholeUrl = pgUrl();
+    const whole = await migrate(file, wholeUrl);
 
     const url = pgUrl();
-    const bin = fileURLToPath(new URL("../bin/lmos.js", import.meta.url));
-    const child = spawn(
-      process.execPath,
-      [bin, "migrate", "--from", file, "--to", url, "--batch-size", "100"],
-      {
-        env: childEnv({}),
-        stdio: ["ignore", "pipe", "pipe"],
-      },
-    );
-    let stderr = "";
-    const killed = new Promise<NodeJS.Signals | null>((resolve) => {
-      child.stderr.on("data", (d: Buffer) => {
-        stderr += d.toString();
-        // Kill once some messages are in and most are not.
-        const m = /messages: (\d+)\/(\d+) rows/.exec(stderr.split("\n").filter(Boolean).at(-1) ?? "");
-        if (m && Number(m[1]) >= 1_000) child.kill("SIGKILL");
-      });
-      child.on("exit", (_code, signal) => resolve(signal));
-    });
-    expect(await killed).toBe("SIGKILL");
-    const resumed = await runLmos(["migrate", "--from", file, "--to", url, "--json"], childEnv({}));
-    expect(resumed.code).toBe(0);
-    expect(resumed.stderr).toMatch(/resuming/);
-    const summary = JSON.parse(resumed.stdout) as Summary;
-    expect(summary).toMatchObject({ ok: true, resumed: true });
-    expect(summary.rowsCopied).toBeLessThan(whole.rowsCopied);
-    expect(digests(summary)).toEqual(digests(whole));
+    const copy = join(root, "big-back", "lmos.db");
+    for (const [from, to] of [
+      [file, url],
+      [wholeUrl, copy],
+    ]) {
+      await killMidway(from, to);
+      const resumed = await runLmos(["migrate", "--from", from, "--to", to, "--json"], childEnv({}));
+      expect(resumed.code).toBe(0);
+      expect(resumed.stderr).toMatch(/resuming/);
+      const summary = JSON.parse(resumed.stdout) as Summary;
+      expect(summary).toMatchObject({ ok: true, resumed: true });
+      expect(summary.rowsCopied).toBeLessThan(whole.rowsCopied);
+      expect(digests(summary)).toEqual(digests(whole));
+    }
     // Run again once complete: nothing copied, still verified.
     const again = await migrate(file, url);
     expect(again).toMatchObject({ ok: true, resumed: true, rowsCopied: 0 });
-  }, 240_000);
+    // The SQLite copy's full-text index holds each message once, and its watermark says all are in.
+    const db = new Database(copy, { readonly: true });
+    const fts = db.prepare("SELECT count(*) AS n FROM messages_fts").get() as { n: number };
+    const state = db.prepare("SELECT indexed_seq AS s FROM messages_fts_state").get() as { s: number };
+    const max = db.prepare("SELECT max(seq) AS s, count(*) AS n FROM messages").get() as {
+      s: number;
+      n: number;
+    };
+    db.close();
+    expect(max.n).toBe(6_000);
+    expect(fts.n).toBe(6_000);
+    expect(state.s).toBe(max.s);
+  }, 300_000);
 
   it("bad arguments and a non-empty target fail with one clear line", async () => {
     const env = childEnv({});
