@@ -23,7 +23,7 @@ export function register(program: Command, cli: Cli): void {
       "the installation to copy: a SQLite file (or an LMOS_HOME folder) or postgres://…",
     )
     .requiredOption("--to <db>", "where to copy it: postgres://…[?schema=name] or a SQLite file")
-    .option("--force", "erase a non-empty target first (everything in it is lost)")
+    .option("--force", "erase a non-empty target first, even a half-done copy (everything in it is lost)")
     .option("--batch-size <n>", "rows per committed batch", positiveInt, 2000)
     .option("--json", "print the summary as JSON")
     .addHelpText(
@@ -34,8 +34,8 @@ embeddings, runs and steps, sources and files, tools, groups, schedules, jobs, �
 and order, rebuilds the search indexes on the target, then compares row counts and a checksum of every
 table at both ends: exit 1 if any differs. Stop lmos (serve, chat) on the source first.
 
-Interrupted (Ctrl-C, a crash)? Run the same command again: it continues where it stopped, and copies
-nothing twice. A target that already holds data is refused unless --force. Progress goes to stderr.
+Interrupted (Ctrl-C, a crash)? Run the same command again (without --force, which starts over): it
+continues where it stopped, and copies nothing twice. A target that already holds data is refused unless --force. Progress goes to stderr.
 The PostgreSQL schema is "lmos" unless the URL says ?schema=name; exit codes: 0 ok, 1 failed, 2 bad usage.
 
 Examples:

@@ -36,6 +36,14 @@ describe("migrate between SQLite files", () => {
     const s = await migrateInstallation({ from: source, to, batchSize: 7 });
     expect(s.ok).toBe(true);
     expect(existsSync(`${to}.vectors-16.ivf`)).toBe(false);
+    // Again: a resumed, finished copy (nothing to do); with --force: erased and copied afresh.
+    expect(await migrateInstallation({ from: source, to })).toMatchObject({
+      ok: true,
+      resumed: true,
+      rowsCopied: 0,
+    });
+    const forced = await migrateInstallation({ from: source, to, force: true });
+    expect(forced).toMatchObject({ ok: true, resumed: false, rowsCopied: s.rowsCopied });
     const rows = Object.fromEntries(s.tables.map((t) => [t.table, t.targetRows]));
     expect(rows).toMatchObject({ agents: 2, messages: 300, passages: 120 });
   });

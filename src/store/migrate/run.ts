@@ -71,7 +71,7 @@ async function judgeTarget(
   force: boolean,
 ): Promise<{ resumed: boolean; erased: boolean }> {
   const progress = await target.progress();
-  if (progress.source === source.identity) return { resumed: true, erased: false };
+  if (progress.source === source.identity && !force) return { resumed: true, erased: false };
   let rows = 0;
   for (const t of tables) rows += await target.count(t.target);
   const why = progress.source
