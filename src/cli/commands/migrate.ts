@@ -32,7 +32,9 @@ export function register(program: Command, cli: Cli): void {
 Copies every table (agents, memory blocks, messages and context windows, archival passages with their
 embeddings, runs and steps, sources and files, tools, groups, schedules, jobs, …) keeping ids, timestamps
 and order, rebuilds the search indexes on the target, then compares row counts and a checksum of every
-table at both ends: exit 1 if any differs. Stop lmos (serve, chat) on the source first.
+table at both ends: exit 1 if any differs. The copy is the source as it was when the command began (one
+read snapshot), so lmos may keep running on it, but what it writes later is not in the copy: stop lmos
+for the copy you switch over to.
 
 Interrupted (Ctrl-C, a crash)? Run the same command again (without --force, which starts over): it
 continues where it stopped, and copies nothing twice. A target that already holds data is refused unless --force. Progress goes to stderr.

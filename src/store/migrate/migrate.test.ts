@@ -48,6 +48,29 @@ describe("migrate between SQLite files", () => {
     expect(rows).toMatchObject({ agents: 2, messages: 300, passages: 120 });
   });
 
+  it("copies the source as it was when the copy began, though it is written meanwhile", async () => {
+    const from = fresh();
+    expect((await migrateInstallation({ from: source, to: from })).ok).toBe(true);
+    const writer = new Database(from);
+    let wrote = false;
+    const s = await migrateInstallation({
+      from,
+      to: fresh(),
+      batchSize: 50,
+      onProgress: ({ table, done }) => {
+        if (table !== "messages" || done === 0 || wrote) return;
+        wrote = true; // agents are copied already, passages not yet
+        writer.prepare("UPDATE agents SET name = name || '-renamed'").run();
+        writer.prepare("DELETE FROM passages").run();
+      },
+    });
+    writer.close();
+    expect(wrote).toBe(true);
+    expect(s.ok).toBe(true);
+    const rows = Object.fromEntries(s.tables.map((t) => [t.table, t.targetRows]));
+    expect(rows).toMatchObject({ agents: 2, messages: 300, passages: 120 });
+  });
+
   it("refuses a table, a column or an index only one end has, before copying anything", async () => {
     const cases: Array<[string, RegExp]> = [
       ["CREATE TABLE notes (id TEXT PRIMARY KEY)", /only in the source: notes/],

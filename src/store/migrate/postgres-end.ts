@@ -2,6 +2,7 @@
 // arrays) per batch — one parameter per column, however many rows — with the tsvector (and the pgvector
 // column, when the extension is on) computed from the row as the store computes it; messages' and
 // passages' seq values are kept (OVERRIDING SYSTEM VALUE) and their sequences moved past them at the end.
+import type pg from "pg";
 import { LmosError } from "../../errors.ts";
 import { Db, positional, quoteIdent as q } from "../postgres/db.ts";
 import { hasPgvector, migrate } from "../postgres/migrations.ts";
@@ -63,6 +64,8 @@ export class PostgresEnd implements End {
   readonly label: string;
   readonly identity: string;
   private readonly meta = new Map<string, Meta>();
+  // The source's reads, on one connection in one REPEATABLE READ transaction (snapshot()).
+  private reader: pg.PoolClient | null = null;
   constructor(
     private readonly db: Db,
     private readonly schema: string,
@@ -151,8 +154,22 @@ export class PostgresEnd implements End {
     return m;
   }
 
+  /** Rows of a read, through the snapshot's connection once there is one. */
+  private async select<T>(sql: string, values: unknown[], rowMode?: "array"): Promise<T[]> {
+    const on = this.reader ?? this.db.pool;
+    const text = positional(sql);
+    const res = rowMode ? await on.query({ text, values, rowMode }) : await on.query({ text, values });
+    return res.rows as T[];
+  }
+
+  async snapshot(): Promise<void> {
+    this.reader = await this.db.pool.connect();
+    await this.reader.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    await this.reader.query("SELECT 1"); // the snapshot is taken at the first statement
+  }
+
   async count(table: TableShape): Promise<number> {
-    return (await this.db.get<{ n: number }>(`SELECT count(*)::int8 AS n FROM ${q(table.name)}`))!.n;
+    return (await this.select<{ n: number }>(`SELECT count(*)::int8 AS n FROM ${q(table.name)}`, []))[0].n;
   }
 
   async read(table: TableShape, order: ReadOrder, after: Value[] | null, limit: number): Promise<Batch> {
@@ -165,12 +182,7 @@ export class PostgresEnd implements End {
     const where = after ? ` WHERE (${by.join(", ")}) > (${by.map(() => "?").join(", ")})` : "";
     const sql = `SELECT ${[...table.columns.map(q), ...by].join(", ")} FROM ${q(table.name)}${where}
       ORDER BY ${by.join(", ")} LIMIT ?`;
-    const res = await this.db.pool.query({
-      text: positional(sql),
-      values: [...(after ?? []), limit],
-      rowMode: "array",
-    });
-    const raw = res.rows as Value[][];
+    const raw = await this.select<Value[]>(sql, [...(after ?? []), limit], "array");
     const n = table.columns.length;
     return { rows: raw.map((r) => r.slice(0, n)), last: raw.length ? raw[raw.length - 1].slice(n) : null };
   }
@@ -255,9 +267,9 @@ export class PostgresEnd implements End {
 
   async highWater(table: TableShape): Promise<number | null> {
     if (!table.columns.includes("seq") || !this.metaOf(table).identity.has("seq")) return null;
-    const row = await this.db.get<{ v: number | null }>(
+    const [row] = await this.select<{ v: number | null }>(
       "SELECT pg_sequence_last_value(pg_get_serial_sequence(?, 'seq')::regclass)::int8 AS v",
-      this.sequenceOf(table),
+      [this.sequenceOf(table)],
     );
     return row?.v ?? null;
   }
@@ -279,6 +291,11 @@ export class PostgresEnd implements End {
   }
 
   async close(): Promise<void> {
+    if (this.reader) {
+      await this.reader.query("ROLLBACK").catch(() => {});
+      this.reader.release();
+      this.reader = null;
+    }
     await this.db.close();
   }
 }

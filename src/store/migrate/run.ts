@@ -104,6 +104,8 @@ export async function migrateInstallation(options: MigrateOptions): Promise<Migr
     if (source.identity === target.identity) {
       throw new LmosError("invalid_argument", "--from and --to name the same database");
     }
+    // One point in time of the source for the copy and its verification alike.
+    await source.snapshot();
     const tables = plan(await source.shapes(), await target.shapes());
     const judged = await judgeTarget(source, target, tables, options.force ?? false);
     options.onStart?.(judged);

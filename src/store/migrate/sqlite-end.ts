@@ -134,6 +134,12 @@ export class SqliteEnd implements End {
     return shapes;
   }
 
+  async snapshot(): Promise<void> {
+    // A read transaction: every later read sees the file as it is now (WAL: writers go on meanwhile).
+    this.db.exec("BEGIN");
+    this.db.prepare("SELECT count(*) FROM sqlite_master").get();
+  }
+
   async count(table: TableShape): Promise<number> {
     return (this.stmt(`SELECT count(*) AS n FROM ${q(table.name)}`).get() as { n: number }).n;
   }
@@ -284,6 +290,7 @@ export class SqliteEnd implements End {
   }
 
   async close(): Promise<void> {
+    if (this.db.inTransaction) this.db.exec("ROLLBACK");
     try {
       this.db.pragma("wal_checkpoint(TRUNCATE)");
     } catch {}

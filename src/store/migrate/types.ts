@@ -35,6 +35,8 @@ export interface End {
   /** A stable identity of this end, recorded in a target to recognise a resumed migration. */
   readonly identity: string;
   shapes(): Promise<TableShape[]>;
+  /** Makes every later read (as a source) see the database as it is now, whatever is written meanwhile. */
+  snapshot(): Promise<void>;
   count(table: TableShape): Promise<number>;
   /** Up to `limit` rows after the mark `after` (null: from the start), in `order`. */
   read(table: TableShape, order: ReadOrder, after: Value[] | null, limit: number): Promise<Batch>;
