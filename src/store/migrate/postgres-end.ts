@@ -8,7 +8,8 @@ import { Db, positional, quoteIdent as q } from "../postgres/db.ts";
 import { hasPgvector, migrate } from "../postgres/migrations.ts";
 import { DEFAULT_SCHEMA, parseDatabaseUrl, redact } from "../postgres/open.ts";
 import { vectorLiteral } from "../postgres/search.ts";
-import { POSTGRES_DERIVED_COLUMNS, POSTGRES_SKIPPED_TABLES, SEARCH_TEXT } from "./derived.ts";
+import { SEARCH_TEXT } from "./derived.ts";
+import { type Meta, readShapes } from "./postgres-shapes.ts";
 import {
   PROGRESS_TABLE,
   type Batch,
@@ -17,14 +18,6 @@ import {
   type TableShape,
   type Value,
 } from "./types.ts";
-
-interface Meta {
-  types: Map<string, string>; // column → udt name (text, int4, int8, bytea, …)
-  identity: Set<string>;
-  orderColumn: string | null; // the `seq` identity column that only orders the rows
-  tsv: boolean;
-  vec: boolean;
-}
 
 function unreachable(url: string, e: unknown): LmosError {
   return new LmosError("internal", `cannot use PostgreSQL at ${redact(url)}: ${(e as Error).message}`, {
@@ -78,74 +71,9 @@ export class PostgresEnd implements End {
   }
 
   async shapes(): Promise<TableShape[]> {
-    const cols = await this.db.all<{ t: string; c: string; udt: string; identity: string }>(
-      `SELECT c.table_name AS t, c.column_name AS c, c.udt_name AS udt, c.is_identity AS identity
-       FROM information_schema.columns c JOIN information_schema.tables t
-         ON t.table_schema = c.table_schema AND t.table_name = c.table_name AND t.table_type = 'BASE TABLE'
-       WHERE c.table_schema = ? ORDER BY c.table_name, c.ordinal_position`,
-      this.schema,
-    );
-    const keys = await this.db.all<{ t: string; c: string; kind: string; ref: string | null }>(
-      `SELECT tc.table_name AS t, kcu.column_name AS c, tc.constraint_type AS kind, NULL AS ref
-       FROM information_schema.table_constraints tc JOIN information_schema.key_column_usage kcu
-         ON kcu.constraint_schema = tc.constraint_schema AND kcu.constraint_name = tc.constraint_name
-       WHERE tc.table_schema = ? AND tc.constraint_type = 'PRIMARY KEY'
-       UNION ALL
-       SELECT tc.table_name, NULL, tc.constraint_type, ccu.table_name
-       FROM information_schema.table_constraints tc JOIN information_schema.constraint_column_usage ccu
-         ON ccu.constraint_schema = tc.constraint_schema AND ccu.constraint_name = tc.constraint_name
-       WHERE tc.table_schema = ? AND tc.constraint_type = 'FOREIGN KEY'`,
-      this.schema,
-      this.schema,
-    );
-    const order = await this.db.all<{ t: string; c: string; n: number }>(
-      `SELECT tc.table_name AS t, kcu.column_name AS c, kcu.ordinal_position AS n
-       FROM information_schema.table_constraints tc JOIN information_schema.key_column_usage kcu
-         ON kcu.constraint_schema = tc.constraint_schema AND kcu.constraint_name = tc.constraint_name
-       WHERE tc.table_schema = ? AND tc.constraint_type = 'PRIMARY KEY' ORDER BY kcu.ordinal_position`,
-      this.schema,
-    );
-    const names = [...new Set(cols.map((c) => c.t))].filter(
-      (t) => !POSTGRES_SKIPPED_TABLES.has(t) && t !== PROGRESS_TABLE,
-    );
-    return names.map((name) => {
-      const own = cols.filter((c) => c.t === name);
-      const pk = order.filter((k) => k.t === name).map((k) => k.c);
-      const meta: Meta = { types: new Map(), identity: new Set(), orderColumn: null, tsv: false, vec: false };
-      const columns: string[] = [];
-      for (const c of own) {
-        if (POSTGRES_DERIVED_COLUMNS.has(c.c)) {
-          if (c.c === "tsv" && !(name in SEARCH_TEXT)) {
-            throw new LmosError(
-              "internal",
-              `${name}.tsv is a search index lmos migrate does not know how to rebuild`,
-            );
-          }
-          meta[c.c as "tsv" | "vec"] = true;
-          continue;
-        }
-        if (c.udt === "tsvector" || c.udt === "vector") {
-          throw new LmosError("internal", `${name}.${c.c} (${c.udt}) is an index lmos migrate does not know`);
-        }
-        if (c.identity === "YES") meta.identity.add(c.c);
-        // A seq identity outside the primary key only orders the rows (SQLite's rowid): not a value.
-        if (c.c === "seq" && c.identity === "YES" && !pk.includes("seq")) {
-          meta.orderColumn = "seq";
-          continue;
-        }
-        meta.types.set(c.c, c.udt);
-        columns.push(c.c);
-      }
-      this.meta.set(name, meta);
-      const refs = keys.filter((k) => k.t === name && k.kind === "FOREIGN KEY").map((k) => k.ref!);
-      return {
-        name,
-        columns: columns.sort(),
-        insertionOrder: meta.orderColumn !== null || pk.includes("seq"),
-        key: pk.length ? pk : [...columns].sort(),
-        refs: [...new Set(refs)],
-      };
-    });
+    const { shapes, meta } = await readShapes(this.db, this.schema);
+    for (const [name, m] of meta) this.meta.set(name, m);
+    return shapes;
   }
 
   private metaOf(table: TableShape): Meta {
