@@ -4,7 +4,7 @@
 //
 // Copying is at the SQL level, a table at a time with the column map read from both schemas, not through
 // the Store API: a batch is one statement per table on PostgreSQL and one prepared statement per row on
-// SQLite, with no record decoding. `npm run bench -- migrate` (100k messages, load 22–26 on 2 cores)
+// SQLite, with no record decoding. `npm run bench -- migrate` (100k messages, load 16–26 on 2 cores)
 // measured 1.3–1.7× the messages/s of listMessages → commitMessages into PostgreSQL: faster, but the
 // deciding reason is that the Store API cannot copy faithfully — it has no write of a message's
 // embedding outside a step, assigns new seq values, and knows nothing of a table added by a later
