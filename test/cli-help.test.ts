@@ -30,6 +30,7 @@ const COMMANDS = [
   ["context"],
   ["sources"],
   ["ingest"],
+  ["migrate"],
 ];
 
 describe("lmos --help", () => {
@@ -65,6 +66,9 @@ describe("usage errors exit 2 with one line", () => {
     ["bad url", ["--url", "localhost:8283", "agents", "list"]],
     ["both value and append", ["memory", "edit", "ada", "human", "--value", "a", "--append", "b"]],
     ["missing --name", ["agents", "create"]],
+    ["migrate without --to", ["migrate", "--from", "lmos.db"]],
+    ["migrate to a non-database URL", ["migrate", "--from", "lmos.db", "--to", "mysql://db/lmos"]],
+    ["migrate with a bad batch size", ["migrate", "--from", "a.db", "--to", "b.db", "--batch-size", "0"]],
   ])("%s", async (_, args) => {
     const r = await cli(...(args as string[]));
     expect(r.code).toBe(2);

@@ -12,6 +12,7 @@ import { register as context } from "./commands/context.ts";
 import { register as ingest, type SourcesCliContext } from "./commands/ingest.ts";
 import { register as mcp } from "./commands/mcp.ts";
 import { register as memory } from "./commands/memory.ts";
+import { register as migrate } from "./commands/migrate.ts";
 import { register as runs } from "./commands/runs.ts";
 import { register as schedules } from "./commands/schedules.ts";
 import { register as send } from "./commands/send.ts";
@@ -86,6 +87,7 @@ Examples:
   runs(program, cli);
   schedules(program, cli);
   backup(program, cli);
+  migrate(program, cli);
   send(program, cli);
   context(program, cli);
   mcp(program, cli);

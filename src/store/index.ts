@@ -11,3 +11,11 @@ export {
   type PostgresOptions,
   redact as redactDatabaseUrl,
 } from "./postgres/open.ts";
+export {
+  type Endpoint as MigrationEndpoint,
+  type MigrateOptions,
+  type MigrationSummary,
+  migrateInstallation,
+  parseEndpoint as parseMigrationEndpoint,
+  type TableCheck,
+} from "./migrate/index.ts";
