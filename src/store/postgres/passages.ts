@@ -1,5 +1,5 @@
-// Passages: archival memory (agent_id) and document chunks (source_id, file_id), with ts_rank and vector
-// search under one filter (conditions are ANDed).
+// Passages: archival memory (agent_id) and document chunks (source_id, file_id), with BM25 (as FTS5 scores it)
+// and vector search under one filter (conditions are ANDed).
 import type { LexicalQuery, Neighbours, Page, PassageFilter, PassageRecord, RankedId } from "../types.ts";
 import { passageCodec } from "../sqlite/codecs.ts";
 import { inAskedOrder, passageNeighbourSql } from "../sqlite/neighbour-sql.ts";
@@ -7,7 +7,8 @@ import { canonicalIso, endBound } from "../sqlite/sql.ts";
 import type { Q } from "./db.ts";
 import { encode } from "../sqlite/codec.ts";
 import { decode, insertRows, pagedSql, type Select, type Slot, selectList, tagCondition } from "./records.ts";
-import { topByCosine, tsQuery, vectorBytes, vectorLiteral } from "./search.ts";
+import { searchLexical, lexicalColumns } from "./lexical.ts";
+import { topByCosine, vectorBytes, vectorLiteral } from "./search.ts";
 
 const columns = selectList(passageCodec, "p");
 
@@ -16,7 +17,8 @@ export type PassageInsert = { passage: PassageRecord; embedding?: Float32Array }
 
 const plainSlots: Slot[] = [
   ...passageCodec.columns.map((c): Slot => [c[1], "?"]),
-  ["tsv", "to_tsvector('english', ?)"],
+  ["tsv", "?::tsvector"],
+  ["terms", "?"],
   ["dim", "?"],
   ["embedding", "?"],
 ];
@@ -27,9 +29,11 @@ export async function insertPassages(q: Q, items: PassageInsert[], pgvector: boo
   if (items.length === 0) return;
   const rows = items.map(({ passage, embedding: e }) => {
     const values = encode(passageCodec, passage);
+    const lex = lexicalColumns(passage.text);
     const row = [
       ...passageCodec.columns.map((c) => values[c[1]] ?? null),
-      passage.text,
+      lex.tsv,
+      lex.terms,
       e ? e.length : null,
       e ? vectorBytes(e) : null,
     ];
@@ -101,25 +105,13 @@ export async function passageTags(q: Q, agentId: string): Promise<string[]> {
   return rows.map((r) => r.tag);
 }
 
-/** ts_rank over passage text within the filter, best first. */
+/** BM25 over passage text within the filter as FTS5 scores it (lexical.ts), best first. */
 export async function searchPassagesLexical(
   q: Q,
   filter: PassageFilter,
   query: LexicalQuery,
 ): Promise<RankedId[]> {
-  const text = tsQuery(query.query);
-  if (!text || query.limit <= 0) return [];
-  const w = where(filter);
-  return q.all<RankedId>(
-    `SELECT p.id AS id, ts_rank(p.tsv, tq.q, 1)::float8 AS score
-     FROM to_tsquery('english', ?) tq(q), passages p
-     WHERE p.tsv @@ tq.q${w.where.map((c) => ` AND ${c}`).join("")}
-     ORDER BY score DESC, p.seq DESC LIMIT ? OFFSET ?`,
-    text,
-    ...w.params,
-    query.limit,
-    query.offset ?? 0,
-  );
+  return searchLexical(q, { table: "passages", alias: "p", ...where(filter) }, query);
 }
 
 /** Passages nearest to an embedding by cosine within the filter (score = similarity), best first. */
