@@ -23,8 +23,8 @@ export function lexicalColumns(text: string): { tsv: string; terms: number } {
   const positions = new Map<string, number[]>();
   terms.forEach((t, i) => {
     if (Buffer.byteLength(t) > MAX_LEXEME_BYTES) return;
-    let p = positions.get(t);
-    if (!p) positions.set(t, (p = []));
+    const p = positions.get(t) ?? [];
+    positions.set(t, p);
     if (p.length < 256) p.push(Math.min(i + 1, MAX_POSITION));
   });
   // Tokens hold no ASCII punctuation, so a quoted lexeme needs no escaping.

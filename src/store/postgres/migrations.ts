@@ -179,9 +179,11 @@ CREATE TABLE processes (
 `);
 
 // Lexical search ranked as FTS5 ranks (lexical.ts): each row's tsvector rewritten with FTS5's porter
-// unicode61 terms and its number of terms, and each table's rows and terms in lexical_stats, kept by
-// statement triggers (so cascaded deletes count too), one row per agent (or source) so that concurrent
-// steps of different agents never wait on one counter.
+// unicode61 terms and its number of terms, and the rows and terms each table has indexed in lexical_stats,
+// kept by a statement trigger, one row per agent (or source) so that concurrent steps of different agents
+// never wait on one counter. Like FTS5's contentless tables, whose averages a delete leaves as they are
+// (it cannot know the deleted text's length), the counts only grow: a delete changes the document
+// frequencies, not the row and term totals.
 const v6: Migration = async (q) => {
   await q.run(`
 ALTER TABLE messages ADD COLUMN terms INTEGER NOT NULL DEFAULT 0;
@@ -206,15 +208,12 @@ INSERT INTO lexical_stats (tbl, shard, docs, terms)
 CREATE FUNCTION lexical_stats_${table}() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   INSERT INTO lexical_stats AS s (tbl, shard, docs, terms)
-    SELECT '${table}', c.shard, CASE WHEN TG_OP = 'DELETE' THEN -count(*) ELSE count(*) END,
-      CASE WHEN TG_OP = 'DELETE' THEN -sum(c.terms) ELSE sum(c.terms) END
-    FROM (SELECT ${shard} AS shard, terms FROM changed) c GROUP BY c.shard ORDER BY c.shard
+    SELECT '${table}', c.shard, count(*), sum(c.terms)
+    FROM (SELECT ${shard} AS shard, terms FROM added) c GROUP BY c.shard ORDER BY c.shard
   ON CONFLICT (tbl, shard) DO UPDATE SET docs = s.docs + excluded.docs, terms = s.terms + excluded.terms;
   RETURN NULL;
 END $$;
-CREATE TRIGGER ${table}_lexical_added AFTER INSERT ON ${table} REFERENCING NEW TABLE AS changed
-  FOR EACH STATEMENT EXECUTE FUNCTION lexical_stats_${table}();
-CREATE TRIGGER ${table}_lexical_removed AFTER DELETE ON ${table} REFERENCING OLD TABLE AS changed
+CREATE TRIGGER ${table}_lexical_added AFTER INSERT ON ${table} REFERENCING NEW TABLE AS added
   FOR EACH STATEMENT EXECUTE FUNCTION lexical_stats_${table}();`);
   }
 };
