@@ -60,16 +60,21 @@ export async function searchLexical(q: Q, scope: LexicalScope, query: LexicalQue
   const docs = stats?.docs ?? 0;
   if (docs === 0) return [];
   const { table, alias: a } = scope;
-  const anyTerm = distinct.map((t) => `'${t}'`).join(" | ");
-  // FTS5: idf = ln((N - n + 0.5) / (n + 0.5)), at least 1e-6; per term (k1 = 1.2, b = 0.75)
-  // idf * (f * (k1 + 1)) / (f + k1 * (1 - b + b * D / avgdl)), summed in the query's term order.
+  // FTS5: idf = ln((N - n + 0.5) / (n + 0.5)), at least 1e-6, n counted over the whole table (one query
+  // first: folded into the ranking query, the planner recounts it per candidate).
+  const idf = await q.all<{ term: string; idf: number }>(
+    `SELECT u.term, CASE WHEN v.idf <= 0 THEN 1e-6::float8 ELSE v.idf END AS idf
+     FROM unnest(?::text[]) u(term)
+     CROSS JOIN LATERAL (SELECT count(*)::float8 AS df FROM ${table} x WHERE x.tsv @@ quote_literal(u.term)::tsquery) d
+     CROSS JOIN LATERAL (SELECT ln((?::float8 - d.df + 0.5::float8) / (d.df + 0.5::float8)) AS idf) v`,
+    distinct,
+    docs,
+  );
+  const idfOf = new Map(idf.map((r) => [r.term, r.idf]));
+  // Per term (k1 = 1.2, b = 0.75): idf * (f * (k1 + 1)) / (f + k1 * (1 - b + b * D / avgdl)), summed in the
+  // query's term order, each step in FTS5's floating-point order.
   const rows = await q.all<RankedId>(
-    `WITH n AS (
-       SELECT u.term, u.ord, ln((?::float8 - d.df + 0.5::float8) / (d.df + 0.5::float8)) AS idf
-       FROM unnest(?::text[]) WITH ORDINALITY u(term, ord)
-       CROSS JOIN LATERAL (SELECT count(*)::float8 AS df FROM ${table} x
-                           WHERE x.tsv @@ quote_literal(u.term)::tsquery) d),
-     q AS (SELECT term, ord, CASE WHEN idf <= 0 THEN 1e-6::float8 ELSE idf END AS idf FROM n)
+    `WITH q AS MATERIALIZED (SELECT * FROM unnest(?::text[], ?::float8[]) WITH ORDINALITY u(term, idf, ord))
      SELECT ${a}.id AS id,
        sum(q.idf * ((t.tf * (1.2::float8 + 1.0::float8)) /
            (t.tf + 1.2::float8 * (1::float8 - 0.75::float8 + 0.75::float8 * ${a}.terms::float8 / ?::float8)))
@@ -80,10 +85,10 @@ export async function searchLexical(q: Q, scope: LexicalScope, query: LexicalQue
      WHERE ${[`${a}.tsv @@ ?::tsquery`, ...scope.where].join(" AND ")}
      GROUP BY ${a}.id, ${a}.seq
      ORDER BY score DESC, ${a}.seq DESC LIMIT ? OFFSET ?`,
-    docs,
     terms,
+    terms.map((t) => idfOf.get(t) ?? 1e-6),
     (stats?.total ?? 0) / docs,
-    anyTerm,
+    distinct.map((t) => `'${t}'`).join(" | "),
     ...scope.params,
     query.limit,
     query.offset ?? 0,
