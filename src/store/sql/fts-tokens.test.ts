@@ -16,7 +16,7 @@ afterAll(() => db.close());
 function fts5(table: "porter" | "plain", texts: string[]): string[][] {
   db.exec(`DELETE FROM ${table}`);
   const insert = db.prepare(`INSERT INTO ${table} (rowid, text) VALUES (?, ?)`);
-  texts.forEach((t, i) => insert.run(i + 1, t));
+  for (const [i, t] of texts.entries()) insert.run(i + 1, t);
   const out: string[][] = texts.map(() => []);
   const rows = db
     .prepare(`SELECT doc, "offset" AS o, term FROM ${table}_terms ORDER BY doc, "offset"`)
@@ -44,7 +44,7 @@ describe("FTS5's porter unicode61 tokenizer in JS", () => {
       "   ...   ",
     ];
     const want = fts5("porter", texts);
-    texts.forEach((t, i) => expect(ftsTerms(t), t).toEqual(want[i]));
+    for (const [i, t] of texts.entries()) expect(ftsTerms(t), t).toEqual(want[i]);
   });
 
   it("stems generated words through every step as FTS5 does", () => {
