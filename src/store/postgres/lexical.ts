@@ -52,32 +52,25 @@ export interface LexicalScope {
 export async function searchLexical(q: Q, scope: LexicalScope, query: LexicalQuery): Promise<RankedId[]> {
   const terms = queryTerms(query.query);
   if (terms.length === 0 || query.limit <= 0) return [];
-  const distinct = [...new Set(terms)];
-  const stats = await q.get<{ docs: number; total: number }>(
-    "SELECT coalesce(sum(docs), 0)::float8 AS docs, coalesce(sum(terms), 0)::float8 AS total FROM lexical_stats WHERE tbl = ?",
-    scope.table,
-  );
-  const docs = stats?.docs ?? 0;
-  if (docs === 0) return [];
   const { table, alias: a } = scope;
-  // FTS5: idf = ln((N - n + 0.5) / (n + 0.5)), at least 1e-6, n counted over the whole table (one query
-  // first: folded into the ranking query, the planner recounts it per candidate).
-  const idf = await q.all<{ term: string; idf: number }>(
-    `SELECT u.term, CASE WHEN v.idf <= 0 THEN 1e-6::float8 ELSE v.idf END AS idf
-     FROM unnest(?::text[]) u(term)
-     CROSS JOIN LATERAL (SELECT count(*)::float8 AS df FROM ${table} x WHERE x.tsv @@ quote_literal(u.term)::tsquery) d
-     CROSS JOIN LATERAL (SELECT ln((?::float8 - d.df + 0.5::float8) / (d.df + 0.5::float8)) AS idf) v`,
-    distinct,
-    docs,
-  );
-  const idfOf = new Map(idf.map((r) => [r.term, r.idf]));
-  // Per term (k1 = 1.2, b = 0.75): idf * (f * (k1 + 1)) / (f + k1 * (1 - b + b * D / avgdl)), summed in the
+  // One statement, its parts materialised so that each runs once: the table's totals (lexical_stats), each
+  // term's idf — FTS5's ln((N - n + 0.5) / (n + 0.5)), at least 1e-6, n counted over the whole table — and
+  // per term (k1 = 1.2, b = 0.75) idf * (f * (k1 + 1)) / (f + k1 * (1 - b + b * D / avgdl)), summed in the
   // query's term order, each step in FTS5's floating-point order.
   const rows = await q.all<RankedId>(
-    `WITH q AS MATERIALIZED (SELECT * FROM unnest(?::text[], ?::float8[]) WITH ORDINALITY u(term, idf, ord))
+    `WITH s AS MATERIALIZED (
+       SELECT coalesce(sum(docs), 0)::float8 AS docs, coalesce(sum(terms), 0)::float8 AS total
+       FROM lexical_stats WHERE tbl = ?),
+     n AS MATERIALIZED (
+       SELECT u.term, u.ord, ln((s.docs - d.df + 0.5::float8) / (d.df + 0.5::float8)) AS idf
+       FROM s CROSS JOIN unnest(?::text[]) WITH ORDINALITY u(term, ord)
+       CROSS JOIN LATERAL (SELECT count(*)::float8 AS df FROM ${table} x
+                           WHERE x.tsv @@ quote_literal(u.term)::tsquery) d),
+     q AS MATERIALIZED (SELECT term, ord, CASE WHEN idf <= 0 THEN 1e-6::float8 ELSE idf END AS idf FROM n)
      SELECT ${a}.id AS id,
        sum(q.idf * ((t.tf * (1.2::float8 + 1.0::float8)) /
-           (t.tf + 1.2::float8 * (1::float8 - 0.75::float8 + 0.75::float8 * ${a}.terms::float8 / ?::float8)))
+           (t.tf + 1.2::float8 * (1::float8 - 0.75::float8 + 0.75::float8 * ${a}.terms::float8 /
+                                  (SELECT total / docs FROM s))))
            ORDER BY q.ord)::float8 AS score
      FROM ${table} ${a}
      CROSS JOIN LATERAL (SELECT lexeme, cardinality(positions)::float8 AS tf FROM unnest(${a}.tsv)) t
@@ -85,10 +78,9 @@ export async function searchLexical(q: Q, scope: LexicalScope, query: LexicalQue
      WHERE ${[`${a}.tsv @@ ?::tsquery`, ...scope.where].join(" AND ")}
      GROUP BY ${a}.id, ${a}.seq
      ORDER BY score DESC, ${a}.seq DESC LIMIT ? OFFSET ?`,
+    table,
     terms,
-    terms.map((t) => idfOf.get(t) ?? 1e-6),
-    (stats?.total ?? 0) / docs,
-    distinct.map((t) => `'${t}'`).join(" | "),
+    [...new Set(terms)].map((t) => `'${t}'`).join(" | "),
     ...scope.params,
     query.limit,
     query.offset ?? 0,

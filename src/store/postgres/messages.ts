@@ -1,10 +1,11 @@
 // Recall memory: every message ever, ordered by (created_at, seq), searchable by BM25 over a tsvector
 // of FTS5's terms written with the row (lexical.ts), and by vector (pgvector, or an exact scan of the bytea embeddings).
+import { postgresDialect } from "../sql/dialect.ts";
+import { addMessageConditions } from "../sql/filters.ts";
 import type { LexicalQuery, MessageQuery, MessageRecord, Neighbours, RankedId, Role } from "../types.ts";
 import { messageCodec } from "../sqlite/codecs.ts";
 import { inAskedOrder, messageNeighbourSql } from "../sqlite/neighbour-sql.ts";
 import { searchableText } from "../sqlite/messages.ts";
-import { canonicalIso, endBound } from "../sqlite/sql.ts";
 import type { Q } from "./db.ts";
 import { encode } from "../sqlite/codec.ts";
 import { decode, insertRows, pagedSql, type Select, type Slot, selectList } from "./records.ts";
@@ -69,18 +70,7 @@ export async function getMessages(q: Q, ids: string[]): Promise<MessageRecord[]>
 }
 
 function filters(select: Select, f: { roles?: Role[]; start?: string; end?: string }): void {
-  if (f.roles?.length) {
-    select.where.push("m.role = ANY(?::text[])");
-    select.params.push(f.roles);
-  }
-  if (f.start !== undefined) {
-    select.where.push("m.created_at >= ?");
-    select.params.push(canonicalIso(f.start));
-  }
-  if (f.end !== undefined) {
-    select.where.push("m.created_at <= ?");
-    select.params.push(endBound(f.end));
-  }
+  addMessageConditions(postgresDialect, select, f);
 }
 
 /** An agent's messages, filtered and cursor-paged by (created_at, seq). */

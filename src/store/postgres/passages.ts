@@ -1,12 +1,13 @@
 // Passages: archival memory (agent_id) and document chunks (source_id, file_id), with BM25 (as FTS5 scores it)
 // and vector search under one filter (conditions are ANDed).
+import { postgresDialect } from "../sql/dialect.ts";
+import { passageConditions } from "../sql/filters.ts";
 import type { LexicalQuery, Neighbours, Page, PassageFilter, PassageRecord, RankedId } from "../types.ts";
 import { passageCodec } from "../sqlite/codecs.ts";
 import { inAskedOrder, passageNeighbourSql } from "../sqlite/neighbour-sql.ts";
-import { canonicalIso, endBound } from "../sqlite/sql.ts";
 import type { Q } from "./db.ts";
 import { encode } from "../sqlite/codec.ts";
-import { decode, insertRows, pagedSql, type Select, type Slot, selectList, tagCondition } from "./records.ts";
+import { decode, insertRows, pagedSql, type Select, type Slot, selectList } from "./records.ts";
 import { searchLexical, lexicalColumns } from "./lexical.ts";
 import { topByCosine, vectorBytes, vectorLiteral } from "./search.ts";
 
@@ -58,30 +59,7 @@ export async function deletePassages(q: Q, ids: string[]): Promise<void> {
 }
 
 function where(filter: PassageFilter): { where: string[]; params: unknown[] } {
-  const w: string[] = [];
-  const params: unknown[] = [];
-  if (filter.agentId !== undefined) {
-    w.push("p.agent_id = ?");
-    params.push(filter.agentId);
-  }
-  if (filter.sourceIds !== undefined) {
-    w.push("p.source_id = ANY(?::text[])");
-    params.push(filter.sourceIds);
-  }
-  if (filter.fileId !== undefined) {
-    w.push("p.file_id = ?");
-    params.push(filter.fileId);
-  }
-  if (filter.tags?.length) w.push(tagCondition("p.tags", filter.tags, filter.tagMatch === "all", params));
-  if (filter.start !== undefined) {
-    w.push("p.created_at >= ?");
-    params.push(canonicalIso(filter.start));
-  }
-  if (filter.end !== undefined) {
-    w.push("p.created_at <= ?");
-    params.push(endBound(filter.end));
-  }
-  return { where: w, params };
+  return passageConditions(postgresDialect, filter);
 }
 
 export async function listPassages(q: Q, filter: PassageFilter, page: Page): Promise<PassageRecord[]> {

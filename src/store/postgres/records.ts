@@ -4,9 +4,13 @@ import { LmosError } from "../../errors.ts";
 import { nowIso } from "../ids.ts";
 import type { Page } from "../types.ts";
 import { type Codec, decode, encode, selectList } from "../sqlite/codec.ts";
+import { postgresDialect } from "../sql/dialect.ts";
+import * as shared from "../sql/paging.ts";
+import type { Select } from "../sql/paging.ts";
 import type { Q } from "./db.ts";
 
 export { decode, selectList };
+export type { Select };
 
 /** The record with this id, or null. */
 export async function getRecord<T>(q: Q, codec: Codec<T>, id: string, lock = ""): Promise<T | null> {
@@ -101,51 +105,18 @@ export async function patchRecord<T extends { id: string }>(
   return (await getRecord(q, codec, id))!;
 }
 
-/** A SELECT being assembled: conditions are ANDed, params follow their placeholders in order. */
-export interface Select {
-  columns: string;
-  from: string;
-  where: string[];
-  params: unknown[];
-}
-
-/** The SQL and params of a list ordered by (created_at, tiebreak) with the page's cursor: an unknown
- * cursor gives an empty page (the comparison with a missing row is NULL). */
+/** The shared cursor paging (sql/paging.ts) in PostgreSQL's dialect. */
 export function pagedSql(
   select: Select,
   keys: { table: string; alias: string; tiebreak: string },
   q: Page,
 ): { sql: string; params: unknown[] } {
-  const desc = q.order === "desc";
-  const where = [...select.where];
-  const params = [...select.params];
-  const { table, alias, tiebreak } = keys;
-  const own = `(${alias}.created_at, ${alias}.${tiebreak})`;
-  const cursor = `(SELECT created_at, ${tiebreak} FROM ${table} WHERE id = ?)`;
-  if (q.after !== undefined) {
-    where.push(`${own} ${desc ? "<" : ">"} ${cursor}`);
-    params.push(q.after);
-  }
-  if (q.before !== undefined) {
-    where.push(`${own} ${desc ? ">" : "<"} ${cursor}`);
-    params.push(q.before);
-  }
-  const dir = desc ? "DESC" : "ASC";
-  const sql =
-    `SELECT ${select.columns} FROM ${select.from}` +
-    (where.length ? ` WHERE ${where.join(" AND ")}` : "") +
-    ` ORDER BY ${alias}.created_at ${dir}, ${alias}.${tiebreak} ${dir} LIMIT ?`;
-  params.push(q.limit ?? null);
-  return { sql, params };
+  return shared.pagedSql(postgresDialect, select, keys, q);
 }
 
 /** A condition that a JSON-array text column holds any (or all) of the given tags. */
 export function tagCondition(column: string, tags: string[], all: boolean, params: unknown[]): string {
-  params.push(tags);
-  const hits = `SELECT DISTINCT t FROM json_array_elements_text(${column}::json) t WHERE t = ANY(?::text[])`;
-  if (!all) return `EXISTS (${hits})`;
-  params.push(new Set(tags).size);
-  return `(SELECT count(*) FROM (${hits}) h) = ?`;
+  return shared.tagCondition(postgresDialect, column, tags, all, params);
 }
 
 /** A join table between agents and another table (blocks, tools, sources), kept in attach order. */
