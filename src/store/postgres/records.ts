@@ -1,7 +1,16 @@
 // Generic reads and writes of one record table through the codecs the SQLite store defines (the tables
 // have the same columns), cursor paging, and the joins between an agent and its blocks, tools and sources.
 import { LmosError } from "../../errors.ts";
-import { nowIso } from "../ids.ts";
+import {
+  agentBlocksJoin,
+  agentSourcesJoin,
+  agentToolsJoin,
+  type Join,
+  joinSql,
+  patchValues,
+  recordByIdSql,
+  recordBySql,
+} from "../sql/records.ts";
 import type { Page } from "../types.ts";
 import { type Codec, decode, encode, selectList } from "../sqlite/codec.ts";
 import { postgresDialect } from "../sql/dialect.ts";
@@ -9,15 +18,12 @@ import * as shared from "../sql/paging.ts";
 import type { Select } from "../sql/paging.ts";
 import type { Q } from "./db.ts";
 
-export { decode, selectList };
+export { agentBlocksJoin, agentSourcesJoin, agentToolsJoin, decode, type Join, selectList };
 export type { Select };
 
 /** The record with this id, or null. */
 export async function getRecord<T>(q: Q, codec: Codec<T>, id: string, lock = ""): Promise<T | null> {
-  const row = await q.get<Record<string, unknown>>(
-    `SELECT ${selectList(codec)} FROM ${codec.table} WHERE id = ?${lock}`,
-    id,
-  );
+  const row = await q.get<Record<string, unknown>>(`${recordByIdSql(codec)}${lock}`, id);
   return row ? decode(codec, row) : null;
 }
 
@@ -29,7 +35,7 @@ export async function getRecordBy<T>(
   value: unknown,
 ): Promise<T | null> {
   const row = await q.get<Record<string, unknown>>(
-    `SELECT ${selectList(codec)} FROM ${codec.table} WHERE ${column} = ? ORDER BY created_at DESC, seq DESC LIMIT 1`,
+    recordBySql(codec, column, "created_at DESC, seq DESC"),
     value,
   );
   return row ? decode(codec, row) : null;
@@ -75,11 +81,7 @@ export async function applyPatch<T extends { id: string }>(
   patch: Partial<T>,
   what: string,
 ): Promise<void> {
-  const values = encode(codec, patch);
-  delete values.id;
-  if (codec.columns.some((c) => c[1] === "updated_at") && values.updated_at == null) {
-    values.updated_at = nowIso();
-  }
+  const values = patchValues(codec, patch);
   const columns = Object.keys(values);
   const changed = columns.length
     ? await q.run(
@@ -119,14 +121,6 @@ export function tagCondition(column: string, tags: string[], all: boolean, param
   return shared.tagCondition(postgresDialect, column, tags, all, params);
 }
 
-/** A join table between agents and another table (blocks, tools, sources), kept in attach order. */
-export interface Join {
-  table: string;
-  column: string;
-  target: string;
-  what: string;
-}
-
 /** Links an agent to a target (idempotent); not_found when either is missing. */
 export async function attach(q: Q, join: Join, agentId: string, targetId: string): Promise<void> {
   if (!(await q.get("SELECT 1 FROM agents WHERE id = ?", agentId))) {
@@ -135,58 +129,25 @@ export async function attach(q: Q, join: Join, agentId: string, targetId: string
   if (!(await q.get(`SELECT 1 FROM ${join.target} WHERE id = ?`, targetId))) {
     throw new LmosError("not_found", `${join.what} ${targetId} not found`);
   }
-  await q.run(
-    `INSERT INTO ${join.table} (agent_id, ${join.column}, position)
-     VALUES (?, ?, (SELECT coalesce(max(position), 0) + 1 FROM ${join.table} WHERE agent_id = ?))
-     ON CONFLICT DO NOTHING`,
-    agentId,
-    targetId,
-    agentId,
-  );
+  await q.run(joinSql.attach(join), agentId, targetId, agentId);
 }
 
 /** Unlinks an agent from a target (no-op when not linked). */
 export async function detach(q: Q, join: Join, agentId: string, targetId: string): Promise<void> {
-  await q.run(`DELETE FROM ${join.table} WHERE agent_id = ? AND ${join.column} = ?`, agentId, targetId);
+  await q.run(joinSql.detach(join), agentId, targetId);
 }
 
 /** The agent's linked records in attach order. */
 export async function joined<T>(q: Q, join: Join, codec: Codec<T>, agentId: string): Promise<T[]> {
-  const rows = await q.all<Record<string, unknown>>(
-    `SELECT ${selectList(codec, "x")} FROM ${join.table} j JOIN ${codec.table} x ON x.id = j.${join.column}
-     WHERE j.agent_id = ? ORDER BY j.position`,
-    agentId,
-  );
+  const rows = await q.all<Record<string, unknown>>(joinSql.joined(join, codec), agentId);
   return rows.map((r) => decode(codec, r));
 }
 
 /** Ids of the agents linked to a target, in link order. */
 export async function linkedAgents(q: Q, join: Join, targetId: string): Promise<string[]> {
-  const rows = await q.all<{ agent_id: string }>(
-    `SELECT agent_id FROM ${join.table} WHERE ${join.column} = ? ORDER BY seq`,
-    targetId,
-  );
+  const rows = await q.all<{ agent_id: string }>(joinSql.linkedAgents(join, "seq"), targetId);
   return rows.map((r) => r.agent_id);
 }
-
-export const agentBlocksJoin: Join = {
-  table: "agent_blocks",
-  column: "block_id",
-  target: "blocks",
-  what: "block",
-};
-export const agentToolsJoin: Join = {
-  table: "agent_tools",
-  column: "tool_id",
-  target: "tools",
-  what: "tool",
-};
-export const agentSourcesJoin: Join = {
-  table: "agent_sources",
-  column: "source_id",
-  target: "sources",
-  what: "source",
-};
 
 /** A column of a multi-row insert and how its value enters the SQL ("?" as is, or an expression of it). */
 export type Slot = readonly [column: string, expression: string];
