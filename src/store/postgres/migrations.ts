@@ -3,7 +3,7 @@
 // and a database from an older lmos gets only what it lacks. The tables mirror the SQLite store's (same
 // columns, JSON as text, timestamps as canonical ISO text) so the codecs are shared; tables SQLite orders
 // by rowid have a `seq` identity column instead.
-import { LmosError } from "../../errors.ts";
+import { refuseNewerSchema } from "../sql/migrations.ts";
 import { searchableText } from "../sqlite/messages.ts";
 import { type Db, type Q, quoteIdent } from "./db.ts";
 import { lexicalColumns } from "./lexical.ts";
@@ -275,12 +275,7 @@ export async function migrate(db: Db, schema: string): Promise<number> {
       );
       const found =
         (await q.get<{ v: number }>("SELECT coalesce(max(version), 0) AS v FROM schema_migrations"))?.v ?? 0;
-      if (found > newest) {
-        throw new LmosError(
-          "internal",
-          `the database has schema version ${found} but this lmos knows only ${newest}: upgrade lmos`,
-        );
-      }
+      refuseNewerSchema(found, newest);
       if (await q.get("SELECT 1 FROM schema_migrations WHERE version = ?", version)) return false;
       await up(q);
       await q.run(
