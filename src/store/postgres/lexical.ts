@@ -1,7 +1,8 @@
 // Lexical search on PostgreSQL that ranks as the SQLite store's FTS5 does, so both stores give one ordering
 // (issue 15). Each row keeps a tsvector of the terms FTS5's `porter unicode61` tokenizer makes of its text
 // (sql/fts-tokens.ts; written as a tsvector literal, so PostgreSQL's parser and stemmer never touch it) and
-// its number of terms; lexical_stats (kept by triggers, v6) holds each table's rows and terms. A search takes
+// its number of terms; lexical_stats (kept by an insert trigger, v6) holds the rows and terms each table has
+// indexed — never lowered by a delete, as FTS5's contentless tables keep theirs. A search takes
 // the rows whose tsvector holds any query term (the GIN index), and scores them with FTS5's bm25(): the same
 // k1 and b, the same idf from the whole table's document frequencies, the same floating-point steps in the
 // same order, so equal scores stay equal and the tiebreak (later seq first) decides as it does in SQLite.
