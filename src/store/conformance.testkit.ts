@@ -11,6 +11,7 @@ import { memoryNodeSuite } from "./conformance/memory-nodes.testkit.ts";
 import { messageSuite } from "./conformance/messages.testkit.ts";
 import { openFileSuite } from "./conformance/open-files.testkit.ts";
 import { passageSuite } from "./conformance/passages.testkit.ts";
+import { rankingSuite } from "./conformance/ranking.testkit.ts";
 import { runSuite } from "./conformance/runs.testkit.ts";
 import { sourceSuite } from "./conformance/sources.testkit.ts";
 import { reopenSuite, stepSuite } from "./conformance/steps.testkit.ts";
@@ -32,6 +33,7 @@ export {
   messageSuite,
   openFileSuite,
   passageSuite,
+  rankingSuite,
   reopenSuite,
   runSuite,
   scheduleConcurrencySuite,
@@ -61,6 +63,7 @@ export function storeConformance(
       ["mcp server store", mcpServerSuite],
       ["message store", messageSuite],
       ["passage store", passageSuite],
+      ["lexical ranking", rankingSuite],
       ["source store", sourceSuite],
       ["open file store", openFileSuite],
       ["memory node store", memoryNodeSuite],

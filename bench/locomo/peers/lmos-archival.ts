@@ -2,17 +2,17 @@
 // the shared photo's caption appended) dated with its session, searched with each question through the
 // library's agent.archival.search — the same ranker as the archival_memory_search tool and the REST route.
 // Hybrid when the bench serves an embedder (PeerEnv), lexical otherwise.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { openLmos } from "../../../src/index.ts";
 import { type LocomoConversation, type LocomoPeer, type PeerEnv, turnText } from "../peer.ts";
+import { type BenchLmosHome, freshLmosHome } from "../stores.ts";
 
-/** The settings an lmos of the bench runs with: its own home, embeddings from the bench's server if any. */
-export function benchLmosOptions(home: string, env?: PeerEnv) {
+/** The settings an lmos of the bench runs with: its own home (and PostgreSQL schema), embeddings from the
+ * bench's server if any. */
+export function benchLmosOptions(place: BenchLmosHome, env?: PeerEnv) {
   const embedding = env?.embeddingsBaseUrl ? `openai/${env.embeddingModel ?? "bench-embedder"}` : "none";
   return {
-    home,
+    home: place.home,
+    databaseUrl: place.databaseUrl,
     embedding,
     background: false,
     env: {
@@ -42,8 +42,8 @@ export function lmosArchivalPeer(hybrid: boolean): LocomoPeer {
     embedder: hybrid ? "bench USE-lite" : "none",
     async run(conv, questions, env) {
       if (hybrid && !env?.embeddingsBaseUrl) return { skipped: "no embedder served in this run" };
-      const home = mkdtempSync(join(tmpdir(), "lmos-locomo-"));
-      const lmos = await openLmos(benchLmosOptions(home, hybrid ? env : undefined));
+      const place = freshLmosHome(env);
+      const lmos = await openLmos(benchLmosOptions(place, hybrid ? env : undefined));
       try {
         const agent = await lmos.agents.create({ name: `locomo-${conv.sampleId}` });
         const dates = turnDates(conv);
@@ -63,7 +63,7 @@ export function lmosArchivalPeer(hybrid: boolean): LocomoPeer {
         return { ranked, latenciesMs };
       } finally {
         await lmos.close();
-        rmSync(home, { recursive: true, force: true });
+        await place.dispose();
       }
     },
   };

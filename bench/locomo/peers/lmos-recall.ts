@@ -2,19 +2,17 @@
 // whose messages are the turns (role user, name = speaker, created_at = session date), imported with the
 // library's importAgentFile, then searched with each question through agent.recall.search — what the
 // conversation_search tool and the REST messages search see.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { importAgentFile, openLmos } from "../../../src/index.ts";
 import type { LocomoPeer } from "../peer.ts";
+import { freshLmosHome } from "../stores.ts";
 import { benchLmosOptions, turnDates } from "./lmos-archival.ts";
 
 const peer: LocomoPeer = {
   name: "lmos recall (lexical)",
   embedder: "none",
-  async run(conv, questions) {
-    const home = mkdtempSync(join(tmpdir(), "lmos-locomo-"));
-    const lmos = await openLmos(benchLmosOptions(home));
+  async run(conv, questions, env) {
+    const place = freshLmosHome(env);
+    const lmos = await openLmos(benchLmosOptions(place));
     try {
       const dates = turnDates(conv);
       const turns = conv.sessions.flatMap((s) => s.turns);
@@ -53,7 +51,7 @@ const peer: LocomoPeer = {
       return { ranked, latenciesMs };
     } finally {
       await lmos.close();
-      rmSync(home, { recursive: true, force: true });
+      await place.dispose();
     }
   },
 };

@@ -4,7 +4,7 @@
 import { LmosError } from "../../errors.ts";
 import type { GroupRecord, JobClaim, JobEnd, JobRecord, ScheduleRecord } from "../types.ts";
 import { groupCodec, jobCodec, scheduleCodec } from "../sqlite/codecs.ts";
-import { canonicalIso } from "../sqlite/sql.ts";
+import { canonicalIso } from "../sql/time.ts";
 import type { Q } from "./db.ts";
 import { decode, insertRecord, insertStatement, selectList } from "./records.ts";
 

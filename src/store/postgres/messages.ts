@@ -1,21 +1,24 @@
-// Recall memory: every message ever, ordered by (created_at, seq), searchable by ts_rank over a tsvector
-// written with the row, and by vector (pgvector, or an exact scan of the bytea embeddings).
+// Recall memory: every message ever, ordered by (created_at, seq), searchable by BM25 over a tsvector
+// of FTS5's terms written with the row (lexical.ts), and by vector (pgvector, or an exact scan of the bytea embeddings).
+import { postgresDialect } from "../sql/dialect.ts";
+import { addMessageConditions } from "../sql/filters.ts";
 import type { LexicalQuery, MessageQuery, MessageRecord, Neighbours, RankedId, Role } from "../types.ts";
 import { messageCodec } from "../sqlite/codecs.ts";
 import { inAskedOrder, messageNeighbourSql } from "../sqlite/neighbour-sql.ts";
 import { searchableText } from "../sqlite/messages.ts";
-import { canonicalIso, endBound } from "../sqlite/sql.ts";
 import type { Q } from "./db.ts";
 import { encode } from "../sqlite/codec.ts";
 import { decode, insertRows, pagedSql, type Select, type Slot, selectList } from "./records.ts";
-import { topByCosine, tsQuery, vectorBytes, vectorLiteral } from "./search.ts";
+import { searchLexical, lexicalColumns } from "./lexical.ts";
+import { topByCosine, vectorBytes, vectorLiteral } from "./search.ts";
 
 const columns = selectList(messageCodec, "m");
 
 const stored = messageCodec.columns.filter((c) => c[0] !== "seq");
 const plainSlots: Slot[] = [
   ...stored.map((c): Slot => [c[1], "?"]),
-  ["tsv", "to_tsvector('english', ?)"],
+  ["tsv", "?::tsvector"],
+  ["terms", "?"],
   ["dim", "?"],
   ["embedding", "?"],
 ];
@@ -33,9 +36,11 @@ export async function insertMessages(
   const rows = messages.map((m) => {
     const values = encode(messageCodec, m);
     const e = embeddings?.[m.id];
+    const lex = lexicalColumns(searchableText(m));
     const row = [
       ...stored.map((c) => values[c[1]] ?? null),
-      searchableText(m),
+      lex.tsv,
+      lex.terms,
       e ? e.length : null,
       e ? vectorBytes(e) : null,
     ];
@@ -65,18 +70,7 @@ export async function getMessages(q: Q, ids: string[]): Promise<MessageRecord[]>
 }
 
 function filters(select: Select, f: { roles?: Role[]; start?: string; end?: string }): void {
-  if (f.roles?.length) {
-    select.where.push("m.role = ANY(?::text[])");
-    select.params.push(f.roles);
-  }
-  if (f.start !== undefined) {
-    select.where.push("m.created_at >= ?");
-    select.params.push(canonicalIso(f.start));
-  }
-  if (f.end !== undefined) {
-    select.where.push("m.created_at <= ?");
-    select.params.push(endBound(f.end));
-  }
+  addMessageConditions(postgresDialect, select, f);
 }
 
 /** An agent's messages, filtered and cursor-paged by (created_at, seq). */
@@ -92,30 +86,18 @@ export async function countMessages(q: Q, agentId: string): Promise<number> {
     .n;
 }
 
-/** ts_rank over message text, best first. */
+/** BM25 over message text as FTS5 scores it (lexical.ts), best first. */
 export async function searchMessagesLexical(
   q: Q,
   agentId: string,
   query: LexicalQuery & { roles?: Role[]; start?: string; end?: string },
 ): Promise<RankedId[]> {
-  const text = tsQuery(query.query);
-  if (!text || query.limit <= 0) return [];
-  const select: Select = {
-    columns: "",
-    from: "",
-    where: ["m.agent_id = ?", "m.tsv @@ tq.q"],
-    params: [agentId],
-  };
+  const select: Select = { columns: "", from: "", where: ["m.agent_id = ?"], params: [agentId] };
   filters(select, query);
-  return q.all<RankedId>(
-    `SELECT m.id AS id, ts_rank(m.tsv, tq.q, 1)::float8 AS score
-     FROM to_tsquery('english', ?) tq(q), messages m
-     WHERE ${select.where.join(" AND ")}
-     ORDER BY score DESC, m.seq DESC LIMIT ? OFFSET ?`,
-    text,
-    ...select.params,
-    query.limit,
-    query.offset ?? 0,
+  return searchLexical(
+    q,
+    { table: "messages", alias: "m", where: select.where, params: select.params },
+    query,
   );
 }
 

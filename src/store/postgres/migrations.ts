@@ -3,13 +3,14 @@
 // and a database from an older lmos gets only what it lacks. The tables mirror the SQLite store's (same
 // columns, JSON as text, timestamps as canonical ISO text) so the codecs are shared; tables SQLite orders
 // by rowid have a `seq` identity column instead.
-import { LmosError } from "../../errors.ts";
+import { refuseNewerSchema } from "../sql/migrations.ts";
+import { searchableText } from "../sqlite/messages.ts";
 import { type Db, type Q, quoteIdent } from "./db.ts";
+import { lexicalColumns } from "./lexical.ts";
 
 type Migration = (q: Q) => Promise<unknown>;
 
-// Lexical search: a tsvector column per searchable table ('english': stemming and stop words, as FTS5's
-// porter tokenizer stems). Vectors: `embedding` bytea (float32, little endian) scanned exactly when
+// Lexical search: a tsvector column per searchable table (since v6 holding FTS5's terms: lexical.ts). Vectors: `embedding` bytea (float32, little endian) scanned exactly when
 // pgvector is missing; `vec` (pgvector) is added by v2 when the extension exists.
 const v1: Migration = (q) =>
   q.run(`
@@ -177,8 +178,79 @@ CREATE TABLE processes (
   token TEXT PRIMARY KEY, host TEXT NOT NULL, pid INTEGER NOT NULL, seen_at BIGINT NOT NULL);
 `);
 
-/** Every migration in order; version N is the N-th entry. Append, never edit. */
-export const migrations: readonly Migration[] = [v1, v2, v3];
+// Lexical search ranked as FTS5 ranks (lexical.ts): each row's tsvector rewritten with FTS5's porter
+// unicode61 terms and its number of terms, and the rows and terms each table has indexed in lexical_stats,
+// kept by a statement trigger, one row per agent (or source) so that concurrent steps of different agents
+// never wait on one counter. Like FTS5's contentless tables, whose averages a delete leaves as they are
+// (it cannot know the deleted text's length), the counts only grow: a delete changes the document
+// frequencies, not the row and term totals.
+const v6: Migration = async (q) => {
+  await q.run(`
+ALTER TABLE messages ADD COLUMN terms INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE passages ADD COLUMN terms INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE lexical_stats (
+  tbl TEXT NOT NULL, shard TEXT NOT NULL, docs BIGINT NOT NULL, terms BIGINT NOT NULL,
+  PRIMARY KEY (tbl, shard));`);
+  await rewriteLexical(q, "messages", (r) =>
+    searchableText({
+      content: JSON.parse(r.content as string),
+      toolCalls: JSON.parse(r.tool_calls as string),
+    }),
+  );
+  await rewriteLexical(q, "passages", (r) => r.text as string);
+  for (const [table, shard] of [
+    ["messages", "agent_id"],
+    ["passages", "coalesce(agent_id, source_id, '')"],
+  ]) {
+    await q.run(`
+INSERT INTO lexical_stats (tbl, shard, docs, terms)
+  SELECT '${table}', ${shard}, count(*), sum(terms) FROM ${table} GROUP BY 2;
+CREATE FUNCTION lexical_stats_${table}() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO lexical_stats AS s (tbl, shard, docs, terms)
+    SELECT '${table}', c.shard, count(*), sum(c.terms)
+    FROM (SELECT ${shard} AS shard, terms FROM added) c GROUP BY c.shard ORDER BY c.shard
+  ON CONFLICT (tbl, shard) DO UPDATE SET docs = s.docs + excluded.docs, terms = s.terms + excluded.terms;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER ${table}_lexical_added AFTER INSERT ON ${table} REFERENCING NEW TABLE AS added
+  FOR EACH STATEMENT EXECUTE FUNCTION lexical_stats_${table}();`);
+  }
+};
+
+/** Rewrites every row's tsv and terms from its text, in batches by seq. */
+async function rewriteLexical(
+  q: Q,
+  table: "messages" | "passages",
+  text: (row: Record<string, unknown>) => string,
+): Promise<void> {
+  const columns = table === "messages" ? "seq, content, tool_calls" : "seq, text";
+  for (let after = 0; ; ) {
+    const rows = await q.all<Record<string, unknown>>(
+      `SELECT ${columns} FROM ${table} WHERE seq > ? ORDER BY seq LIMIT 1000`,
+      after,
+    );
+    if (rows.length === 0) return;
+    const lex = rows.map((r) => lexicalColumns(text(r)));
+    await q.run(
+      `UPDATE ${table} t SET tsv = u.tsv::tsvector, terms = u.terms
+       FROM unnest(?::bigint[], ?::text[], ?::int[]) u(seq, tsv, terms) WHERE t.seq = u.seq`,
+      rows.map((r) => r.seq),
+      lex.map((l) => l.tsv),
+      lex.map((l) => l.terms),
+    );
+    after = rows[rows.length - 1].seq as number;
+  }
+}
+
+/** Every migration by version, in order. Append, never edit; versions may skip numbers (each branch of
+ * work has its own), and a database gets every listed version it has not recorded. */
+export const migrations: ReadonlyArray<readonly [version: number, up: Migration]> = [
+  [1, v1],
+  [2, v2],
+  [3, v3],
+  [6, v6],
+];
 
 /** Whether this schema stores pgvector columns (v2 found the extension). */
 export async function hasPgvector(q: Q, schema: string): Promise<boolean> {
@@ -191,8 +263,9 @@ export async function hasPgvector(q: Q, schema: string): Promise<boolean> {
 
 /** Creates the schema if needed and applies the migrations it lacks; returns how many ran. */
 export async function migrate(db: Db, schema: string): Promise<number> {
+  const newest = migrations[migrations.length - 1][0];
   let applied = 0;
-  for (let version = 1; version <= migrations.length; version++) {
+  for (const [version, up] of migrations) {
     const ran = await db.tx(async (q) => {
       // One migrator per schema at a time; the others wait here, then see its work.
       await q.run("SELECT pg_advisory_xact_lock(hashtext(?))", `lmos-migrate:${schema}`);
@@ -202,14 +275,9 @@ export async function migrate(db: Db, schema: string): Promise<number> {
       );
       const found =
         (await q.get<{ v: number }>("SELECT coalesce(max(version), 0) AS v FROM schema_migrations"))?.v ?? 0;
-      if (found > migrations.length) {
-        throw new LmosError(
-          "internal",
-          `the database has schema version ${found} but this lmos knows only ${migrations.length}: upgrade lmos`,
-        );
-      }
-      if (found >= version) return false;
-      await migrations[version - 1](q);
+      refuseNewerSchema(found, newest);
+      if (await q.get("SELECT 1 FROM schema_migrations WHERE version = ?", version)) return false;
+      await up(q);
       await q.run(
         "INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)",
         version,

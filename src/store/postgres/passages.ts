@@ -1,13 +1,15 @@
-// Passages: archival memory (agent_id) and document chunks (source_id, file_id), with ts_rank and vector
-// search under one filter (conditions are ANDed).
+// Passages: archival memory (agent_id) and document chunks (source_id, file_id), with BM25 (as FTS5 scores it)
+// and vector search under one filter (conditions are ANDed).
+import { postgresDialect } from "../sql/dialect.ts";
+import { passageConditions } from "../sql/filters.ts";
 import type { LexicalQuery, Neighbours, Page, PassageFilter, PassageRecord, RankedId } from "../types.ts";
 import { passageCodec } from "../sqlite/codecs.ts";
 import { inAskedOrder, passageNeighbourSql } from "../sqlite/neighbour-sql.ts";
-import { canonicalIso, endBound } from "../sqlite/sql.ts";
 import type { Q } from "./db.ts";
 import { encode } from "../sqlite/codec.ts";
-import { decode, insertRows, pagedSql, type Select, type Slot, selectList, tagCondition } from "./records.ts";
-import { topByCosine, tsQuery, vectorBytes, vectorLiteral } from "./search.ts";
+import { decode, insertRows, pagedSql, type Select, type Slot, selectList } from "./records.ts";
+import { searchLexical, lexicalColumns } from "./lexical.ts";
+import { topByCosine, vectorBytes, vectorLiteral } from "./search.ts";
 
 const columns = selectList(passageCodec, "p");
 
@@ -16,7 +18,8 @@ export type PassageInsert = { passage: PassageRecord; embedding?: Float32Array }
 
 const plainSlots: Slot[] = [
   ...passageCodec.columns.map((c): Slot => [c[1], "?"]),
-  ["tsv", "to_tsvector('english', ?)"],
+  ["tsv", "?::tsvector"],
+  ["terms", "?"],
   ["dim", "?"],
   ["embedding", "?"],
 ];
@@ -27,9 +30,11 @@ export async function insertPassages(q: Q, items: PassageInsert[], pgvector: boo
   if (items.length === 0) return;
   const rows = items.map(({ passage, embedding: e }) => {
     const values = encode(passageCodec, passage);
+    const lex = lexicalColumns(passage.text);
     const row = [
       ...passageCodec.columns.map((c) => values[c[1]] ?? null),
-      passage.text,
+      lex.tsv,
+      lex.terms,
       e ? e.length : null,
       e ? vectorBytes(e) : null,
     ];
@@ -54,30 +59,7 @@ export async function deletePassages(q: Q, ids: string[]): Promise<void> {
 }
 
 function where(filter: PassageFilter): { where: string[]; params: unknown[] } {
-  const w: string[] = [];
-  const params: unknown[] = [];
-  if (filter.agentId !== undefined) {
-    w.push("p.agent_id = ?");
-    params.push(filter.agentId);
-  }
-  if (filter.sourceIds !== undefined) {
-    w.push("p.source_id = ANY(?::text[])");
-    params.push(filter.sourceIds);
-  }
-  if (filter.fileId !== undefined) {
-    w.push("p.file_id = ?");
-    params.push(filter.fileId);
-  }
-  if (filter.tags?.length) w.push(tagCondition("p.tags", filter.tags, filter.tagMatch === "all", params));
-  if (filter.start !== undefined) {
-    w.push("p.created_at >= ?");
-    params.push(canonicalIso(filter.start));
-  }
-  if (filter.end !== undefined) {
-    w.push("p.created_at <= ?");
-    params.push(endBound(filter.end));
-  }
-  return { where: w, params };
+  return passageConditions(postgresDialect, filter);
 }
 
 export async function listPassages(q: Q, filter: PassageFilter, page: Page): Promise<PassageRecord[]> {
@@ -101,25 +83,13 @@ export async function passageTags(q: Q, agentId: string): Promise<string[]> {
   return rows.map((r) => r.tag);
 }
 
-/** ts_rank over passage text within the filter, best first. */
+/** BM25 over passage text within the filter as FTS5 scores it (lexical.ts), best first. */
 export async function searchPassagesLexical(
   q: Q,
   filter: PassageFilter,
   query: LexicalQuery,
 ): Promise<RankedId[]> {
-  const text = tsQuery(query.query);
-  if (!text || query.limit <= 0) return [];
-  const w = where(filter);
-  return q.all<RankedId>(
-    `SELECT p.id AS id, ts_rank(p.tsv, tq.q, 1)::float8 AS score
-     FROM to_tsquery('english', ?) tq(q), passages p
-     WHERE p.tsv @@ tq.q${w.where.map((c) => ` AND ${c}`).join("")}
-     ORDER BY score DESC, p.seq DESC LIMIT ? OFFSET ?`,
-    text,
-    ...w.params,
-    query.limit,
-    query.offset ?? 0,
-  );
+  return searchLexical(q, { table: "passages", alias: "p", ...where(filter) }, query);
 }
 
 /** Passages nearest to an embedding by cosine within the filter (score = similarity), best first. */

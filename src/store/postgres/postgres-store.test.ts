@@ -1,10 +1,11 @@
 // The Store conformance suite against PostgreSQL (Debian's 15, no pgvector: the exact-scan fallback),
 // each store in an empty schema of its own; plus PostgreSQL-only checks: migrations recorded once with
-// concurrent openers, a schema from a newer lmos refused, backups left to pg_dump.
+// concurrent openers, an old schema upgraded to FTS5's terms, a schema from a newer lmos refused, backups left to pg_dump.
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { storeConformance } from "../conformance.testkit.ts";
 import { newAgentRecord } from "../index.ts";
+import { Db, quoteIdent } from "./db.ts";
 import { migrations } from "./migrations.ts";
 import { openPostgresStore } from "./open.ts";
 import type { PostgresStore } from "./store.ts";
@@ -34,7 +35,47 @@ describe("postgres specifics", () => {
     const stores = await Promise.all([1, 2, 3].map(() => db.open()));
     for (const s of stores) await s.close();
     const rows = await sql(`SELECT version FROM "${db.schema}".schema_migrations ORDER BY version`);
-    expect(rows).toEqual(migrations.map((_, i) => ({ version: i + 1 })));
+    expect(rows).toEqual(migrations.map(([version]) => ({ version })));
+  });
+
+  it("upgrades a schema of v3 to FTS5's terms: old rows become searchable with BM25 statistics", async () => {
+    const db = schemas.persistent();
+    const old = new Db(TEST_DATABASE_URL, db.schema, 1);
+    try {
+      await old.tx(async (q) => {
+        await q.run(`CREATE SCHEMA ${quoteIdent(db.schema)}`);
+        await q.run("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)");
+        for (const [version, up] of migrations.filter(([v]) => v <= 3)) {
+          await up(q);
+          await q.run("INSERT INTO schema_migrations VALUES (?, 'x')", version);
+        }
+        for (const [id, text] of [
+          ["passage-a", "We walked along the rivers"],
+          ["passage-b", "Bread from the bakery"],
+        ]) {
+          await q.run(
+            `INSERT INTO passages (id, text, tags, metadata, created_at, tsv)
+             VALUES (?, ?, '[]', '{}', '2025-01-01T00:00:00.000Z', to_tsvector('english', ?))`,
+            id,
+            text,
+            text,
+          );
+        }
+      });
+    } finally {
+      await old.close();
+    }
+    const store = await db.open();
+    try {
+      const hits = await store.searchPassagesLexical({}, { query: "walking river", limit: 5 });
+      expect(hits.map((h) => h.id)).toEqual(["passage-a"]);
+      expect(hits[0].score).toBeGreaterThan(0);
+    } finally {
+      await store.close();
+    }
+    expect(await sql(`SELECT tbl, docs::int, terms::int FROM "${db.schema}".lexical_stats`)).toEqual([
+      { tbl: "passages", docs: 2, terms: 9 },
+    ]);
   });
 
   it("refuses a schema from a newer lmos, a bad schema name and a bad URL, saying what to do", async () => {

@@ -1,19 +1,29 @@
 // Generic reads and writes of one record table through the codecs the SQLite store defines (the tables
 // have the same columns), cursor paging, and the joins between an agent and its blocks, tools and sources.
 import { LmosError } from "../../errors.ts";
-import { nowIso } from "../ids.ts";
+import {
+  agentBlocksJoin,
+  agentSourcesJoin,
+  agentToolsJoin,
+  type Join,
+  joinSql,
+  patchValues,
+  recordByIdSql,
+  recordBySql,
+} from "../sql/records.ts";
 import type { Page } from "../types.ts";
 import { type Codec, decode, encode, selectList } from "../sqlite/codec.ts";
+import { postgresDialect } from "../sql/dialect.ts";
+import * as shared from "../sql/paging.ts";
+import type { Select } from "../sql/paging.ts";
 import type { Q } from "./db.ts";
 
-export { decode, selectList };
+export { agentBlocksJoin, agentSourcesJoin, agentToolsJoin, decode, type Join, selectList };
+export type { Select };
 
 /** The record with this id, or null. */
 export async function getRecord<T>(q: Q, codec: Codec<T>, id: string, lock = ""): Promise<T | null> {
-  const row = await q.get<Record<string, unknown>>(
-    `SELECT ${selectList(codec)} FROM ${codec.table} WHERE id = ?${lock}`,
-    id,
-  );
+  const row = await q.get<Record<string, unknown>>(`${recordByIdSql(codec)}${lock}`, id);
   return row ? decode(codec, row) : null;
 }
 
@@ -25,7 +35,7 @@ export async function getRecordBy<T>(
   value: unknown,
 ): Promise<T | null> {
   const row = await q.get<Record<string, unknown>>(
-    `SELECT ${selectList(codec)} FROM ${codec.table} WHERE ${column} = ? ORDER BY created_at DESC, seq DESC LIMIT 1`,
+    recordBySql(codec, column, "created_at DESC, seq DESC"),
     value,
   );
   return row ? decode(codec, row) : null;
@@ -71,11 +81,7 @@ export async function applyPatch<T extends { id: string }>(
   patch: Partial<T>,
   what: string,
 ): Promise<void> {
-  const values = encode(codec, patch);
-  delete values.id;
-  if (codec.columns.some((c) => c[1] === "updated_at") && values.updated_at == null) {
-    values.updated_at = nowIso();
-  }
+  const values = patchValues(codec, patch);
   const columns = Object.keys(values);
   const changed = columns.length
     ? await q.run(
@@ -101,59 +107,18 @@ export async function patchRecord<T extends { id: string }>(
   return (await getRecord(q, codec, id))!;
 }
 
-/** A SELECT being assembled: conditions are ANDed, params follow their placeholders in order. */
-export interface Select {
-  columns: string;
-  from: string;
-  where: string[];
-  params: unknown[];
-}
-
-/** The SQL and params of a list ordered by (created_at, tiebreak) with the page's cursor: an unknown
- * cursor gives an empty page (the comparison with a missing row is NULL). */
+/** The shared cursor paging (sql/paging.ts) in PostgreSQL's dialect. */
 export function pagedSql(
   select: Select,
   keys: { table: string; alias: string; tiebreak: string },
   q: Page,
 ): { sql: string; params: unknown[] } {
-  const desc = q.order === "desc";
-  const where = [...select.where];
-  const params = [...select.params];
-  const { table, alias, tiebreak } = keys;
-  const own = `(${alias}.created_at, ${alias}.${tiebreak})`;
-  const cursor = `(SELECT created_at, ${tiebreak} FROM ${table} WHERE id = ?)`;
-  if (q.after !== undefined) {
-    where.push(`${own} ${desc ? "<" : ">"} ${cursor}`);
-    params.push(q.after);
-  }
-  if (q.before !== undefined) {
-    where.push(`${own} ${desc ? ">" : "<"} ${cursor}`);
-    params.push(q.before);
-  }
-  const dir = desc ? "DESC" : "ASC";
-  const sql =
-    `SELECT ${select.columns} FROM ${select.from}` +
-    (where.length ? ` WHERE ${where.join(" AND ")}` : "") +
-    ` ORDER BY ${alias}.created_at ${dir}, ${alias}.${tiebreak} ${dir} LIMIT ?`;
-  params.push(q.limit ?? null);
-  return { sql, params };
+  return shared.pagedSql(postgresDialect, select, keys, q);
 }
 
 /** A condition that a JSON-array text column holds any (or all) of the given tags. */
 export function tagCondition(column: string, tags: string[], all: boolean, params: unknown[]): string {
-  params.push(tags);
-  const hits = `SELECT DISTINCT t FROM json_array_elements_text(${column}::json) t WHERE t = ANY(?::text[])`;
-  if (!all) return `EXISTS (${hits})`;
-  params.push(new Set(tags).size);
-  return `(SELECT count(*) FROM (${hits}) h) = ?`;
-}
-
-/** A join table between agents and another table (blocks, tools, sources), kept in attach order. */
-export interface Join {
-  table: string;
-  column: string;
-  target: string;
-  what: string;
+  return shared.tagCondition(postgresDialect, column, tags, all, params);
 }
 
 /** Links an agent to a target (idempotent); not_found when either is missing. */
@@ -164,58 +129,25 @@ export async function attach(q: Q, join: Join, agentId: string, targetId: string
   if (!(await q.get(`SELECT 1 FROM ${join.target} WHERE id = ?`, targetId))) {
     throw new LmosError("not_found", `${join.what} ${targetId} not found`);
   }
-  await q.run(
-    `INSERT INTO ${join.table} (agent_id, ${join.column}, position)
-     VALUES (?, ?, (SELECT coalesce(max(position), 0) + 1 FROM ${join.table} WHERE agent_id = ?))
-     ON CONFLICT DO NOTHING`,
-    agentId,
-    targetId,
-    agentId,
-  );
+  await q.run(joinSql.attach(join), agentId, targetId, agentId);
 }
 
 /** Unlinks an agent from a target (no-op when not linked). */
 export async function detach(q: Q, join: Join, agentId: string, targetId: string): Promise<void> {
-  await q.run(`DELETE FROM ${join.table} WHERE agent_id = ? AND ${join.column} = ?`, agentId, targetId);
+  await q.run(joinSql.detach(join), agentId, targetId);
 }
 
 /** The agent's linked records in attach order. */
 export async function joined<T>(q: Q, join: Join, codec: Codec<T>, agentId: string): Promise<T[]> {
-  const rows = await q.all<Record<string, unknown>>(
-    `SELECT ${selectList(codec, "x")} FROM ${join.table} j JOIN ${codec.table} x ON x.id = j.${join.column}
-     WHERE j.agent_id = ? ORDER BY j.position`,
-    agentId,
-  );
+  const rows = await q.all<Record<string, unknown>>(joinSql.joined(join, codec), agentId);
   return rows.map((r) => decode(codec, r));
 }
 
 /** Ids of the agents linked to a target, in link order. */
 export async function linkedAgents(q: Q, join: Join, targetId: string): Promise<string[]> {
-  const rows = await q.all<{ agent_id: string }>(
-    `SELECT agent_id FROM ${join.table} WHERE ${join.column} = ? ORDER BY seq`,
-    targetId,
-  );
+  const rows = await q.all<{ agent_id: string }>(joinSql.linkedAgents(join, "seq"), targetId);
   return rows.map((r) => r.agent_id);
 }
-
-export const agentBlocksJoin: Join = {
-  table: "agent_blocks",
-  column: "block_id",
-  target: "blocks",
-  what: "block",
-};
-export const agentToolsJoin: Join = {
-  table: "agent_tools",
-  column: "tool_id",
-  target: "tools",
-  what: "tool",
-};
-export const agentSourcesJoin: Join = {
-  table: "agent_sources",
-  column: "source_id",
-  target: "sources",
-  what: "source",
-};
 
 /** A column of a multi-row insert and how its value enters the SQL ("?" as is, or an expression of it). */
 export type Slot = readonly [column: string, expression: string];

@@ -1,19 +1,5 @@
-// Search helpers: user text as a safe tsquery (an OR of quoted words, like the SQLite store's FTS5
-// query), and vectors as bytea (the exact-scan fallback, cosine in JS) or as a pgvector literal.
-
-const MAX_TERMS = 64;
-
-/** 'a' | 'b' | … for to_tsquery('english', …), or null when the text has no searchable word. Words are
- * split where PostgreSQL's parser splits them (an underscore separates), and quoted so nothing in the
- * user's text is tsquery syntax. */
-export function tsQuery(text: string): string | null {
-  const terms = text.toLowerCase().match(/[\p{L}\p{N}]+/gu);
-  if (!terms) return null;
-  return [...new Set(terms)]
-    .slice(0, MAX_TERMS)
-    .map((t) => `'${t}'`)
-    .join(" | ");
-}
+// Vector search helpers: vectors as bytea (the exact-scan fallback, cosine in JS) or as a pgvector literal.
+// Lexical search is lexical.ts.
 
 /** A Float32Array as little-endian bytes. */
 export function vectorBytes(v: Float32Array): Buffer {

@@ -1,11 +1,13 @@
 // Recall memory: every message ever, ordered by (created_at, seq), searchable by BM25 and by vector.
+import { sqliteDialect } from "../sql/dialect.ts";
+import { addMessageConditions } from "../sql/filters.ts";
 import type { LexicalQuery, MessageQuery, MessageRecord, Neighbours, RankedId, Role } from "../types.ts";
 import { decode, encode, insertSql, selectList } from "./codec.ts";
 import { messageCodec } from "./codecs.ts";
 import { inAskedOrder, messageNeighbourSql } from "./neighbour-sql.ts";
 import { ftsQuery } from "./fts.ts";
 import { pagedSql, type Select } from "./paging.ts";
-import { canonicalIso, endBound, type Sql, vectorBlob } from "./sql.ts";
+import { type Sql, vectorBlob } from "./sql.ts";
 
 // seq is assigned by SQLite (AUTOINCREMENT), so it is left out of the INSERT.
 const insertMessage = insertSql({
@@ -67,18 +69,7 @@ export function getMessages(sql: Sql, ids: string[]): MessageRecord[] {
 }
 
 function filters(select: Select, q: { roles?: Role[]; start?: string; end?: string }): void {
-  if (q.roles?.length) {
-    select.where.push("m.role IN (SELECT value FROM json_each(?))");
-    select.params.push(JSON.stringify(q.roles));
-  }
-  if (q.start !== undefined) {
-    select.where.push("m.created_at >= ?");
-    select.params.push(canonicalIso(q.start));
-  }
-  if (q.end !== undefined) {
-    select.where.push("m.created_at <= ?");
-    select.params.push(endBound(q.end));
-  }
+  addMessageConditions(sqliteDialect, select, q);
 }
 
 /** An agent's messages, filtered and cursor-paged by (created_at, seq). */

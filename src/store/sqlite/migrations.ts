@@ -2,7 +2,7 @@
 // its schema_version row, so two processes opening the same file cannot apply one twice, and a database
 // from an older lmos gets only the migrations it lacks.
 import type BetterSqlite3 from "better-sqlite3";
-import { LmosError } from "../../errors.ts";
+import { refuseNewerSchema } from "../sql/migrations.ts";
 
 type Migration = (db: BetterSqlite3.Database) => void;
 
@@ -230,12 +230,7 @@ export function migrate(db: BetterSqlite3.Database): number {
   const current = () =>
     (db.prepare("SELECT coalesce(max(version), 0) AS v FROM schema_version").get() as { v: number }).v;
   const found = current();
-  if (found > migrations.length) {
-    throw new LmosError(
-      "internal",
-      `the database has schema version ${found} but this lmos knows only ${migrations.length}: upgrade lmos`,
-    );
-  }
+  refuseNewerSchema(found, migrations.length);
   let applied = 0;
   for (let version = current() + 1; version <= migrations.length; version++) {
     const ran = db

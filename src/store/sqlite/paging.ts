@@ -1,51 +1,20 @@
-// Cursor paging shared by every list: items are ordered by (created_at, tiebreak) and `after`/`before`
-// name an item whose position bounds the page. An unknown cursor yields an empty page, which ends a
-// client's auto-iteration instead of restarting it.
+// The shared cursor paging and tag conditions (sql/paging.ts) in SQLite's dialect.
 import type { Page } from "../types.ts";
+import { sqliteDialect } from "../sql/dialect.ts";
+import * as shared from "../sql/paging.ts";
 
-/** A SELECT being assembled: conditions are ANDed, params follow their placeholders in order. */
-export interface Select {
-  columns: string;
-  from: string;
-  where: string[];
-  params: unknown[];
-}
+export type { Select } from "../sql/paging.ts";
 
 /** The final SQL and params of a paged list over `table` (aliased `alias` in `select.from`). */
 export function pagedSql(
-  select: Select,
+  select: shared.Select,
   keys: { table: string; alias: string; tiebreak: string },
   q: Page,
 ): { sql: string; params: unknown[] } {
-  const desc = q.order === "desc";
-  const where = [...select.where];
-  const params = [...select.params];
-  const { table, alias, tiebreak } = keys;
-  const own = `(${alias}.created_at, ${alias}.${tiebreak})`;
-  const cursor = `(SELECT created_at, ${tiebreak} FROM ${table} WHERE id = ?)`;
-  if (q.after !== undefined) {
-    where.push(`${own} ${desc ? "<" : ">"} ${cursor}`);
-    params.push(q.after);
-  }
-  if (q.before !== undefined) {
-    where.push(`${own} ${desc ? ">" : "<"} ${cursor}`);
-    params.push(q.before);
-  }
-  const dir = desc ? "DESC" : "ASC";
-  const sql =
-    `SELECT ${select.columns} FROM ${select.from}` +
-    (where.length ? ` WHERE ${where.join(" AND ")}` : "") +
-    ` ORDER BY ${alias}.created_at ${dir}, ${alias}.${tiebreak} ${dir} LIMIT ?`;
-  params.push(q.limit ?? -1);
-  return { sql, params };
+  return shared.pagedSql(sqliteDialect, select, keys, q);
 }
 
 /** A condition that a JSON array column holds any (or all) of the given tags. */
 export function tagCondition(column: string, tags: string[], all: boolean, params: unknown[]): string {
-  params.push(JSON.stringify(tags));
-  if (!all) {
-    return `EXISTS (SELECT 1 FROM json_each(${column}) t WHERE t.value IN (SELECT value FROM json_each(?)))`;
-  }
-  params.push(new Set(tags).size);
-  return `(SELECT count(DISTINCT t.value) FROM json_each(${column}) t WHERE t.value IN (SELECT value FROM json_each(?))) = ?`;
+  return shared.tagCondition(sqliteDialect, column, tags, all, params);
 }

@@ -1,13 +1,15 @@
 // Passages: archival memory (agent_id) and document chunks (source_id, file_id), with BM25 and
 // vector search under one filter (conditions are ANDed).
+import { sqliteDialect } from "../sql/dialect.ts";
+import { passageConditions } from "../sql/filters.ts";
 import type { LexicalQuery, Neighbours, Page, PassageFilter, PassageRecord, RankedId } from "../types.ts";
 import { decode, encode, insertSql, selectList } from "./codec.ts";
 import { passageCodec } from "./codecs.ts";
 import { inAskedOrder, passageNeighbourSql } from "./neighbour-sql.ts";
 import { ftsQuery } from "./fts.ts";
 import type { PassageVectorIndex } from "./passage-vectors.ts";
-import { pagedSql, type Select, tagCondition } from "./paging.ts";
-import { canonicalIso, endBound, type Sql, vectorBlob } from "./sql.ts";
+import { pagedSql, type Select } from "./paging.ts";
+import { type Sql, vectorBlob } from "./sql.ts";
 
 const insertPassage = insertSql(passageCodec);
 const columns = selectList(passageCodec, "p");
@@ -49,30 +51,7 @@ export function deletePassages(sql: Sql, ids: string[]): void {
 }
 
 function where(filter: PassageFilter): { where: string[]; params: unknown[] } {
-  const w: string[] = [];
-  const params: unknown[] = [];
-  if (filter.agentId !== undefined) {
-    w.push("p.agent_id = ?");
-    params.push(filter.agentId);
-  }
-  if (filter.sourceIds !== undefined) {
-    w.push("p.source_id IN (SELECT value FROM json_each(?))");
-    params.push(JSON.stringify(filter.sourceIds));
-  }
-  if (filter.fileId !== undefined) {
-    w.push("p.file_id = ?");
-    params.push(filter.fileId);
-  }
-  if (filter.tags?.length) w.push(tagCondition("p.tags", filter.tags, filter.tagMatch === "all", params));
-  if (filter.start !== undefined) {
-    w.push("p.created_at >= ?");
-    params.push(canonicalIso(filter.start));
-  }
-  if (filter.end !== undefined) {
-    w.push("p.created_at <= ?");
-    params.push(endBound(filter.end));
-  }
-  return { where: w, params };
+  return passageConditions(sqliteDialect, filter);
 }
 
 /** Passages matching the filter, paged by (created_at, id). */

@@ -1,16 +1,24 @@
 // Generic reads and writes of one record table through its codec, and the many-to-many joins between
 // an agent and its blocks, tools and sources.
 import { LmosError } from "../../errors.ts";
-import { nowIso } from "../ids.ts";
-import { type Codec, decode, encode, insertSql, selectList, updateSql } from "./codec.ts";
+import {
+  agentBlocksJoin,
+  agentSourcesJoin,
+  agentToolsJoin,
+  type Join,
+  joinSql,
+  patchValues,
+  recordByIdSql,
+  recordBySql,
+} from "../sql/records.ts";
+import { type Codec, decode, encode, insertSql, updateSql } from "./codec.ts";
 import type { Sql } from "./sql.ts";
+
+export { agentBlocksJoin, agentSourcesJoin, agentToolsJoin, type Join };
 
 /** The record with this id, or null. */
 export function getRecord<T>(sql: Sql, codec: Codec<T>, id: string): T | null {
-  const row = sql.get<Record<string, unknown>>(
-    `SELECT ${selectList(codec)} FROM ${codec.table} WHERE id = ?`,
-    id,
-  );
+  const row = sql.get<Record<string, unknown>>(recordByIdSql(codec), id);
   return row ? decode(codec, row) : null;
 }
 
@@ -22,10 +30,7 @@ export function getRecordBy<T>(
   value: unknown,
   order = "created_at DESC, rowid DESC",
 ): T | null {
-  const row = sql.get<Record<string, unknown>>(
-    `SELECT ${selectList(codec)} FROM ${codec.table} WHERE ${column} = ? ORDER BY ${order} LIMIT 1`,
-    value,
-  );
+  const row = sql.get<Record<string, unknown>>(recordBySql(codec, column, order), value);
   return row ? decode(codec, row) : null;
 }
 
@@ -43,11 +48,7 @@ export function applyPatch<T extends { id: string }>(
   patch: Partial<T>,
   what: string,
 ): void {
-  const params = encode(codec, patch);
-  delete params.id;
-  if (codec.columns.some((c) => c[1] === "updated_at") && params.updated_at == null) {
-    params.updated_at = nowIso();
-  }
+  const params = patchValues(codec, patch);
   const columns = Object.keys(params);
   const changed = columns.length
     ? sql.run(updateSql(codec, columns), { ...params, id }).changes
@@ -69,14 +70,6 @@ export function patchRecord<T extends { id: string }>(
   return getRecord(sql, codec, id)!;
 }
 
-/** A join table between agents and another table (blocks, tools, sources), kept in attach order. */
-export interface Join {
-  table: string;
-  column: string;
-  target: string;
-  what: string;
-}
-
 /** Links an agent to a target (idempotent); not_found when either is missing. */
 export function attach(sql: Sql, join: Join, agentId: string, targetId: string): void {
   if (!sql.get("SELECT 1 FROM agents WHERE id = ?", agentId)) {
@@ -85,56 +78,20 @@ export function attach(sql: Sql, join: Join, agentId: string, targetId: string):
   if (!sql.get(`SELECT 1 FROM ${join.target} WHERE id = ?`, targetId)) {
     throw new LmosError("not_found", `${join.what} ${targetId} not found`);
   }
-  sql.run(
-    `INSERT OR IGNORE INTO ${join.table} (agent_id, ${join.column}, position)
-     VALUES (?, ?, (SELECT coalesce(max(position), 0) + 1 FROM ${join.table} WHERE agent_id = ?))`,
-    agentId,
-    targetId,
-    agentId,
-  );
+  sql.run(joinSql.attach(join), agentId, targetId, agentId);
 }
 
 /** Unlinks an agent from a target (no-op when not linked). */
 export function detach(sql: Sql, join: Join, agentId: string, targetId: string): void {
-  sql.run(`DELETE FROM ${join.table} WHERE agent_id = ? AND ${join.column} = ?`, agentId, targetId);
+  sql.run(joinSql.detach(join), agentId, targetId);
 }
 
 /** The agent's linked records in attach order. */
 export function joined<T>(sql: Sql, join: Join, codec: Codec<T>, agentId: string): T[] {
-  return sql
-    .all<Record<string, unknown>>(
-      `SELECT ${selectList(codec, "x")} FROM ${join.table} j JOIN ${codec.table} x ON x.id = j.${join.column}
-       WHERE j.agent_id = ? ORDER BY j.position`,
-      agentId,
-    )
-    .map((r) => decode(codec, r));
+  return sql.all<Record<string, unknown>>(joinSql.joined(join, codec), agentId).map((r) => decode(codec, r));
 }
 
 /** Ids of the agents linked to a target, in link order. */
 export function linkedAgents(sql: Sql, join: Join, targetId: string): string[] {
-  return sql
-    .all<{ agent_id: string }>(
-      `SELECT agent_id FROM ${join.table} WHERE ${join.column} = ? ORDER BY rowid`,
-      targetId,
-    )
-    .map((r) => r.agent_id);
+  return sql.all<{ agent_id: string }>(joinSql.linkedAgents(join, "rowid"), targetId).map((r) => r.agent_id);
 }
-
-export const agentBlocksJoin: Join = {
-  table: "agent_blocks",
-  column: "block_id",
-  target: "blocks",
-  what: "block",
-};
-export const agentToolsJoin: Join = {
-  table: "agent_tools",
-  column: "tool_id",
-  target: "tools",
-  what: "tool",
-};
-export const agentSourcesJoin: Join = {
-  table: "agent_sources",
-  column: "source_id",
-  target: "sources",
-  what: "source",
-};
