@@ -27,9 +27,11 @@ export const SEARCH_TEXT: Partial<Record<string, (row: Record<string, Value>) =>
 /** SQLite tables that are state about derived data, rebuilt by the target (the full-text watermark). */
 export const SQLITE_DERIVED_TABLES = new Set(["messages_fts_state", "sqlite_sequence", "schema_version"]);
 
-/** PostgreSQL columns derived from the row (tsvector, pgvector copy of the bytea embedding). */
-export const POSTGRES_DERIVED_COLUMNS = new Set(["tsv", "vec"]);
+/** PostgreSQL columns derived from the row (the tsvector of FTS5's terms and their number, the pgvector
+ * copy of the bytea embedding). */
+export const POSTGRES_DERIVED_COLUMNS = new Set(["tsv", "terms", "vec"]);
 
-/** PostgreSQL tables that are not installation state: the schema version, and the live replicas'
- * heartbeats (which processes are alive now means nothing on another database). */
-export const POSTGRES_SKIPPED_TABLES = new Set(["schema_migrations", "processes"]);
+/** PostgreSQL tables that are not installation state: the schema version, the live replicas'
+ * heartbeats (which processes are alive now means nothing on another database), and the lexical
+ * statistics a trigger keeps from the rows as they are inserted (store/postgres/lexical.ts). */
+export const POSTGRES_SKIPPED_TABLES = new Set(["schema_migrations", "processes", "lexical_stats"]);

@@ -8,6 +8,7 @@ import { Db, positional, quoteIdent as q } from "../postgres/db.ts";
 import { hasPgvector, migrate } from "../postgres/migrations.ts";
 import { DEFAULT_SCHEMA, parseDatabaseUrl, redact } from "../postgres/open.ts";
 import { vectorLiteral } from "../postgres/search.ts";
+import { lexicalColumns } from "../postgres/lexical.ts";
 import { SEARCH_TEXT } from "./derived.ts";
 import { type Meta, readShapes } from "./postgres-shapes.ts";
 import {
@@ -137,11 +138,22 @@ export class PostgresEnd implements End {
     const targets = [...names];
     const search = SEARCH_TEXT[table.name];
     if (m.tsv && search) {
-      arrays.push(rows.map((r) => search(Object.fromEntries(columns.map((c, i) => [c, r[i]])))));
+      // The same terms the store writes (FTS5's, computed in JS), so search ranks as on the source.
+      const lex = rows.map((r) =>
+        lexicalColumns(search(Object.fromEntries(columns.map((c, i) => [c, r[i]])))),
+      );
+      arrays.push(lex.map((l) => l.tsv));
       slots.push("?::text[]");
       names.push("__tsv");
       targets.push("tsv");
-      values.push("to_tsvector('english', u.__tsv)");
+      values.push("u.__tsv::tsvector");
+      if (m.terms) {
+        arrays.push(lex.map((l) => l.terms));
+        slots.push("?::int[]");
+        names.push("__terms");
+        targets.push("terms");
+        values.push("u.__terms");
+      }
     }
     if (m.vec && this.pgvector) {
       const at = columns.indexOf("embedding");

@@ -12,6 +12,7 @@ export interface Meta {
   identity: Set<string>;
   orderColumn: string | null; // the `seq` identity column that only orders the rows
   tsv: boolean;
+  terms: boolean;
   vec: boolean;
 }
 
@@ -48,7 +49,14 @@ export async function readShapes(
   const shapes = names.map((name) => {
     const own = cols.filter((c) => c.t === name);
     const pk = order.filter((k) => k.t === name).map((k) => k.c);
-    const meta: Meta = { types: new Map(), identity: new Set(), orderColumn: null, tsv: false, vec: false };
+    const meta: Meta = {
+      types: new Map(),
+      identity: new Set(),
+      orderColumn: null,
+      tsv: false,
+      terms: false,
+      vec: false,
+    };
     const columns: string[] = [];
     for (const c of own) {
       if (POSTGRES_DERIVED_COLUMNS.has(c.c)) {
@@ -58,7 +66,7 @@ export async function readShapes(
             `${name}.tsv is a search index lmos migrate does not know how to rebuild`,
           );
         }
-        meta[c.c as "tsv" | "vec"] = true;
+        meta[c.c as "tsv" | "terms" | "vec"] = true;
         continue;
       }
       if (c.udt === "tsvector" || c.udt === "vector") {
