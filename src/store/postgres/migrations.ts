@@ -4,6 +4,7 @@
 // columns, JSON as text, timestamps as canonical ISO text) so the codecs are shared; tables SQLite orders
 // by rowid have a `seq` identity column instead.
 import { LmosError } from "../../errors.ts";
+import { TENANCY_DDL } from "../tenancy-sql.ts";
 import { type Db, type Q, quoteIdent } from "./db.ts";
 
 type Migration = (q: Q) => Promise<unknown>;
@@ -177,8 +178,11 @@ CREATE TABLE processes (
   token TEXT PRIMARY KEY, host TEXT NOT NULL, pid INTEGER NOT NULL, seen_at BIGINT NOT NULL);
 `);
 
+// Tenancy: API keys (hashed) and the project that owns a resource (none: the default project).
+const v4: Migration = (q) => q.run(TENANCY_DDL);
+
 /** Every migration in order; version N is the N-th entry. Append, never edit. */
-export const migrations: readonly Migration[] = [v1, v2, v3];
+export const migrations: readonly Migration[] = [v1, v2, v3, v4];
 
 /** Whether this schema stores pgvector columns (v2 found the extension). */
 export async function hasPgvector(q: Q, schema: string): Promise<boolean> {
