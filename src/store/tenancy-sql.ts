@@ -20,7 +20,7 @@ export const INSERT_KEY = `INSERT INTO api_keys (${COLUMNS}) VALUES (?, ?, ?, ?,
 export const SELECT_KEYS = `SELECT ${COLUMNS} FROM api_keys`;
 export const KEY_BY_HASH = `${SELECT_KEYS} WHERE hash = ?`;
 export const KEY_BY_ID = `${SELECT_KEYS} WHERE id = ?`;
-export const ANY_ACTIVE_KEY = "SELECT 1 AS one FROM api_keys WHERE revoked_at IS NULL LIMIT 1";
+export const ANY_KEY = "SELECT 1 AS one FROM api_keys LIMIT 1";
 export const TOUCH_KEY = "UPDATE api_keys SET last_used_at = ? WHERE id = ?";
 export const REVOKE_KEY = "UPDATE api_keys SET revoked_at = coalesce(revoked_at, ?) WHERE id = ?";
 export const CLAIM = "INSERT INTO resource_projects (id, project) VALUES (?, ?) ON CONFLICT (id) DO NOTHING";

@@ -32,8 +32,9 @@ export interface TenancyStore {
   listApiKeys(): Promise<ApiKeyRecord[]>;
   /** The key with this hash, revoked or not; null when none. */
   findApiKey(hash: string): Promise<ApiKeyRecord | null>;
-  /** Whether any key that is not revoked exists (an open server closes as soon as one does). */
-  hasActiveApiKeys(): Promise<boolean>;
+  /** Whether any key was ever made, revoked ones included: an open server closes as soon as one is, and
+   * revoking the last key must not open it again. */
+  hasApiKeys(): Promise<boolean>;
   /** Stamps when a key was last used. */
   touchApiKey(id: string, at: string): Promise<void>;
   /** Revokes a key (idempotent: a second revoke keeps the first time); not_found when there is no such key. */

@@ -122,8 +122,8 @@ export abstract class PostgresCoordinationStore extends PostgresStoreBase {
   findApiKey(hash: string) {
     return this.read((q) => tenancy.findApiKey(q, hash));
   }
-  async hasActiveApiKeys() {
-    return !!(await this.read((q) => q.get(t.ANY_ACTIVE_KEY)));
+  async hasApiKeys() {
+    return !!(await this.read((q) => q.get(t.ANY_KEY)));
   }
   async touchApiKey(id: string, at: string) {
     await this.write((q) => q.run(t.TOUCH_KEY, at, id));

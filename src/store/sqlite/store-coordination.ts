@@ -19,7 +19,7 @@ import * as jobs from "./jobs.ts";
 import { getRecord, patchRecord } from "./records.ts";
 import * as schedules from "./schedules.ts";
 import * as tenancy from "./tenancy.ts";
-import { ANY_ACTIVE_KEY, TOUCH_KEY } from "../tenancy-sql.ts";
+import { ANY_KEY, TOUCH_KEY } from "../tenancy-sql.ts";
 import { canonicalIso } from "./sql.ts";
 import { SqliteStoreBase } from "./store-base.ts";
 
@@ -104,8 +104,8 @@ export abstract class SqliteCoordinationStore extends SqliteStoreBase {
   findApiKey(hash: string) {
     return this.read(() => tenancy.findApiKey(this.sql, hash));
   }
-  hasActiveApiKeys() {
-    return this.read(() => !!this.sql.get(ANY_ACTIVE_KEY));
+  hasApiKeys() {
+    return this.read(() => !!this.sql.get(ANY_KEY));
   }
   touchApiKey(id: string, at: string) {
     return this.write(() => void this.sql.run(TOUCH_KEY, at, id));
