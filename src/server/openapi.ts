@@ -69,6 +69,8 @@ export function openApiDocument(routes: RouteDef[], version: string): Json {
       parameters: [...parameters(def.params, "path"), ...parameters(def.query, "query")],
       responses: { "200": ok, default: errorResponse },
     };
+    // A POST that only reads (a search): a read-scope API key may call it.
+    if (def.readOnly) op["x-lmos-read-only"] = true;
     if (def.body) {
       op.requestBody = { required: true, content: { "application/json": { schema: jsonSchema(def.body) } } };
     } else if (def.multipart) {
