@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mintApiKey } from "../src/server/index.ts";
 import { nowIso } from "../src/store/index.ts";
 import { echoReply } from "./scripted-model-server.ts";
+import { sendMessageReply, toolCallReply } from "./scripted-model.ts";
 import { openServerFixture, readJson, type ServerFixture } from "./server-fixture.ts";
 import type { OpenApi } from "./fuzz/requests.ts";
 import { bodyFor, fillPath, type Ids, routesOf } from "./tenancy/requests.ts";
@@ -297,4 +298,48 @@ describe("every route of /openapi.json", () => {
     expect(reads).toBeGreaterThan(20);
     expect(await snapshotA()).toBe(before);
   }, 300_000);
+});
+
+describe("agent-to-agent tools", () => {
+  it("do not reach another project's agents, by id, name or tags", async () => {
+    const sender = await ok(secret.a, "POST", "/v1/agents/", {
+      name: "alpha-sender",
+      tools: ["send_message_to_agent_and_wait_for_reply", "send_message_to_agents_matching_tags"],
+    });
+    const countB = async () =>
+      (await ok(secret.b, "GET", `/v1/agents/${idsB.agent_id}/messages?limit=1000`)).length;
+    const before = await countB();
+    const results: string[] = [];
+    for (const call of [
+      toolCallReply("send_message_to_agent_and_wait_for_reply", {
+        message: "hi",
+        other_agent_id: idsB.agent_id,
+      }),
+      toolCallReply("send_message_to_agent_and_wait_for_reply", {
+        message: "hi",
+        other_agent_id: "beta-agent",
+      }),
+      toolCallReply("send_message_to_agents_matching_tags", {
+        message: "hi",
+        match_all: ["beta"],
+        match_some: [],
+      }),
+    ]) {
+      fx.model.push(
+        {
+          toolCalls: call.toolCalls?.map((t) => ({
+            ...t,
+            arguments: { ...(t.arguments as object), request_heartbeat: true },
+          })),
+        },
+        sendMessageReply("done"),
+      );
+      await ok(secret.a, "POST", `/v1/agents/${sender.id}/messages`, { input: "reach beta" });
+      results.push(fx.model.requests.at(-1)?.lastToolResult ?? "");
+    }
+    expect(results[0]).toContain("there is no agent");
+    expect(results[1]).toContain("there is no agent");
+    expect(results[2]).not.toContain(idsB.agent_id);
+    expect(await countB()).toBe(before);
+  }, 120_000);
 });
