@@ -18,7 +18,10 @@ it("creates, lists and revokes keys that lmos serve honours", async () => {
       fetch(`${server.url}/v1/agents/`, { headers: key ? { authorization: `Bearer ${key}` } : {} });
     expect((await get()).status).toBe(200); // no key of either kind yet: open, as before keys existed
 
-    const made = await runLmos(["keys", "create", "--project", "acme", "--scope", "read", "--name", "ci"], env);
+    const made = await runLmos(
+      ["keys", "create", "--project", "acme", "--scope", "read", "--name", "ci"],
+      env,
+    );
     expect(made.code, made.stderr).toBe(0);
     const secret = made.stdout.split("\n")[0].trim();
     expect(secret).toMatch(/^lmos_sk_[A-Za-z0-9_-]{43}$/);

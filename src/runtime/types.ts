@@ -274,8 +274,7 @@ export interface Lmos {
       /** This tool's sandbox limits and grants over the global defaults; null clears them. */
       sandbox?: ToolSandboxSettings | null;
       defaultRequiresApproval?: boolean;
-      /** The project the caller acts for: a tool of another project with this name is not updated but
-       * refused (conflict); tool names are unique across projects. */
+      /** The caller's project: a same-named tool of another project is a conflict, not updated. */
       project?: string;
     }): Promise<ToolRecord>;
     get(id: string): Promise<ToolRecord>;

@@ -4,7 +4,6 @@ import type { Context, Hono } from "hono";
 import type { z } from "zod";
 import { DEFAULT_LIMITS, type ServerLimits } from "./limits.ts";
 import { type BodyLimit, check, jsonBody, rawQuery } from "./read-input.ts";
-import type { ProjectGuard } from "./tenancy/guard.ts";
 
 export type Method = "get" | "post" | "put" | "patch" | "delete";
 
@@ -28,6 +27,12 @@ export interface RouteDef<P = unknown, Q = unknown, B = unknown> {
   readOnly?: boolean;
 }
 
+/** Checks every route runs through before and after its handler (project isolation: tenancy/guard.ts). */
+export interface RouteGuard<W = unknown> {
+  admit(c: Context, def: RouteDef, params: unknown, body: unknown): Promise<W>;
+  finish(who: W, startedMs: number, out: unknown): Promise<void>;
+}
+
 /** What a handler receives: validated inputs and the Hono context. */
 export interface RouteInput<P, Q, B> {
   c: Context;
@@ -46,7 +51,7 @@ export class RouteTable {
     private readonly app: Hono,
     private readonly limits: ServerLimits = DEFAULT_LIMITS,
     /** Project isolation and key scopes, applied to every route (tenancy/guard.ts). */
-    private readonly guard?: ProjectGuard,
+    private readonly guard?: RouteGuard,
   ) {
     this.bodyLimit = { bytes: limits.maxBodyBytes, env: "LMOS_MAX_BODY_BYTES" };
   }

@@ -7,12 +7,18 @@ import type { Context } from "hono";
 import { LmosError } from "../../errors.ts";
 import type { Lmos } from "../../runtime/types.ts";
 import { DEFAULT_PROJECT } from "../../store/index.ts";
-import type { RouteDef } from "../route-table.ts";
 import { ID, isOwnedKind, kindOf, MISSING, ownersOf, SHARED } from "./owners.ts";
 import { type Principal, principalOf } from "./principal.ts";
 
 // Body fields that name a resource: a project key must name it by id (names are looked up across projects).
 const REF_KEY = /(^|_)(agent|block|tool|source|folder|file|group|mcp_server|run|step|passage|message)_ids?$/;
+
+/** What the guard reads of a route (route-table.ts's RouteDef). */
+interface RouteDef {
+  method: string;
+  path: string;
+  readOnly?: boolean;
+}
 
 /** The ids (and, for a project key, the names where an id belongs) a request refers to. */
 function references(
