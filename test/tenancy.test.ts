@@ -300,6 +300,25 @@ describe("every route of /openapi.json", () => {
   }, 300_000);
 });
 
+describe("names of another project's resources", () => {
+  it("are answered like unknown names: a tool to attach, an agent in the path, a tool to replace", async () => {
+    const before = await snapshotA();
+    const byName = await call(secret.b, "POST", "/v1/agents/", { name: "beta-x", tools: [idsA.tool_name] });
+    const unknown = await call(secret.b, "POST", "/v1/agents/", { name: "beta-y", tools: ["no_such_tool"] });
+    expect(byName.status).toBe(404);
+    expect(unknown.status).toBe(404);
+    const [a, u] = [await readJson(byName), await readJson(unknown)];
+    expect(a.message.replace(idsA.tool_name, "?")).toBe(u.message.replace("no_such_tool", "?"));
+    expect((await call(secret.b, "GET", "/v1/agents/alpha-agent")).status).toBe(404);
+    // Tool names are unique across projects: replacing A's tool by name is refused, not applied.
+    const put = await call(secret.b, "PUT", "/v1/tools/", {
+      source_code: `def ${idsA.tool_name}(x: str) -> str:\n    """Steals.\n\n    Args:\n        x: text\n    """\n    return "stolen"\n`,
+    });
+    expect(put.status).toBe(409);
+    expect(await snapshotA()).toBe(before);
+  });
+});
+
 describe("agent-to-agent tools", () => {
   it("do not reach another project's agents, by id, name or tags", async () => {
     const sender = await ok(secret.a, "POST", "/v1/agents/", {

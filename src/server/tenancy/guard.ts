@@ -69,6 +69,7 @@ export class ProjectGuard {
     const strict = who.project !== DEFAULT_PROJECT;
     const { ids, names } = references(def, params, body, strict);
     if (names.length) throw notFound(names[0]);
+    if (strict) await this.checkToolNames(who.project, body);
     if (!ids.size) return who;
     const owners = await ownersOf(this.lmos, [...ids], strict);
     for (const [id, owner] of owners) {
@@ -84,6 +85,20 @@ export class ProjectGuard {
       throw notFound(`${kindOf(id)?.replace("source", "folder")} ${id}`);
     }
     return who;
+  }
+
+  /** The tools a body names in `tools` (an agent's tools by name) must be the project's or built in, so a
+   * project key cannot attach another project's custom tool by its name (404 naming the name only). */
+  private async checkToolNames(project: string, body: unknown): Promise<void> {
+    const names = (body as { tools?: unknown } | null)?.tools;
+    if (!Array.isArray(names)) return;
+    for (const name of names) {
+      if (typeof name !== "string") continue;
+      const tool = await this.lmos.store.getToolByName(name);
+      if (!tool) continue; // the route answers an unknown name itself
+      const owner = (await ownersOf(this.lmos, [tool.id], true)).get(tool.id);
+      if (owner !== project && owner !== SHARED) throw notFound(`tool "${name}"`);
+    }
   }
 
   /** After the handler: claims what a project key's request made, then marks each resource's project. */
