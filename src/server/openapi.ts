@@ -33,7 +33,8 @@ function operationId(def: RouteDef): string {
 }
 
 const errorResponse = {
-  description: "Error: `{detail, code, message}` (400 bad JSON, 401, 404, 409, 413, 422 invalid input)",
+  description:
+    "Error: `{detail, code, message}` (400 bad JSON, 401 no or revoked key, 403 a read key's write, 404 unknown or another project's id, 409, 413, 422 invalid input)",
   content: { "application/json": { schema: jsonSchema(errorBodySchema) } },
 };
 
