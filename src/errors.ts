@@ -9,6 +9,7 @@ export type ErrorCode =
   | "conflict"
   | "payload_too_large"
   | "unauthorized"
+  | "forbidden"
   | "no_provider"
   | "provider_error"
   | "provider_timeout"
@@ -25,6 +26,7 @@ const statusOf: Record<ErrorCode, number> = {
   conflict: 409,
   payload_too_large: 413,
   unauthorized: 401,
+  forbidden: 403,
   no_provider: 400,
   provider_error: 502,
   provider_timeout: 504,

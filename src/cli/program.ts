@@ -10,6 +10,7 @@ import { register as backup } from "./commands/backup.ts";
 import { register as chat } from "./commands/chat.ts";
 import { register as context } from "./commands/context.ts";
 import { register as ingest, type SourcesCliContext } from "./commands/ingest.ts";
+import { register as keys } from "./commands/keys.ts";
 import { register as mcp } from "./commands/mcp.ts";
 import { register as memory } from "./commands/memory.ts";
 import { register as migrate } from "./commands/migrate.ts";
@@ -88,6 +89,7 @@ Examples:
   schedules(program, cli);
   backup(program, cli);
   migrate(program, cli);
+  keys(program, cli);
   send(program, cli);
   context(program, cli);
   mcp(program, cli);

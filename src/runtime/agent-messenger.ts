@@ -3,7 +3,7 @@
 // receiver now. Every message is a hop of a chain of runs: a chain has a depth budget and a run budget,
 // and a waited-for message to an agent already waiting up the chain is refused (it would deadlock).
 import { LmosError } from "../errors.ts";
-import { newId, nowIso } from "../store/index.ts";
+import { DEFAULT_PROJECT, newId, nowIso } from "../store/index.ts";
 import type { AgentRecord, RunChain, RunRecord } from "../store/types.ts";
 import { type AgentMessageRequest, type AgentMessenger, ToolError } from "../tools/index.ts";
 import type { RuntimeCore } from "./core.ts";
@@ -33,11 +33,17 @@ interface MessageJob {
 export function agentMessenger(core: RuntimeCore, limits: ChainLimits): AgentMessenger {
   const { store, runner, jobs } = core;
 
-  async function receiver(idOrName: string): Promise<AgentRecord> {
+  // Agents of another project are out of reach, and read exactly like agents that do not exist.
+  const projectOf = async (agentId: string) =>
+    (await store.resourceProjects([agentId])).get(agentId) ?? DEFAULT_PROJECT;
+
+  async function receiver(idOrName: string, from: AgentRecord): Promise<AgentRecord> {
     const a =
       (idOrName.startsWith("agent-") ? await store.getAgent(idOrName) : null) ??
       (await store.getAgentByName(idOrName));
-    if (!a) throw new ToolError(`Error: there is no agent "${idOrName}".`);
+    if (!a || (await projectOf(a.id)) !== (await projectOf(from.id))) {
+      throw new ToolError(`Error: there is no agent "${idOrName}".`);
+    }
     return a;
   }
 
@@ -75,7 +81,7 @@ export function agentMessenger(core: RuntimeCore, limits: ChainLimits): AgentMes
 
   return {
     async send(req) {
-      const to = await receiver(req.to);
+      const to = await receiver(req.to, req.from);
       const chain = await hop(req, to, false);
       // The run exists from now on ("created"), so the chain shows it before it starts.
       const run: RunRecord = {
@@ -101,7 +107,7 @@ export function agentMessenger(core: RuntimeCore, limits: ChainLimits): AgentMes
       return { runId: run.id };
     },
     async sendAndWait(req, timeoutMs = limits.replyTimeoutMs) {
-      const to = await receiver(req.to);
+      const to = await receiver(req.to, req.from);
       const chain = await hop(req, to, true);
       const runId = newId("run");
       const timer = setTimeout(() => runner.cancel(to.id, runId), timeoutMs);
@@ -127,9 +133,10 @@ export function agentMessenger(core: RuntimeCore, limits: ChainLimits): AgentMes
       }
     },
     async matchingTags(matchAll, matchSome, except) {
+      const project = await projectOf(except);
       const all = matchAll.length
-        ? await store.listAgents({ tags: matchAll, matchAllTags: true })
-        : await store.listAgents({ limit: 100 });
+        ? await store.listAgents({ tags: matchAll, matchAllTags: true, project })
+        : await store.listAgents({ limit: 100, project });
       const some = new Set(matchSome);
       return all.filter((a) => a.id !== except && (some.size === 0 || a.tags.some((t) => some.has(t))));
     },
@@ -138,7 +145,10 @@ export function agentMessenger(core: RuntimeCore, limits: ChainLimits): AgentMes
         (g) => g.managerType === "supervisor" && g.managerAgentId === supervisorId,
       );
       const ids = [...new Set(groups.flatMap((g) => g.agentIds))].filter((id) => id !== supervisorId);
-      const members = await Promise.all(ids.map((id) => store.getAgent(id)));
+      const project = await projectOf(supervisorId);
+      const owners = await store.resourceProjects(ids);
+      const mine = ids.filter((id) => (owners.get(id) ?? DEFAULT_PROJECT) === project);
+      const members = await Promise.all(mine.map((id) => store.getAgent(id)));
       return members.filter((a): a is AgentRecord => a !== null);
     },
   };

@@ -1,6 +1,6 @@
 // lmos.blocks (standalone blocks, shareable by agents) and lmos.tools (custom tools from source).
 import { found, LmosError } from "../errors.ts";
-import { newId, nowIso } from "../store/index.ts";
+import { DEFAULT_PROJECT, newId, nowIso } from "../store/index.ts";
 import type { ToolRecord } from "../store/types.ts";
 import { pythonToolSchema, resolveFileGrant, type SandboxDefaults, sandboxLanguage } from "../tools/index.ts";
 import { checkBlockLimit } from "./agent-handle.ts";
@@ -73,6 +73,15 @@ export function toolsApi(core: RuntimeCore, sandbox: SandboxDefaults): Lmos["too
       const existing = await store.getToolByName(name);
       if (existing && existing.toolType !== "custom") {
         throw new LmosError("conflict", `"${name}" is a built-in tool; give your tool another name`);
+      }
+      if (existing && input.project !== undefined) {
+        const owner = (await store.resourceProjects([existing.id])).get(existing.id) ?? DEFAULT_PROJECT;
+        if (owner !== input.project) {
+          throw new LmosError(
+            "conflict",
+            `a tool named "${name}" exists in another project (tool names are unique across projects); give your tool another name`,
+          );
+        }
       }
       const now = nowIso();
       const record: ToolRecord = {

@@ -1,6 +1,13 @@
 // The public API of lmos's many-agent features: schedules, groups, sleep-time companions, agent files.
 import type { RunUsage, StopReason } from "../kernel/events.ts";
-import type { GroupRecord, ManagerType, MessageRecord, Page, ScheduleRecord } from "../store/types.ts";
+import type {
+  GroupRecord,
+  ManagerType,
+  MessageRecord,
+  Page,
+  ProjectFilter,
+  ScheduleRecord,
+} from "../store/types.ts";
 import type { InputMessage, RunOptions } from "./input-types.ts";
 
 /** A scheduled wake-up: a cron expression (with an IANA time zone) or one time; the firing runs the agent
@@ -46,7 +53,7 @@ export interface GroupTurnResult {
 export interface GroupsApi {
   create(input: GroupInput): Promise<GroupRecord>;
   get(id: string): Promise<GroupRecord>;
-  list(query?: Page & { managerType?: ManagerType }): Promise<GroupRecord[]>;
+  list(query?: Page & ProjectFilter & { managerType?: ManagerType }): Promise<GroupRecord[]>;
   update(id: string, patch: Partial<GroupInput>): Promise<GroupRecord>;
   delete(id: string): Promise<void>;
   /** Routes a message by the group's manager policy (round robin, supervisor, dynamic). */

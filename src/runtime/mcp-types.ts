@@ -1,5 +1,5 @@
 // The public API of MCP servers lmos uses as a client (lmos.mcpServers).
-import type { McpServerRecord, Page, ToolRecord } from "../store/types.ts";
+import type { McpServerRecord, Page, ProjectFilter, ToolRecord } from "../store/types.ts";
 
 /** An MCP server to register: a command lmos starts (stdio) or a URL (streamable HTTP, or legacy SSE). */
 export type McpServerInput =
@@ -29,7 +29,7 @@ export interface McpServersApi {
    * registered; the report says why there are no tools). */
   create(input: McpServerInput): Promise<{ server: McpServerRecord; sync: McpSyncReport }>;
   get(idOrName: string): Promise<McpServerRecord>;
-  list(query?: Page): Promise<McpServerRecord[]>;
+  list(query?: Page & ProjectFilter): Promise<McpServerRecord[]>;
   /** Changes the connection settings (reconnecting on next use) and the name. */
   update(idOrName: string, patch: Partial<McpServerInput>): Promise<McpServerRecord>;
   /** Deletes the server, its stored tools (detaching them from agents) and its connection. */

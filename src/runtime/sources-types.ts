@@ -1,6 +1,6 @@
 // lmos.sources: documents (Letta "folders"), their files and passages, and what an ingest reports.
 import type { IngestProgress } from "../sources/index.ts";
-import type { FileRecord, Page, PassageRecord, SourceRecord } from "../store/types.ts";
+import type { FileRecord, Page, PassageRecord, ProjectFilter, SourceRecord } from "../store/types.ts";
 
 export interface IngestReport {
   files: Array<{
@@ -29,7 +29,7 @@ export interface SourcesApi {
     embedding?: string | null;
   }): Promise<SourceRecord>;
   get(idOrName: string): Promise<SourceRecord>;
-  list(query?: Page & { name?: string }): Promise<SourceRecord[]>;
+  list(query?: Page & ProjectFilter & { name?: string }): Promise<SourceRecord[]>;
   update(
     idOrName: string,
     patch: { name?: string; description?: string; instructions?: string },

@@ -20,6 +20,7 @@ import type {
   MessageQuery,
   MessageRecord,
   Page,
+  ProjectFilter,
   PassageRecord,
   RunQuery,
   RunRecord,
@@ -246,14 +247,16 @@ export interface Lmos {
     create(input: CreateAgentInput): Promise<AgentHandle>;
     /** By id or by name; throws LmosError("not_found"). */
     get(idOrName: string): Promise<AgentHandle>;
-    list(query?: Page & { name?: string; tags?: string[]; matchAllTags?: boolean }): Promise<AgentView[]>;
+    list(
+      query?: Page & ProjectFilter & { name?: string; tags?: string[]; matchAllTags?: boolean },
+    ): Promise<AgentView[]>;
     update(idOrName: string, patch: UpdateAgentInput): Promise<AgentView>;
     delete(idOrName: string): Promise<void>;
   };
   blocks: {
     create(input: BlockInput): Promise<BlockRecord>;
     get(id: string): Promise<BlockRecord>;
-    list(query?: Page & { label?: string }): Promise<BlockRecord[]>;
+    list(query?: Page & ProjectFilter & { label?: string }): Promise<BlockRecord[]>;
     update(id: string, patch: Partial<BlockInput>): Promise<BlockRecord>;
     delete(id: string): Promise<void>;
     agents(id: string): Promise<string[]>;
@@ -271,9 +274,11 @@ export interface Lmos {
       /** This tool's sandbox limits and grants over the global defaults; null clears them. */
       sandbox?: ToolSandboxSettings | null;
       defaultRequiresApproval?: boolean;
+      /** The caller's project: a same-named tool of another project is a conflict, not updated. */
+      project?: string;
     }): Promise<ToolRecord>;
     get(id: string): Promise<ToolRecord>;
-    list(query?: Page & { name?: string }): Promise<ToolRecord[]>;
+    list(query?: Page & ProjectFilter & { name?: string }): Promise<ToolRecord[]>;
     delete(id: string): Promise<void>;
   };
   sources: SourcesApi;

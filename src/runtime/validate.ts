@@ -145,6 +145,7 @@ export const archivalSearchSchema = z
 
 export const toolUpsertSchema = z.object({
   sourceCode: z.string().min(1),
+  project: z.string().optional(),
   sourceType: z.string().optional(),
   jsonSchema: z.record(z.string(), z.unknown()).optional(),
   description: z.string().optional(),

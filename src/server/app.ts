@@ -1,6 +1,5 @@
 // The HTTP app: auth, the Letta-compatible routes under /v1, the MCP endpoint (/mcp), /openapi.json, JSON
 // errors, and the web UI at /.
-import { timingSafeEqual } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { Hono } from "hono";
 import { cors } from "hono/cors";
@@ -26,10 +25,12 @@ import { scheduleRoutes } from "./routes/schedules.ts";
 import { PING_MS } from "./routes/send.ts";
 import { systemRoutes } from "./routes/system.ts";
 import { toolRoutes } from "./routes/tools.ts";
-import { isApiPath, webUi } from "./web-ui.ts";
+import { webUi } from "./web-ui.ts";
+import { authenticate, ProjectGuard } from "./tenancy/index.ts";
 
 export interface AppOptions {
-  /** When set, every route but /v1/health needs `Authorization: Bearer <apiKey>`. */
+  /** When set, every route but /v1/health needs `Authorization: Bearer <apiKey>` (or a project key made by
+   * `lmos keys create`; once one exists the server needs a key even without apiKey). */
   apiKey?: string;
   /** Keepalive ping interval of SSE streams that ask for pings (default 30 000 ms, as Letta). */
   pingMs?: number;
@@ -51,12 +52,6 @@ const VERSION = (() => {
     return "0.0.0";
   }
 })();
-
-function sameSecret(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
 
 const isHealth = (path: string) => path === "/v1/health" || path === "/v1/health/";
 
@@ -85,32 +80,13 @@ export function createApp(lmos: Lmos, options: AppOptions = {}): Hono {
     );
   }
 
-  const { apiKey } = options;
-  if (apiKey) {
-    app.use("*", async (c, next) => {
-      // The UI's static files and unknown paths need no key; the API (and its description) does.
-      if (isHealth(c.req.path) || !isApiPath(c.req.path)) return next();
-      const header = c.req.header("authorization") ?? "";
-      const match = /^Bearer\s+(.+)$/i.exec(header.trim());
-      if (!match || !sameSecret(match[1], apiKey)) {
-        const res = errorResponse(
-          c,
-          new LmosError(
-            "unauthorized",
-            "missing or wrong API key: send `Authorization: Bearer <LMOS_API_KEY>`",
-          ),
-        );
-        res.headers.set("www-authenticate", "Bearer");
-        return res;
-      }
-      return next();
-    });
-  }
+  // Keys: LMOS_API_KEY and the project keys of `lmos keys` (tenancy/auth.ts); none of either: open.
+  app.use("*", authenticate(lmos.store, options.apiKey, isHealth));
 
   const limits = options.limits ?? DEFAULT_LIMITS;
   if (limits.ratePerSecond > 0) app.use("*", rateLimit(limits.ratePerSecond, isHealth));
 
-  const table = new RouteTable(app, limits);
+  const table = new RouteTable(app, limits, new ProjectGuard(lmos));
   const ctx = { lmos, trusted: trustedApi(lmos), table, pingMs: options.pingMs ?? PING_MS, limits };
   systemRoutes(ctx, VERSION);
   agentFileRoutes(ctx);

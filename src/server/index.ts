@@ -12,6 +12,7 @@ export { exportAgentFile } from "./letta/agent-file-export.ts";
 export { type ImportOptions, importAgentFile } from "./letta/agent-file-import.ts";
 export { DEFAULT_LIMITS, LIMIT_ENV, limitsFromEnv, type ServerLimits } from "./limits.ts";
 export { type MemoryServerOptions, memoryMcpServer } from "./mcp/memory-server.ts";
+export { KEY_PREFIX, mintApiKey, PROJECT_NAME } from "./tenancy/index.ts";
 
 export interface ServerOptions {
   lmos: Lmos;

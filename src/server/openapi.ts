@@ -33,7 +33,8 @@ function operationId(def: RouteDef): string {
 }
 
 const errorResponse = {
-  description: "Error: `{detail, code, message}` (400 bad JSON, 401, 404, 409, 413, 422 invalid input)",
+  description:
+    "Error: `{detail, code, message}` (400 bad JSON, 401 no or revoked key, 403 a read key's write, 404 unknown or another project's id, 409, 413, 422 invalid input)",
   content: { "application/json": { schema: jsonSchema(errorBodySchema) } },
 };
 
@@ -69,6 +70,8 @@ export function openApiDocument(routes: RouteDef[], version: string): Json {
       parameters: [...parameters(def.params, "path"), ...parameters(def.query, "query")],
       responses: { "200": ok, default: errorResponse },
     };
+    // A POST that only reads (a search): a read-scope API key may call it.
+    if (def.readOnly) op["x-lmos-read-only"] = true;
     if (def.body) {
       op.requestBody = { required: true, content: { "application/json": { schema: jsonSchema(def.body) } } };
     } else if (def.multipart) {

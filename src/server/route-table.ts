@@ -23,6 +23,14 @@ export interface RouteDef<P = unknown, Q = unknown, B = unknown> {
   response?: z.ZodType;
   /** The answer is an SSE stream (when the body asks for it, for `maybe`). */
   sse?: "always" | "maybe";
+  /** A POST that changes nothing (a search): a read-scope key may call it. */
+  readOnly?: boolean;
+}
+
+/** Checks every route runs through before and after its handler (project isolation: tenancy/guard.ts). */
+export interface RouteGuard<W = unknown> {
+  admit(c: Context, def: RouteDef, params: unknown, body: unknown): Promise<W>;
+  finish(who: W, startedMs: number, out: unknown): Promise<void>;
 }
 
 /** What a handler receives: validated inputs and the Hono context. */
@@ -42,6 +50,8 @@ export class RouteTable {
   constructor(
     private readonly app: Hono,
     private readonly limits: ServerLimits = DEFAULT_LIMITS,
+    /** Project isolation and key scopes, applied to every route (tenancy/guard.ts). */
+    private readonly guard?: RouteGuard,
   ) {
     this.bodyLimit = { bytes: limits.maxBodyBytes, env: "LMOS_MAX_BODY_BYTES" };
   }
@@ -60,8 +70,11 @@ export class RouteTable {
       const body = (
         def.body ? await jsonBody(c, def.body, this.bodyLimit, this.limits.maxJsonDepth) : undefined
       ) as B;
+      const started = Date.now();
+      const who = await this.guard?.admit(c, def as RouteDef, params, body);
       const out = await handler({ c, params, query, body });
       if (out instanceof Response) return out;
+      if (who) await this.guard?.finish(who, started, out);
       return c.json(out ?? null);
     });
   }

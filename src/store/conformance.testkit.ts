@@ -19,6 +19,7 @@ import { toolSuite } from "./conformance/tools.testkit.ts";
 import { groupSuite } from "./conformance/groups.testkit.ts";
 import { jobConcurrencySuite, jobSuite } from "./conformance/jobs.testkit.ts";
 import { scheduleConcurrencySuite, scheduleSuite } from "./conformance/schedules.testkit.ts";
+import { tenancySuite } from "./conformance/tenancy.testkit.ts";
 import type { Store } from "./types.ts";
 
 export {
@@ -40,6 +41,7 @@ export {
   scheduleSuite,
   sourceSuite,
   stepSuite,
+  tenancySuite,
   toolSuite,
 };
 
@@ -74,6 +76,7 @@ export function storeConformance(
       ["job store", jobSuite],
       ["schedule store", scheduleSuite],
       ["group store", groupSuite],
+      ["tenancy store", tenancySuite],
     ];
     for (const [part, suite] of parts) describe(part, () => suite(open));
     if (options.openPersistent) {

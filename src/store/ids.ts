@@ -28,6 +28,7 @@ export type IdPrefix =
   | "job"
   | "scheduled_message"
   | "group"
+  | "key"
   | "call";
 
 /** A fresh id such as `agent-019a…` (prefix + time-ordered UUID v7). */

@@ -3,6 +3,7 @@
 export * from "./types.ts";
 export { applyBlockEdit, BlockEditError } from "./block-edits.ts";
 export { type IdPrefix, newId, nowIso } from "./ids.ts";
+export { DEFAULT_PROJECT } from "./contract/tenancy.ts";
 export { DEFAULT_AGENT_SETTINGS, newAgentRecord } from "./agent-record.ts";
 export { messageText, newMessageRecord } from "./message-record.ts";
 export { openSqliteStore, type SqliteOptions } from "./sqlite/open.ts";

@@ -16,6 +16,7 @@ import type { ToolStore } from "./contract/tools.ts";
 import type { GroupStore } from "./contract/groups.ts";
 import type { JobStore } from "./contract/jobs.ts";
 import type { ScheduleStore } from "./contract/schedules.ts";
+import type { TenancyStore } from "./contract/tenancy.ts";
 
 export type * from "./records.ts";
 export type * from "./coordination-records.ts";
@@ -35,6 +36,7 @@ export type * from "./contract/leases.ts";
 export type * from "./contract/jobs.ts";
 export type * from "./contract/schedules.ts";
 export type * from "./contract/groups.ts";
+export type * from "./contract/tenancy.ts";
 
 /** The store a runtime opens: every part of the contract, plus its lifecycle. */
 export interface Store
@@ -50,7 +52,8 @@ export interface Store
     AgentLeaseStore,
     JobStore,
     ScheduleStore,
-    GroupStore {
+    GroupStore,
+    TenancyStore {
   readonly kind: "sqlite" | "postgres";
   close(): Promise<void>;
   /** A consistent copy of the whole database at `path` (a new file), taken while others keep writing;

@@ -6,7 +6,7 @@ import { z } from "zod";
 import { LmosError } from "../../errors.ts";
 import { createAgentSchema, trustedApi, validate } from "../../runtime/index.ts";
 import type { Lmos } from "../../runtime/types.ts";
-import { newMessageRecord } from "../../store/index.ts";
+import { DEFAULT_PROJECT, newMessageRecord } from "../../store/index.ts";
 import type { ContentPart, MessageRecord, Role, ToolCallRecord } from "../../store/types.ts";
 import { createAgentInput } from "../routes/agent-input.ts";
 import { createAgentBody } from "../schemas/agents.ts";
@@ -33,6 +33,9 @@ export interface ImportOptions {
   overrideExistingTools?: boolean;
   /** Letta's strip_messages: import no messages. */
   stripMessages?: boolean;
+  /** The project the import is for: everything it makes is that project's, and only that project's tools
+   * and folders (or built-in tools) are reused by name. */
+  project?: string;
 }
 
 type Json = Record<string, any>;
@@ -127,6 +130,10 @@ export async function importAgentFile(
     extras = {}; // a damaged extras field: import what Letta's schema holds
   }
 
+  const project = options.project ?? DEFAULT_PROJECT;
+  const ownerOf = async (id: string) => (await lmos.store.resourceProjects([id])).get(id) ?? DEFAULT_PROJECT;
+  const made: string[] = [];
+
   // Blocks, tools and sources first: the agents refer to them by file id.
   const blockIds = new Map<string, string>();
   for (const b of file.blocks as Json[]) {
@@ -140,12 +147,18 @@ export async function importAgentFile(
     });
     blockIds.set(b.id, made.id);
   }
+  made.push(...blockIds.values());
   const toolIds = new Map<string, string>();
   for (const t of file.tools as Json[]) {
-    const existing = await lmos.store.getToolByName(t.name);
+    let existing = await lmos.store.getToolByName(t.name);
+    // Another project's custom tool is not this import's to reuse (and upsert refuses to replace it).
+    if (existing?.toolType === "custom" && (await ownerOf(existing.id)) !== project && !t.source_code) {
+      existing = null;
+    }
     const custom = t.tool_type === "custom" && typeof t.source_code === "string" && t.source_code;
     if (custom && (!existing || options.overrideExistingTools !== false)) {
-      const made = await lmos.tools.upsert({
+      const tool = await lmos.tools.upsert({
+        project,
         sourceCode: t.source_code,
         ...(t.source_type ? { sourceType: t.source_type } : {}),
         ...(t.json_schema ? { jsonSchema: t.json_schema } : {}),
@@ -153,7 +166,8 @@ export async function importAgentFile(
         ...(Array.isArray(t.tags) ? { tags: t.tags } : {}),
         ...(typeof t.return_char_limit === "number" ? { returnCharLimit: t.return_char_limit } : {}),
       });
-      toolIds.set(t.id, made.id);
+      toolIds.set(t.id, tool.id);
+      if (!existing) made.push(tool.id);
     } else if (existing) {
       toolIds.set(t.id, existing.id); // built-in (or kept) tools by name
     }
@@ -161,6 +175,12 @@ export async function importAgentFile(
   const sourceIds = new Map<string, string>();
   for (const s of file.sources as Json[]) {
     const existing = await lmos.store.getSourceByName(s.name);
+    if (existing && (await ownerOf(existing.id)) !== project) {
+      throw new LmosError(
+        "conflict",
+        `agent file: a folder named "${s.name}" exists in another project (folder names are unique across projects); rename it in the file`,
+      );
+    }
     const source =
       existing ??
       (await lmos.sources.create({
@@ -171,6 +191,7 @@ export async function importAgentFile(
       }));
     sourceIds.set(s.id, source.id);
     if (existing) continue;
+    made.push(source.id);
     for (const f of (file.files as Json[]).filter(
       (x) => x.source_id === s.id && typeof x.content === "string",
     )) {
@@ -214,6 +235,7 @@ export async function importAgentFile(
     // takes it as it is.
     const handle = await trustedApi(lmos).agents.create(validate(createAgentSchema, input, "agent"));
     agentIds.set(a.id, handle.id);
+    made.push(handle.id, ...(await lmos.store.agentBlocks(handle.id)).map((b) => b.id));
 
     const messages = options.stripMessages
       ? new Map()
@@ -240,7 +262,7 @@ export async function importAgentFile(
     const config = g.manager_config ?? {};
     const manager = config.manager_agent_id ? agentIds.get(config.manager_agent_id) : undefined;
     if (members.some((m: string | undefined) => !m) || (config.manager_agent_id && !manager)) continue;
-    await lmos.groups.create({
+    const group = await lmos.groups.create({
       agentIds: members,
       description: g.description ?? "",
       managerType: config.manager_type ?? "round_robin",
@@ -252,6 +274,8 @@ export async function importAgentFile(
         : {}),
       sharedBlockIds: (g.shared_block_ids ?? []).map((id: string) => blockIds.get(id)).filter(Boolean),
     });
+    made.push(group.id);
   }
+  if (project !== DEFAULT_PROJECT) await lmos.store.claimResources(made, project);
   return [...agentIds.values()];
 }

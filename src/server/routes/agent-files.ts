@@ -9,6 +9,7 @@ import { importAgentFile } from "../letta/agent-file-import.ts";
 import { qBool, readBodyBytes } from "../read-input.ts";
 import { agentPath, opt } from "../schemas/common.ts";
 import type { RouteContext } from "./context.ts";
+import { projectOf } from "../tenancy/index.ts";
 
 const exportQuery = z.object({
   scrub_messages: qBool.optional(),
@@ -81,6 +82,7 @@ export function agentFileRoutes({ lmos, table, limits }: RouteContext): void {
       method: "post",
       path: "/v1/agents/{agent_id}/export",
       tag,
+      readOnly: true,
       summary: "Export the agent as a Letta agent file, with options in the body",
       params: agentPath,
       body: exportBody,
@@ -101,7 +103,7 @@ export function agentFileRoutes({ lmos, table, limits }: RouteContext): void {
     async ({ c }) => {
       const form = await importForm(c, limits.maxUploadBytes);
       const { text, ...options } = form;
-      return { agent_ids: await importAgentFile(lmos, text, options) };
+      return { agent_ids: await importAgentFile(lmos, text, { ...options, project: projectOf(c) }) };
     },
   );
 }

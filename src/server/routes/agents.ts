@@ -9,6 +9,7 @@ import { agentPath, agentStateSchema, deletedSchema } from "../schemas/common.ts
 import { recompileQuery } from "../schemas/messages.ts";
 import { createAgentInput, updateAgentInput } from "./agent-input.ts";
 import { agentState, deleted, type RouteContext } from "./context.ts";
+import { projectOf } from "../tenancy/index.ts";
 
 // Agents are few; a text query is answered by filtering them all (the store has no text index on names).
 const QUERY_TEXT_SCAN = 100_000;
@@ -50,8 +51,13 @@ export function agentRoutes({ lmos, trusted, table }: RouteContext): void {
       query: listAgentsQuery,
       response: z.array(agentStateSchema),
     },
-    async ({ query }) => {
-      const filter = { name: query.name, tags: query.tags, matchAllTags: query.match_all_tags };
+    async ({ c, query }) => {
+      const filter = {
+        name: query.name,
+        tags: query.tags,
+        matchAllTags: query.match_all_tags,
+        project: projectOf(c),
+      };
       if (!query.query_text) {
         const views = await lmos.agents.list({
           ...filter,

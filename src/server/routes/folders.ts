@@ -23,6 +23,7 @@ import {
   uploadQuery,
 } from "../schemas/tools-folders.ts";
 import { agentState, deleted, type RouteContext } from "./context.ts";
+import { projectOf } from "../tenancy/index.ts";
 
 /** The multipart part "file" of an upload, read within the limit (LMOS_MAX_UPLOAD_BYTES). */
 async function uploadedFile(c: Context, maxBytes: number): Promise<{ name: string; data: Uint8Array }> {
@@ -81,9 +82,10 @@ export function folderRoutes({ lmos, table, limits }: RouteContext): void {
       query: listFoldersQuery,
       response: z.array(folderSchema),
     },
-    async ({ query }) =>
+    async ({ c, query }) =>
       (
         await sources.list({
+          project: projectOf(c),
           name: query.name,
           limit: query.limit,
           after: query.after,

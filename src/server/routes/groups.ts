@@ -10,6 +10,7 @@ import { jsonObject, lettaMessageSchema, opt, pageQuery, pathId } from "../schem
 import { sendMessageBody } from "../schemas/messages.ts";
 import { deleted, type RouteContext } from "./context.ts";
 import { inputOf } from "./send.ts";
+import { projectOf } from "../tenancy/index.ts";
 
 const managerConfig = z.object({
   manager_type: z.enum(["round_robin", "supervisor", "dynamic", "sleeptime"]),
@@ -64,7 +65,7 @@ export function groupRoutes({ lmos, trusted, table }: RouteContext): void {
       query: listQuery,
       response: z.array(groupSchema),
     },
-    async ({ query }) => (await lmos.groups.list(query)).map(groupToLetta),
+    async ({ c, query }) => (await lmos.groups.list({ ...query, project: projectOf(c) })).map(groupToLetta),
   );
   table.add(
     {

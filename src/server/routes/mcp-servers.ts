@@ -12,6 +12,7 @@ import {
 import { toolToLetta } from "../letta/records.ts";
 import { pathId, toolSchema } from "../schemas/common.ts";
 import type { RouteContext } from "./context.ts";
+import { projectOf } from "../tenancy/index.ts";
 
 const serverPath = z.object({ mcp_server_id: pathId });
 const serverToolPath = z.object({ mcp_server_id: pathId, tool_id: pathId });
@@ -48,7 +49,7 @@ export function mcpServerRoutes({ trusted, table }: RouteContext): void {
       summary: "List MCP servers",
       response: z.array(serverSchema),
     },
-    async () => (await api.list()).map(mcpServerToLetta),
+    async ({ c }) => (await api.list({ project: projectOf(c) })).map(mcpServerToLetta),
   );
   table.add(
     {

@@ -24,6 +24,7 @@ import {
   updateBlockBody,
 } from "../schemas/memory.ts";
 import { agentState, deleted, type RouteContext } from "./context.ts";
+import { projectOf } from "../tenancy/index.ts";
 
 /** BlockInput fields from Letta's block fields (absent and null both mean "unchanged"). */
 function blockPatch(body: UpdateBlockBody): Partial<BlockInput> {
@@ -123,8 +124,9 @@ export function memoryRoutes({ lmos, trusted, table }: RouteContext): void {
       query: listBlocksQuery,
       response: blocks,
     },
-    async ({ query }) => {
+    async ({ c, query }) => {
       const list = await lmos.blocks.list({
+        project: projectOf(c),
         label: query.label,
         limit: query.limit,
         after: query.after,

@@ -151,6 +151,7 @@ export function messageRoutes({ lmos, trusted, table, pingMs }: RouteContext): v
       method: "post",
       path: "/v1/messages/search",
       tag,
+      readOnly: true,
       summary:
         "Search an agent's recall memory (what the user and the agent said; hybrid BM25 + vectors), best first",
       body: searchMessagesBody,

@@ -18,6 +18,7 @@ import {
 } from "../schemas/runs.ts";
 import { type RouteContext, replyModeOf } from "./context.ts";
 import { checkStreamFlags, runInputOf, runOptionsOf } from "./send.ts";
+import { projectOf } from "../tenancy/index.ts";
 
 const ACTIVE: RunRecord["status"][] = ["created", "running"];
 
@@ -82,12 +83,13 @@ export function runRoutes({ lmos, trusted, table }: RouteContext): void {
       query: listRunsQuery,
       response: z.array(runSchema),
     },
-    async ({ query }) => {
+    async ({ c, query }) => {
       const agentIds =
         query.agent_id || query.agent_ids
           ? [...(query.agent_id ? [query.agent_id] : []), ...(query.agent_ids ?? [])]
           : undefined;
       const runs = await lmos.runs.list({
+        project: projectOf(c),
         agentIds,
         statuses: statusFilter(query.statuses, query.active),
         stopReason: query.stop_reason,

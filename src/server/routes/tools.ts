@@ -16,12 +16,14 @@ import {
   updateToolBody,
 } from "../schemas/tools-folders.ts";
 import { agentState, deleted, type RouteContext } from "./context.ts";
+import { projectOf } from "../tenancy/index.ts";
 
 type ToolBody = z.infer<typeof toolBody>;
 
-function upsertInput(body: ToolBody): Parameters<Lmos["tools"]["upsert"]>[0] {
+function upsertInput(body: ToolBody, project: string): Parameters<Lmos["tools"]["upsert"]>[0] {
   return {
     sourceCode: body.source_code,
+    project,
     ...(body.source_type ? { sourceType: body.source_type } : {}),
     ...(body.json_schema ? { jsonSchema: body.json_schema } : {}),
     ...(body.description ? { description: body.description } : {}),
@@ -60,7 +62,7 @@ export function toolRoutes({ lmos, trusted, table }: RouteContext): void {
       body: toolBody,
       response: toolSchema,
     },
-    async ({ body }) => {
+    async ({ c, body }) => {
       const name = body.json_schema?.name;
       if (typeof name === "string" && (await lmos.tools.list({ name })).some((t) => t.name === name)) {
         throw new LmosError(
@@ -68,7 +70,9 @@ export function toolRoutes({ lmos, trusted, table }: RouteContext): void {
           `a tool named "${name}" already exists; use PUT /v1/tools/ to update it`,
         );
       }
-      return toolToLetta(await trusted.tools.upsert(validate(toolUpsertSchema, upsertInput(body), "tool")));
+      return toolToLetta(
+        await trusted.tools.upsert(validate(toolUpsertSchema, upsertInput(body, projectOf(c)), "tool")),
+      );
     },
   );
   table.add(
@@ -80,8 +84,10 @@ export function toolRoutes({ lmos, trusted, table }: RouteContext): void {
       body: toolBody,
       response: toolSchema,
     },
-    async ({ body }) =>
-      toolToLetta(await trusted.tools.upsert(validate(toolUpsertSchema, upsertInput(body), "tool"))),
+    async ({ c, body }) =>
+      toolToLetta(
+        await trusted.tools.upsert(validate(toolUpsertSchema, upsertInput(body, projectOf(c)), "tool")),
+      ),
   );
   table.add(
     {
@@ -92,8 +98,9 @@ export function toolRoutes({ lmos, trusted, table }: RouteContext): void {
       query: listToolsQuery,
       response: z.array(toolSchema),
     },
-    async ({ query }) => {
+    async ({ c, query }) => {
       const list = await lmos.tools.list({
+        project: projectOf(c),
         name: query.name,
         limit: query.limit,
         after: query.after,

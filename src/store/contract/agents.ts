@@ -3,20 +3,23 @@
 import type { BlockEdit } from "../block-edits.ts";
 import type { AgentRecord, BlockRecord } from "../records.ts";
 import type { Page } from "./queries.ts";
+import type { ProjectFilter } from "./tenancy.ts";
 
 export interface AgentStore {
   /** Creates the agent linked to existing blocks and tools (ToolStore), in the order given. */
   createAgent(agent: AgentRecord, blockIds: string[], toolIds: string[]): Promise<void>;
   getAgent(id: string): Promise<AgentRecord | null>;
   getAgentByName(name: string): Promise<AgentRecord | null>;
-  listAgents(q: Page & { name?: string; tags?: string[]; matchAllTags?: boolean }): Promise<AgentRecord[]>;
+  listAgents(
+    q: Page & ProjectFilter & { name?: string; tags?: string[]; matchAllTags?: boolean },
+  ): Promise<AgentRecord[]>;
   updateAgent(id: string, patch: Partial<AgentRecord>): Promise<AgentRecord>;
   /** Deletes the agent and everything only it owns (messages, runs, passages, links). */
   deleteAgent(id: string): Promise<void>;
 
   createBlock(block: BlockRecord): Promise<void>;
   getBlock(id: string): Promise<BlockRecord | null>;
-  listBlocks(q: Page & { label?: string }): Promise<BlockRecord[]>;
+  listBlocks(q: Page & ProjectFilter & { label?: string }): Promise<BlockRecord[]>;
   /** Patches a block in one transaction. A value change also stamps memoryEditedAt (the patch's updatedAt)
    * on every agent the block is attached to. A label change is refused (invalid_argument) when an agent the
    * block is attached to has another block with that label. */

@@ -2,12 +2,13 @@
 // Conformance: conformance/mcp-servers.testkit.ts.
 import type { McpServerRecord } from "../records.ts";
 import type { Page } from "./queries.ts";
+import type { ProjectFilter } from "./tenancy.ts";
 
 export interface McpServerStore {
   createMcpServer(server: McpServerRecord): Promise<void>;
   getMcpServer(id: string): Promise<McpServerRecord | null>;
   getMcpServerByName(name: string): Promise<McpServerRecord | null>;
-  listMcpServers(q: Page): Promise<McpServerRecord[]>;
+  listMcpServers(q: Page & ProjectFilter): Promise<McpServerRecord[]>;
   updateMcpServer(id: string, patch: Partial<McpServerRecord>): Promise<McpServerRecord>;
   /** Deletes the server record (its tools are the caller's to delete). */
   deleteMcpServer(id: string): Promise<void>;

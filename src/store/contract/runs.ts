@@ -12,6 +12,7 @@ import type {
 } from "../records.ts";
 import type { AgentStepPatch } from "./messages.ts";
 import type { Page } from "./queries.ts";
+import type { ProjectFilter } from "./tenancy.ts";
 
 /** Everything one agent step changes, applied in one transaction by `commitStep`. */
 export interface StepCommit {
@@ -37,7 +38,7 @@ export interface StepCommit {
 }
 
 /** Filters of `listRuns`; every given filter must hold. */
-export interface RunQuery extends Page {
+export interface RunQuery extends Page, ProjectFilter {
   agentIds?: string[];
   statuses?: RunRecord["status"][];
   stopReason?: string;

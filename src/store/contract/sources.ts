@@ -2,12 +2,13 @@
 // agents they are attached to. Conformance: conformance/sources.testkit.ts.
 import type { FileRecord, PassageRecord, SourceRecord } from "../records.ts";
 import type { Page } from "./queries.ts";
+import type { ProjectFilter } from "./tenancy.ts";
 
 export interface SourceStore {
   createSource(source: SourceRecord): Promise<void>;
   getSource(id: string): Promise<SourceRecord | null>;
   getSourceByName(name: string): Promise<SourceRecord | null>;
-  listSources(q: Page & { name?: string }): Promise<SourceRecord[]>;
+  listSources(q: Page & ProjectFilter & { name?: string }): Promise<SourceRecord[]>;
   updateSource(id: string, patch: Partial<SourceRecord>): Promise<SourceRecord>;
   deleteSource(id: string): Promise<void>;
   attachSource(agentId: string, sourceId: string): Promise<void>;

@@ -2,13 +2,14 @@
 // Conformance: conformance/tools.testkit.ts.
 import type { ToolRecord } from "../records.ts";
 import type { Page } from "./queries.ts";
+import type { ProjectFilter } from "./tenancy.ts";
 
 export interface ToolStore {
   /** Inserts, or updates the tool with the same name or else the same id (keeping the stored id). */
   upsertTool(tool: ToolRecord): Promise<ToolRecord>;
   getTool(id: string): Promise<ToolRecord | null>;
   getToolByName(name: string): Promise<ToolRecord | null>;
-  listTools(q: Page & { name?: string }): Promise<ToolRecord[]>;
+  listTools(q: Page & ProjectFilter & { name?: string }): Promise<ToolRecord[]>;
   deleteTool(id: string): Promise<void>;
   agentTools(agentId: string): Promise<ToolRecord[]>;
   attachTool(agentId: string, toolId: string): Promise<void>;

@@ -2,7 +2,8 @@
 import { LmosError } from "../../errors.ts";
 import { applyBlockEdit, type BlockEdit, BlockEditError } from "../block-edits.ts";
 import { nowIso } from "../ids.ts";
-import type { AgentRecord, BlockRecord, Page, ToolRecord } from "../types.ts";
+import { pushProjectFilter } from "../project-filter.ts";
+import type { AgentRecord, BlockRecord, Page, ProjectFilter, ToolRecord } from "../types.ts";
 import type { Codec } from "../sqlite/codec.ts";
 import { agentCodec, blockCodec, toolCodec } from "../sqlite/codecs.ts";
 import { readContext, writeContext } from "./context.ts";
@@ -58,9 +59,10 @@ export async function getAgentByName(q: Q, name: string): Promise<AgentRecord | 
 export async function listBy<T>(
   q: Q,
   codec: Codec<T>,
-  page: Page,
+  page: Page & ProjectFilter,
   equal: Record<string, unknown>,
   extra?: (select: Select) => void,
+  sharedSql?: string,
 ): Promise<T[]> {
   const select: Select = { columns: selectList(codec, "x"), from: `${codec.table} x`, where: [], params: [] };
   for (const [column, value] of Object.entries(equal)) {
@@ -69,13 +71,14 @@ export async function listBy<T>(
     select.params.push(value);
   }
   extra?.(select);
+  pushProjectFilter(select, "x.id", page.project, sharedSql);
   const { sql, params } = pagedSql(select, { table: codec.table, alias: "x", tiebreak: "id" }, page);
   return (await q.all<Record<string, unknown>>(sql, ...params)).map((r) => decode(codec, r));
 }
 
 export async function listAgents(
   q: Q,
-  page: Page & { name?: string; tags?: string[]; matchAllTags?: boolean },
+  page: Page & ProjectFilter & { name?: string; tags?: string[]; matchAllTags?: boolean },
 ): Promise<AgentRecord[]> {
   const list = await listBy(q, agentCodec, page, { name: page.name }, (s) => {
     if (page.tags?.length) s.where.push(tagCondition("x.tags", page.tags, !!page.matchAllTags, s.params));

@@ -5,6 +5,7 @@
 // by rowid have a `seq` identity column instead.
 import { refuseNewerSchema } from "../sql/migrations.ts";
 import { searchableText } from "../sqlite/messages.ts";
+import { TENANCY_DDL } from "../tenancy-sql.ts";
 import { type Db, type Q, quoteIdent } from "./db.ts";
 import { lexicalColumns } from "./lexical.ts";
 
@@ -178,6 +179,9 @@ CREATE TABLE processes (
   token TEXT PRIMARY KEY, host TEXT NOT NULL, pid INTEGER NOT NULL, seen_at BIGINT NOT NULL);
 `);
 
+// Tenancy: API keys (hashed) and the project that owns a resource (none: the default project).
+const v4: Migration = (q) => q.run(TENANCY_DDL);
+
 // Lexical search ranked as FTS5 ranks (lexical.ts): each row's tsvector rewritten with FTS5's porter
 // unicode61 terms and its number of terms, and the rows and terms each table has indexed in lexical_stats,
 // kept by a statement trigger, one row per agent (or source) so that concurrent steps of different agents
@@ -249,6 +253,7 @@ export const migrations: ReadonlyArray<readonly [version: number, up: Migration]
   [1, v1],
   [2, v2],
   [3, v3],
+  [4, v4],
   [6, v6],
 ];
 

@@ -1,5 +1,6 @@
 // Runs, steps, the one-transaction step commit, runs left by dead processes, and the memory-node tier.
 import { LmosError } from "../../errors.ts";
+import { pushProjectFilter } from "../project-filter.ts";
 import type {
   MessageRecord,
   Page,
@@ -72,6 +73,7 @@ export async function listRuns(q: Q, query: RunQuery): Promise<RunRecord[]> {
     select.where.push("r.chain_id = ?");
     select.params.push(query.chainId);
   }
+  pushProjectFilter(select, "r.agent_id", query.project);
   const { sql, params } = pagedSql(select, { table: "runs", alias: "r", tiebreak: "seq" }, query);
   return (await q.all<Record<string, unknown>>(sql, ...params)).map((r) => decode(runCodec, r));
 }

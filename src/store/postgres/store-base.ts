@@ -8,6 +8,7 @@ import type {
   LexicalQuery,
   OpenFileRecord,
   Page,
+  ProjectFilter,
   PassageFilter,
   PassageRecord,
   RunOwner,
@@ -123,7 +124,7 @@ export abstract class PostgresStoreBase {
   getSourceByName(name: string) {
     return this.read((q) => getRecordBy(q, sourceCodec, "name", name));
   }
-  listSources(page: Page & { name?: string }) {
+  listSources(page: Page & ProjectFilter & { name?: string }) {
     return this.read((q) => listBy(q, sourceCodec, page, { name: page.name }));
   }
   updateSource(id: string, patch: Partial<SourceRecord>) {

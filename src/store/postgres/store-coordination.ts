@@ -9,13 +9,17 @@ import type {
   JobRecord,
   ManagerType,
   Page,
+  ProjectFilter,
   ScheduleRecord,
+  ApiKeyRecord,
 } from "../types.ts";
 import { groupCodec, jobCodec, scheduleCodec } from "../sqlite/codecs.ts";
 import { listBy } from "./agents.ts";
 import * as coordination from "./coordination.ts";
 import { getRecord, patchRecord } from "./records.ts";
 import { PostgresStoreBase } from "./store-base.ts";
+import * as tenancy from "./tenancy.ts";
+import * as t from "../tenancy-sql.ts";
 
 /** Jobs, schedules and groups over the shared pool. */
 export abstract class PostgresCoordinationStore extends PostgresStoreBase {
@@ -77,7 +81,7 @@ export abstract class PostgresCoordinationStore extends PostgresStoreBase {
   getGroup(id: string) {
     return this.read((q) => getRecord(q, groupCodec, id));
   }
-  listGroups(page: Page & { managerType?: ManagerType }) {
+  listGroups(page: Page & ProjectFilter & { managerType?: ManagerType }) {
     return this.read((q) => listBy(q, groupCodec, page, { manager_type: page.managerType }));
   }
   updateGroup(id: string, patch: Partial<GroupRecord>) {
@@ -106,5 +110,31 @@ export abstract class PostgresCoordinationStore extends PostgresStoreBase {
         if (this.bumps.get(id) === next) this.bumps.delete(id);
       });
     return next;
+  }
+
+  // tenancy
+  async createApiKey(key: ApiKeyRecord) {
+    await this.write((q) => q.run(t.INSERT_KEY, ...t.keyValues(key)));
+  }
+  listApiKeys() {
+    return this.read((q) => tenancy.listApiKeys(q));
+  }
+  findApiKey(hash: string) {
+    return this.read((q) => tenancy.findApiKey(q, hash));
+  }
+  async hasApiKeys() {
+    return !!(await this.read((q) => q.get(t.ANY_KEY)));
+  }
+  async touchApiKey(id: string, at: string) {
+    await this.write((q) => q.run(t.TOUCH_KEY, at, id));
+  }
+  revokeApiKey(id: string, at: string) {
+    return this.write((q) => tenancy.revokeApiKey(q, id, at));
+  }
+  claimResources(ids: string[], project: string) {
+    return this.write((q) => tenancy.claimResources(q, ids, project));
+  }
+  resourceProjects(ids: string[]) {
+    return this.read((q) => tenancy.resourceProjects(q, ids));
   }
 }

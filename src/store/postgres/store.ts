@@ -1,3 +1,4 @@
+import { sharedToolSql } from "../project-filter.ts";
 import type {
   AgentLease,
   AgentRecord,
@@ -10,6 +11,7 @@ import type {
   MessageQuery,
   MessageRecord,
   Page,
+  ProjectFilter,
   Role,
   RunOwner,
   RunQuery,
@@ -60,7 +62,7 @@ export class PostgresStore extends PostgresCoordinationStore implements Store {
   getAgentByName(name: string) {
     return this.read((q) => agents.getAgentByName(q, name));
   }
-  listAgents(page: Page & { name?: string; tags?: string[]; matchAllTags?: boolean }) {
+  listAgents(page: Page & ProjectFilter & { name?: string; tags?: string[]; matchAllTags?: boolean }) {
     return this.read((q) => agents.listAgents(q, page));
   }
   updateAgent(id: string, patch: Partial<AgentRecord>) {
@@ -78,7 +80,7 @@ export class PostgresStore extends PostgresCoordinationStore implements Store {
   getBlock(id: string) {
     return this.read((q) => getRecord(q, blockCodec, id));
   }
-  listBlocks(page: Page & { label?: string }) {
+  listBlocks(page: Page & ProjectFilter & { label?: string }) {
     return this.read((q) => agents.listBy(q, blockCodec, page, { label: page.label }));
   }
   updateBlock(id: string, patch: Partial<BlockRecord>) {
@@ -113,8 +115,10 @@ export class PostgresStore extends PostgresCoordinationStore implements Store {
   getToolByName(name: string) {
     return this.read((q) => getRecordBy(q, toolCodec, "name", name));
   }
-  listTools(page: Page & { name?: string }) {
-    return this.read((q) => agents.listBy(q, toolCodec, page, { name: page.name }));
+  listTools(page: Page & ProjectFilter & { name?: string }) {
+    return this.read((q) =>
+      agents.listBy(q, toolCodec, page, { name: page.name }, undefined, sharedToolSql("x")),
+    );
   }
   async deleteTool(id: string) {
     await this.write((q) => q.run("DELETE FROM tools WHERE id = ?", id));
@@ -161,7 +165,7 @@ export class PostgresStore extends PostgresCoordinationStore implements Store {
   getMcpServerByName(name: string) {
     return this.read((q) => getRecordBy(q, mcpServerCodec, "name", name));
   }
-  listMcpServers(page: Page) {
+  listMcpServers(page: Page & ProjectFilter) {
     return this.read((q) => agents.listBy(q, mcpServerCodec, page, {}));
   }
   updateMcpServer(id: string, patch: Partial<McpServerRecord>) {

@@ -1,5 +1,6 @@
 // Agents, core-memory blocks and tools, and the joins that give an agent its blocks and tools.
-import type { AgentRecord, BlockRecord, McpServerRecord, Page, ToolRecord } from "../types.ts";
+import { pushProjectFilter, sharedToolSql } from "../project-filter.ts";
+import type { AgentRecord, BlockRecord, McpServerRecord, Page, ProjectFilter, ToolRecord } from "../types.ts";
 import { decode, selectList } from "./codec.ts";
 import { agentCodec, blockCodec, mcpServerCodec, toolCodec } from "./codecs.ts";
 import { pagedSql, type Select, tagCondition } from "./paging.ts";
@@ -36,7 +37,7 @@ export function createAgent(sql: Sql, agent: AgentRecord, blockIds: string[], to
 /** Agents by name/tags, paged by (created_at, id). */
 export function listAgents(
   sql: Sql,
-  q: Page & { name?: string; tags?: string[]; matchAllTags?: boolean },
+  q: Page & ProjectFilter & { name?: string; tags?: string[]; matchAllTags?: boolean },
 ): AgentRecord[] {
   const select: Select = { columns: selectList(agentCodec, "a"), from: "agents a", where: [], params: [] };
   if (q.name !== undefined) {
@@ -44,6 +45,7 @@ export function listAgents(
     select.params.push(q.name);
   }
   if (q.tags?.length) select.where.push(tagCondition("a.tags", q.tags, !!q.matchAllTags, select.params));
+  pushProjectFilter(select, "a.id", q.project);
   const { sql: text, params } = pagedSql(select, { table: "agents", alias: "a", tiebreak: "id" }, q);
   return sql
     .all<Record<string, unknown>>(text, ...params)
@@ -102,12 +104,13 @@ export function deleteAgent(sql: Sql, id: string): void {
 }
 
 /** Blocks by label, paged. */
-export function listBlocks(sql: Sql, q: Page & { label?: string }): BlockRecord[] {
+export function listBlocks(sql: Sql, q: Page & ProjectFilter & { label?: string }): BlockRecord[] {
   const select: Select = { columns: selectList(blockCodec, "b"), from: "blocks b", where: [], params: [] };
   if (q.label !== undefined) {
     select.where.push("b.label = ?");
     select.params.push(q.label);
   }
+  pushProjectFilter(select, "b.id", q.project);
   const { sql: text, params } = pagedSql(select, { table: "blocks", alias: "b", tiebreak: "id" }, q);
   return sql.all<Record<string, unknown>>(text, ...params).map((r) => decode(blockCodec, r));
 }
@@ -138,24 +141,26 @@ export function upsertTool(sql: Sql, given: ToolRecord): ToolRecord {
 }
 
 /** Tools by name, paged. */
-export function listTools(sql: Sql, q: Page & { name?: string }): ToolRecord[] {
+export function listTools(sql: Sql, q: Page & ProjectFilter & { name?: string }): ToolRecord[] {
   const select: Select = { columns: selectList(toolCodec, "t"), from: "tools t", where: [], params: [] };
   if (q.name !== undefined) {
     select.where.push("t.name = ?");
     select.params.push(q.name);
   }
+  pushProjectFilter(select, "t.id", q.project, sharedToolSql("t"));
   const { sql: text, params } = pagedSql(select, { table: "tools", alias: "t", tiebreak: "id" }, q);
   return sql.all<Record<string, unknown>>(text, ...params).map((r) => decode(toolCodec, r));
 }
 
 /** MCP servers, paged by (created_at, id). */
-export function listMcpServers(sql: Sql, q: Page): McpServerRecord[] {
+export function listMcpServers(sql: Sql, q: Page & ProjectFilter): McpServerRecord[] {
   const select: Select = {
     columns: selectList(mcpServerCodec, "m"),
     from: "mcp_servers m",
     where: [],
     params: [],
   };
+  pushProjectFilter(select, "m.id", q.project);
   const { sql: text, params } = pagedSql(select, { table: "mcp_servers", alias: "m", tiebreak: "id" }, q);
   return sql.all<Record<string, unknown>>(text, ...params).map((r) => decode(mcpServerCodec, r));
 }

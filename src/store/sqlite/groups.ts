@@ -1,7 +1,8 @@
 // Group rows (Letta's multi-agent groups): members and shared blocks as JSON arrays of ids, and the turn
 // counter a sleep-time manager bumps once per primary turn.
 import { LmosError } from "../../errors.ts";
-import type { GroupRecord, ManagerType, Page } from "../types.ts";
+import { pushProjectFilter } from "../project-filter.ts";
+import type { GroupRecord, ManagerType, Page, ProjectFilter } from "../types.ts";
 import { decode, selectList } from "./codec.ts";
 import { groupCodec } from "./codecs.ts";
 import { pagedSql, type Select } from "./paging.ts";
@@ -25,12 +26,13 @@ export function createGroup(sql: Sql, group: GroupRecord): void {
   });
 }
 
-export function listGroups(sql: Sql, q: Page & { managerType?: ManagerType }): GroupRecord[] {
+export function listGroups(sql: Sql, q: Page & ProjectFilter & { managerType?: ManagerType }): GroupRecord[] {
   const select: Select = { columns: groupSelect, from: "agent_groups g", where: [], params: [] };
   if (q.managerType !== undefined) {
     select.where.push("g.manager_type = ?");
     select.params.push(q.managerType);
   }
+  pushProjectFilter(select, "g.id", q.project);
   const { sql: text, params } = pagedSql(select, { table: "agent_groups", alias: "g", tiebreak: "id" }, q);
   return sql.all<Record<string, unknown>>(text, ...params).map((r) => decode(groupCodec, r));
 }

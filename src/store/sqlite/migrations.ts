@@ -3,6 +3,7 @@
 // from an older lmos gets only the migrations it lacks.
 import type BetterSqlite3 from "better-sqlite3";
 import { refuseNewerSchema } from "../sql/migrations.ts";
+import { TENANCY_DDL } from "../tenancy-sql.ts";
 
 type Migration = (db: BetterSqlite3.Database) => void;
 
@@ -219,8 +220,11 @@ CREATE INDEX agent_groups_created ON agent_groups(created_at, id);
 const v9: Migration = (db) =>
   db.exec("CREATE INDEX passages_agent_order ON passages(agent_id, created_at, seq);");
 
+// Tenancy: API keys (hashed) and the project that owns a resource (none: the default project).
+const v10: Migration = (db) => db.exec(TENANCY_DDL);
+
 /** Every migration in order; version N is the N-th entry. Append, never edit. */
-export const migrations: readonly Migration[] = [v1, v2, v3, v4, v5, v6, v7, v8, v9];
+export const migrations: readonly Migration[] = [v1, v2, v3, v4, v5, v6, v7, v8, v9, v10];
 
 /** Applies the migrations this database lacks; returns how many ran. */
 export function migrate(db: BetterSqlite3.Database): number {

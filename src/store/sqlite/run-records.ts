@@ -3,6 +3,7 @@
 import { randomBytes } from "node:crypto";
 import { readlinkSync } from "node:fs";
 import { hostname } from "node:os";
+import { pushProjectFilter } from "../project-filter.ts";
 import type { MessageRecord, Page, RunOwner, RunQuery, RunRecord } from "../types.ts";
 import { decode, encode, selectList } from "./codec.ts";
 import { messageCodec, runCodec } from "./codecs.ts";
@@ -68,6 +69,7 @@ export function listRuns(sql: Sql, q: RunQuery): RunRecord[] {
     select.where.push("r.chain_id = ?");
     select.params.push(q.chainId);
   }
+  pushProjectFilter(select, "r.agent_id", q.project);
   const { sql: text, params } = pagedSql(select, { table: "runs", alias: "r", tiebreak: "rowid" }, q);
   return sql.all<Record<string, unknown>>(text, ...params).map((r) => decode(runCodec, r));
 }

@@ -1,6 +1,14 @@
 // Sources (folders of documents), their files, and the files an agent has open.
 import { LmosError } from "../../errors.ts";
-import type { FileRecord, FileWindowChange, OpenFileRecord, Page, SourceRecord } from "../types.ts";
+import { pushProjectFilter } from "../project-filter.ts";
+import type {
+  FileRecord,
+  FileWindowChange,
+  OpenFileRecord,
+  Page,
+  ProjectFilter,
+  SourceRecord,
+} from "../types.ts";
 import { decode, encode, insertSql, selectList } from "./codec.ts";
 import { fileCodec, sourceCodec } from "./codecs.ts";
 import { pagedSql, type Select } from "./paging.ts";
@@ -37,12 +45,13 @@ export function updateSource(sql: Sql, id: string, patch: Partial<SourceRecord>)
 }
 
 /** Sources by name, paged. */
-export function listSources(sql: Sql, q: Page & { name?: string }): SourceRecord[] {
+export function listSources(sql: Sql, q: Page & ProjectFilter & { name?: string }): SourceRecord[] {
   const select: Select = { columns: selectList(sourceCodec, "s"), from: "sources s", where: [], params: [] };
   if (q.name !== undefined) {
     select.where.push("s.name = ?");
     select.params.push(q.name);
   }
+  pushProjectFilter(select, "s.id", q.project);
   const { sql: text, params } = pagedSql(select, { table: "sources", alias: "s", tiebreak: "id" }, q);
   return sql.all<Record<string, unknown>>(text, ...params).map((r) => decode(sourceCodec, r));
 }

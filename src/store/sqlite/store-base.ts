@@ -18,6 +18,7 @@ import type {
   LexicalQuery,
   OpenFileRecord,
   Page,
+  ProjectFilter,
   PassageFilter,
   PassageRecord,
   SourceRecord,
@@ -192,7 +193,7 @@ export abstract class SqliteStoreBase {
   getSourceByName(name: string) {
     return this.read(() => getRecordBy(this.sql, sourceCodec, "name", name));
   }
-  listSources(q: Page & { name?: string }) {
+  listSources(q: Page & ProjectFilter & { name?: string }) {
     return this.read(() => sources.listSources(this.sql, q));
   }
   updateSource(id: string, patch: Partial<SourceRecord>) {

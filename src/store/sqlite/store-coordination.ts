@@ -9,13 +9,17 @@ import type {
   JobRecord,
   ManagerType,
   Page,
+  ProjectFilter,
   ScheduleRecord,
+  ApiKeyRecord,
 } from "../types.ts";
 import { groupCodec, jobCodec, scheduleCodec } from "./codecs.ts";
 import * as groups from "./groups.ts";
 import * as jobs from "./jobs.ts";
 import { getRecord, patchRecord } from "./records.ts";
 import * as schedules from "./schedules.ts";
+import * as tenancy from "./tenancy.ts";
+import { ANY_KEY, TOUCH_KEY } from "../tenancy-sql.ts";
 import { canonicalIso } from "./sql.ts";
 import { SqliteStoreBase } from "./store-base.ts";
 
@@ -70,7 +74,7 @@ export abstract class SqliteCoordinationStore extends SqliteStoreBase {
   getGroup(id: string) {
     return this.read(() => getRecord(this.sql, groupCodec, id));
   }
-  listGroups(q: Page & { managerType?: ManagerType }) {
+  listGroups(q: Page & ProjectFilter & { managerType?: ManagerType }) {
     return this.read(() => groups.listGroups(this.sql, q));
   }
   updateGroup(id: string, patch: Partial<GroupRecord>) {
@@ -88,5 +92,31 @@ export abstract class SqliteCoordinationStore extends SqliteStoreBase {
   }
   bumpGroupTurns(id: string) {
     return this.write(() => groups.bumpGroupTurns(this.sql, id));
+  }
+
+  // tenancy
+  createApiKey(key: ApiKeyRecord) {
+    return this.write(() => tenancy.createApiKey(this.sql, key));
+  }
+  listApiKeys() {
+    return this.read(() => tenancy.listApiKeys(this.sql));
+  }
+  findApiKey(hash: string) {
+    return this.read(() => tenancy.findApiKey(this.sql, hash));
+  }
+  hasApiKeys() {
+    return this.read(() => !!this.sql.get(ANY_KEY));
+  }
+  touchApiKey(id: string, at: string) {
+    return this.write(() => void this.sql.run(TOUCH_KEY, at, id));
+  }
+  revokeApiKey(id: string, at: string) {
+    return this.write(() => tenancy.revokeApiKey(this.sql, id, at));
+  }
+  claimResources(ids: string[], project: string) {
+    return this.write(() => tenancy.claimResources(this.sql, ids, project));
+  }
+  resourceProjects(ids: string[]) {
+    return this.read(() => tenancy.resourceProjects(this.sql, ids));
   }
 }

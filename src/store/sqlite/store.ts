@@ -11,6 +11,7 @@ import type {
   MessageQuery,
   MessageRecord,
   Page,
+  ProjectFilter,
   RankedId,
   LeaseHolder,
   LeaseUse,
@@ -58,7 +59,7 @@ export class SqliteStore extends SqliteCoordinationStore implements Store {
   getAgentByName(name: string) {
     return this.read(() => agents.getAgentByName(this.sql, name));
   }
-  listAgents(q: Page & { name?: string; tags?: string[]; matchAllTags?: boolean }) {
+  listAgents(q: Page & ProjectFilter & { name?: string; tags?: string[]; matchAllTags?: boolean }) {
     return this.read(() => agents.listAgents(this.sql, q));
   }
   updateAgent(id: string, patch: Partial<AgentRecord>) {
@@ -82,7 +83,7 @@ export class SqliteStore extends SqliteCoordinationStore implements Store {
   getBlock(id: string) {
     return this.read(() => getRecord(this.sql, blockCodec, id));
   }
-  listBlocks(q: Page & { label?: string }) {
+  listBlocks(q: Page & ProjectFilter & { label?: string }) {
     return this.read(() => agents.listBlocks(this.sql, q));
   }
   updateBlock(id: string, patch: Partial<BlockRecord>) {
@@ -131,7 +132,7 @@ export class SqliteStore extends SqliteCoordinationStore implements Store {
   getToolByName(name: string) {
     return this.read(() => getRecordBy(this.sql, toolCodec, "name", name));
   }
-  listTools(q: Page & { name?: string }) {
+  listTools(q: Page & ProjectFilter & { name?: string }) {
     return this.read(() => agents.listTools(this.sql, q));
   }
   deleteTool(id: string) {
@@ -181,7 +182,7 @@ export class SqliteStore extends SqliteCoordinationStore implements Store {
   getMcpServerByName(name: string) {
     return this.read(() => getRecordBy(this.sql, mcpServerCodec, "name", name));
   }
-  listMcpServers(q: Page) {
+  listMcpServers(q: Page & ProjectFilter) {
     return this.read(() => agents.listMcpServers(this.sql, q));
   }
   updateMcpServer(id: string, patch: Partial<McpServerRecord>) {
