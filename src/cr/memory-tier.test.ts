@@ -7,7 +7,8 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { agent } from "../store/conformance/fixtures.testkit.ts";
 import { openSqliteStore } from "../store/index.ts";
-import { loadModel } from "./checkpoint.ts";
+import { DEFAULT_MODEL_PATH, loadModel } from "./checkpoint.ts";
+import { RetrievalThread } from "./retrieval-thread.ts";
 import { CR_TIER, CompressedMemory, decodeNotation, type MemoryText } from "./memory-tier.ts";
 import { MemoryDb } from "./memory-db.ts";
 import { makeEpisode, makeLifelong } from "./task.ts";
@@ -19,6 +20,26 @@ import { initTensors } from "./tensor/backend.ts";
 beforeAll(async () => {
   await initTensors({ threads: 1 });
 });
+
+/** Node for node: same ids per level, structure and tokens, vectors within float tolerance. */
+function expectSameForest(inc: MemoryDb, whole: MemoryDb): void {
+  expect(inc.levels).toEqual(whole.levels);
+  let maxDiff = 0;
+  for (const w of whole.nodes.values()) {
+    const n = inc.get(w.id);
+    expect({ level: n.level, chunk: n.chunk, tokens: n.tokens, children: n.children }).toEqual({
+      level: w.level,
+      chunk: w.chunk,
+      tokens: w.tokens,
+      children: w.children,
+    });
+    expect(n.vec.length).toBe(w.vec.length);
+    n.vec.forEach((x, i) => {
+      maxDiff = Math.max(maxDiff, Math.abs(x - (w.vec[i] as number)));
+    });
+  }
+  expect(maxDiff).toBeLessThan(1e-4);
+}
 
 describe("compressed memory tier (experimental)", () => {
   it("persists the hierarchy through the store and retrieves the segment that answers a query", async () => {
@@ -105,24 +126,30 @@ describe("compressed memory tier (experimental)", () => {
     const whole = await buildForest(model.cfg, model.base, model.ad, demos, { upper: true });
     expect(inc.shape()).toEqual([0, 68, 17, 5, 2, 1]);
     expect(inc.shape()).toEqual(whole.shape());
-    expect(inc.levels).toEqual(whole.levels);
-    let maxDiff = 0;
-    for (const w of whole.nodes.values()) {
-      const n = inc.get(w.id);
-      expect({ level: n.level, chunk: n.chunk, tokens: n.tokens, children: n.children }).toEqual({
-        level: w.level,
-        chunk: w.chunk,
-        tokens: w.tokens,
-        children: w.children,
-      });
-      expect(n.vec.length).toBe(w.vec.length);
-      n.vec.forEach((x, i) => {
-        maxDiff = Math.max(maxDiff, Math.abs(x - (w.vec[i] as number)));
-      });
-    }
-    expect(maxDiff).toBeLessThan(1e-4);
+    expectSameForest(inc, whole);
     // provenance: every chunk root keeps its message
     for (const id of inc.levels[2] ?? []) expect(inc.get(id).source?.messageId).toBe(`m${inc.get(id).chunk}`);
+  });
+
+  it("compresses incrementally on the worker thread too: same forest, only the new chunks compressed", async () => {
+    const model = loadModel();
+    const store = await openSqliteStore(join(mkdtempSync(join(tmpdir(), "cr-tier-")), "lmos.db"));
+    const a = agent();
+    await store.createAgent(a, [], []);
+    const demos = makeLifelong(778, 9, 1).demos;
+    const thread = await RetrievalThread.start(model);
+    try {
+      const tier = new CompressedMemory(model, store, undefined, { thread, modelPath: DEFAULT_MODEL_PATH });
+      expect(await tier.compress(a.id, demos.slice(0, 4).map(decodeNotation))).toBe(4);
+      expect(await tier.compress(a.id, demos.slice(4).map(decodeNotation))).toBe(5);
+      // job 2: 5 chunks; L3:0 kept, L3:1, L3:2 and L4:0 compressed
+      expect(tier.stats).toEqual({ jobs: 2, chunks: 9, upper: 1 + 3 });
+      const inc = MemoryDb.fromRecords(await store.getMemoryNodes(a.id, CR_TIER));
+      expectSameForest(inc, await buildForest(model.cfg, model.base, model.ad, demos, { upper: true }));
+    } finally {
+      await thread.close();
+      await store.close();
+    }
   });
 
   it("returns the relevant segment: the query's task, and the fact that answers it (setting a)", async () => {
