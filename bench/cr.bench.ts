@@ -29,16 +29,20 @@ import { nativeAvailable, nativeUnavailableReason } from "../src/cr/native-step.
 import { nativeCeilings } from "./cr-native.ts";
 import { STEP_B, STEP_CONFIGS, type StepResult } from "./cr-step.ts";
 import { tierCost } from "./cr-tier.ts";
+import { tierGrowth } from "./cr-tier-growth.ts";
 
 /** `npm run bench -- cr tier [steps]`: only the memory tier's cost per step, merged into cr-bench.json. */
 async function tierOnly(steps: number): Promise<void> {
   const path = "bench/results/cr-bench.json";
   const memory_tier = {
     ...(await tierCost(steps)),
+    growth: await tierGrowth(),
     load_average: loadavg().map((x) => +x.toFixed(2)),
     measured_at: new Date().toISOString(),
   };
-  console.table(Object.entries(memory_tier).map(([metric, value]) => ({ metric, value: String(value) })));
+  const { growth, ...perStep } = memory_tier;
+  console.table(Object.entries(perStep).map(([metric, value]) => ({ metric, value: String(value) })));
+  console.table(growth);
   const old = existsSync(path) ? (JSON.parse(readFileSync(path, "utf8")) as Record<string, unknown>) : {};
   mkdirSync("bench/results", { recursive: true });
   writeFileSync(path, `${JSON.stringify({ ...old, memory_tier }, null, 2)}\n`);
