@@ -8,7 +8,8 @@
 // Last, the experimental memory tier's cost per agent step, with vs without the tier (bench/cr-tier.ts).
 // Writes bench/results/cr-bench.json. Timings are wall clock on a shared machine: expect ±20 %.
 // Args: [reps per child = 5] [rounds = 2] (each config × threads child runs `rounds` times; medians);
-// or `tier [steps = 40]`: the memory tier alone (merged into the same file).
+// or `tier [steps = 40]`: the memory tier alone, with its compression job's growth with the history
+// (bench/cr-tier-growth.ts; merged into the same file).
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
