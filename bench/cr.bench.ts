@@ -8,7 +8,8 @@
 // Last, the experimental memory tier's cost per agent step, with vs without the tier (bench/cr-tier.ts).
 // Writes bench/results/cr-bench.json. Timings are wall clock on a shared machine: expect ±20 %.
 // Args: [reps per child = 5] [rounds = 2] (each config × threads child runs `rounds` times; medians);
-// or `tier [steps = 40]`: the memory tier alone (merged into the same file).
+// or `tier [steps = 40]`: the memory tier alone, with its compression job's growth with the history
+// (bench/cr-tier-growth.ts; merged into the same file).
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
@@ -29,16 +30,20 @@ import { nativeAvailable, nativeUnavailableReason } from "../src/cr/native-step.
 import { nativeCeilings } from "./cr-native.ts";
 import { STEP_B, STEP_CONFIGS, type StepResult } from "./cr-step.ts";
 import { tierCost } from "./cr-tier.ts";
+import { tierGrowth } from "./cr-tier-growth.ts";
 
 /** `npm run bench -- cr tier [steps]`: only the memory tier's cost per step, merged into cr-bench.json. */
 async function tierOnly(steps: number): Promise<void> {
   const path = "bench/results/cr-bench.json";
   const memory_tier = {
     ...(await tierCost(steps)),
+    growth: await tierGrowth(),
     load_average: loadavg().map((x) => +x.toFixed(2)),
     measured_at: new Date().toISOString(),
   };
-  console.table(Object.entries(memory_tier).map(([metric, value]) => ({ metric, value: String(value) })));
+  const { growth, ...perStep } = memory_tier;
+  console.table(Object.entries(perStep).map(([metric, value]) => ({ metric, value: String(value) })));
+  console.table(growth);
   const old = existsSync(path) ? (JSON.parse(readFileSync(path, "utf8")) as Record<string, unknown>) : {};
   mkdirSync("bench/results", { recursive: true });
   writeFileSync(path, `${JSON.stringify({ ...old, memory_tier }, null, 2)}\n`);

@@ -1,14 +1,15 @@
 // EXPERIMENTAL: the compressed hierarchy as an agent memory tier. Text written in the synthetic task's
-// notation ("T3 K7 = A T3 K1 = C ...") is compressed in 16-token chunks into a per-agent forest that is
+// notation ("T3 K7 = A T3 K1 = C ...") is compressed in 16-token chunks into a per-agent forest
+// (incrementally: each call compresses only its new chunks and the upper nodes they change) that is
 // persisted through the Store's memory-node records (so it survives a restart); a query is answered
 // by top-down retrieval (the host forward: a few ms, it runs on the step's path), and the retrieved raw
 // segments are rendered as a context section with where they came from (message id and date). The model
 // only knows the synthetic vocabulary, so this tier is a research preview, off unless a flag enables it.
 import type { CrModel } from "./checkpoint.ts";
 import { VOCAB, tokenName } from "./config.ts";
-import { buildForest } from "./forest.ts";
+import { extendForest } from "./forest.ts";
 import { HostScorer, hostWeights } from "./host-forward.ts";
-import { MemoryDb, type NodeSource } from "./memory-db.ts";
+import { encodeNode, MemoryDb, type NodeSource } from "./memory-db.ts";
 import type { RetrievalThread } from "./retrieval-thread.ts";
 import { type Retrieval, retrieveHost } from "./retriever.ts";
 
@@ -64,6 +65,10 @@ export interface RetrievedSegment {
 /** The experimental retriever tier over one model and one store. */
 export class CompressedMemory {
   readonly #dbs = new Map<string, MemoryDb>();
+  readonly #running = new Map<string, Promise<void>>();
+  /** What the compressor was given since this object was made: chunks compressed from their tokens, and
+   * nodes above the chunk roots compressed (new or changed), over `jobs` compress calls that added chunks. */
+  readonly stats = { jobs: 0, chunks: 0, upper: 0 };
   #scorer: Promise<HostScorer> | null = null;
   /**
    * `offload`: compress on this worker thread, from the model file at `modelPath` (the same weights as
@@ -85,35 +90,68 @@ export class CompressedMemory {
     return db;
   }
 
-  /** Compresses texts (e.g. evicted messages) into the agent's forest; returns the chunks added. */
-  async compress(agentId: string, texts: Array<string | MemoryText>): Promise<number> {
+  /**
+   * Compresses texts (e.g. evicted messages) into the agent's forest; returns the chunks added.
+   * Incremental: only the new chunks go through the compressor, the stored chunk roots stay, and of the
+   * levels above them only the nodes the new roots change are compressed again (`extendForest`); the new
+   * and changed nodes are stored in one `putMemoryNodes` call (one transaction: a crash leaves the old
+   * forest or the new one). A text whose message already has chunks in the forest is skipped, so a job
+   * that compresses the same messages again after a crash adds nothing twice. One job per agent at a time.
+   */
+  compress(agentId: string, texts: Array<string | MemoryText>): Promise<number> {
+    const run = (this.#running.get(agentId) ?? Promise.resolve()).then(() => this.#compress(agentId, texts));
+    const tail = run.then(
+      () => {},
+      () => {},
+    );
+    this.#running.set(agentId, tail);
+    void tail.then(() => {
+      if (this.#running.get(agentId) === tail) this.#running.delete(agentId);
+    });
+    return run;
+  }
+
+  async #compress(agentId: string, texts: Array<string | MemoryText>): Promise<number> {
     const old = await this.load(agentId);
-    const roots = (old.levels[2] ?? []).map((id) => old.get(id));
-    const chunks = roots.map((n) => n.tokens);
-    const sources: Array<NodeSource | undefined> = roots.map((n) => n.source);
-    const before = chunks.length;
+    const seen = new Set<string>();
+    for (const id of old.levels[2] ?? []) {
+      const src = old.get(id).source;
+      if (src) seen.add(src.messageId);
+    }
+    const chunks: number[][] = [];
+    const sources: Array<NodeSource | undefined> = [];
     for (const t of texts) {
       const item = typeof t === "string" ? { text: t } : t;
+      if (item.source && seen.has(item.source.messageId)) continue;
       const ids = encodeNotation(item.text);
       for (let i = 0; i + 16 <= ids.length; i += 16) {
         chunks.push(ids.slice(i, i + 16));
         sources.push(item.source);
       }
     }
-    if (chunks.length === before) return 0;
+    if (chunks.length === 0) return 0;
     const { cfg, base, ad } = this.model;
-    // append-only: existing ids keep their meaning, so an upsert of all nodes is a consistent save
-    const db = this.offload
-      ? await this.offload.thread.compress(this.offload.modelPath, chunks, true)
-      : await buildForest(cfg, base, ad, chunks, { upper: true });
+    const { db, changed, stats } = this.offload
+      ? await this.offload.thread.extend(this.offload.modelPath, old, chunks, true)
+      : await extendForest(cfg, base, ad, old, chunks, { upper: true });
+    const first = (old.levels[2] ?? []).length;
     for (const id of db.levels[2] ?? []) {
       const n = db.get(id);
-      const src = sources[n.chunk];
-      if (src) n.source = src;
+      const src = sources[n.chunk - first];
+      if (n.chunk >= first && src) n.source = src;
     }
-    await this.store.putMemoryNodes(agentId, CR_TIER, db.toRecords());
+    // ids keep their meaning as the forest grows (nodes are only added or replaced), so an upsert of
+    // the changed nodes turns the stored forest into `db`
+    await this.store.putMemoryNodes(
+      agentId,
+      CR_TIER,
+      changed.map((n) => ({ id: n.id, data: encodeNode(db.get(n.id)) })),
+    );
     this.#dbs.set(agentId, db);
-    return chunks.length - before;
+    this.stats.jobs++;
+    this.stats.chunks += stats.chunks;
+    this.stats.upper += stats.upper;
+    return chunks.length;
   }
 
   /** Top-down retrieval for a query in notation ("T3 K7 ="); null when the agent has no memory. */

@@ -7,9 +7,10 @@
 import { Worker } from "node:worker_threads";
 import type { CrModel } from "./checkpoint.ts";
 import { type HostWeightArrays, hostWeightArrays } from "./host-weights.ts";
-import { MemoryDb } from "./memory-db.ts";
+import type { ForestStats } from "./forest.ts";
+import { MemoryDb, type MemoryNode } from "./memory-db.ts";
 import type { Retrieval, RetrieveOptions } from "./retriever.ts";
-import type { RetrievalReply, RetrievalRequest } from "./retrieval-worker.ts";
+import type { ExtendReply, RetrievalReply, RetrievalRequest } from "./retrieval-worker.ts";
 
 function workerEntry(): { spec: string | URL; eval: boolean } {
   const url = new URL(
@@ -78,17 +79,25 @@ export class RetrievalThread {
     return this.#request((id) => ({ type: "retrieve", id, name, tokens, opts })) as Promise<Retrieval>;
   }
 
-  /** Compresses chunks into a forest on the worker (its own tensor backend and a copy of the model file
-   * at `modelPath`), so the caller's event loop stays free. */
-  async compress(modelPath: string, chunks: number[][], upper: boolean): Promise<MemoryDb> {
-    const bytes = (await this.#request((id) => ({
-      type: "compress",
+  /** Appends chunks to forest `old` on the worker (its own tensor backend and a copy of the model file
+   * at `modelPath`), so the caller's event loop stays free; compresses only what they change
+   * (`extendForest`). `changed`: the nodes new or different from `old`. */
+  async extend(
+    modelPath: string,
+    old: MemoryDb,
+    chunks: number[][],
+    upper: boolean,
+  ): Promise<{ db: MemoryDb; changed: MemoryNode[]; stats: ForestStats }> {
+    const r = (await this.#request((id) => ({
+      type: "extend",
       id,
       modelPath,
+      db: old.toBytes(),
       chunks,
       upper,
-    }))) as Uint8Array;
-    return MemoryDb.fromBytes(bytes);
+    }))) as ExtendReply;
+    const db = MemoryDb.fromBytes(r.db);
+    return { db, changed: r.changed.map((id) => db.get(id)), stats: r.stats };
   }
 
   /** Test hook: makes the worker throw outside a request, as a bug would. */

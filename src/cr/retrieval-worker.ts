@@ -6,6 +6,7 @@
 // reply, an error included; a failure outside a request ends the thread (the main side rejects what waits).
 import { parentPort } from "node:worker_threads";
 import type { CrModel } from "./checkpoint.ts";
+import type { ForestStats } from "./forest.ts";
 import { HostScorer } from "./host-forward.ts";
 import { type HostWeightArrays, hostWeightsFrom } from "./host-weights.ts";
 import { MemoryDb } from "./memory-db.ts";
@@ -17,7 +18,15 @@ export type RetrievalRequest =
   | { type: "db"; id: number; name: string; bytes: Uint8Array }
   | { type: "drop"; name: string }
   | { type: "retrieve"; id: number; name: string; tokens: number[]; opts: RetrieveOptions }
-  | { type: "compress"; id: number; modelPath: string; chunks: number[][]; upper: boolean }
+  | {
+      type: "extend";
+      id: number;
+      modelPath: string;
+      /** The forest to extend (MemoryDb bytes). */
+      db: Uint8Array;
+      chunks: number[][];
+      upper: boolean;
+    }
   /** Test hook: throws outside any request handler, as a bug in the thread would. */
   | { type: "crash" };
 
@@ -47,10 +56,23 @@ function modelAt(path: string): Promise<CrModel> {
   return m;
 }
 
-async function compressChunks(modelPath: string, chunks: number[][], upper: boolean): Promise<Uint8Array> {
+/** Reply to `extend`: the extended forest, the ids of its new or changed nodes, the compressor's rows. */
+export interface ExtendReply {
+  db: Uint8Array;
+  changed: string[];
+  stats: ForestStats;
+}
+
+async function extendChunks(
+  modelPath: string,
+  old: Uint8Array,
+  chunks: number[][],
+  upper: boolean,
+): Promise<ExtendReply> {
   const m = await modelAt(modelPath);
-  const { buildForest } = await import("./forest.ts");
-  return (await buildForest(m.cfg, m.base, m.ad, chunks, { upper })).toBytes();
+  const { extendForest } = await import("./forest.ts");
+  const r = await extendForest(m.cfg, m.base, m.ad, MemoryDb.fromBytes(old), chunks, { upper });
+  return { db: r.db.toBytes(), changed: r.changed.map((n) => n.id), stats: r.stats };
 }
 
 port.on("message", (m: RetrievalRequest) => {
@@ -69,7 +91,7 @@ port.on("message", (m: RetrievalRequest) => {
       dbs.set(m.name, MemoryDb.fromBytes(m.bytes));
       return undefined;
     }
-    if (m.type === "compress") return compressChunks(m.modelPath, m.chunks, m.upper);
+    if (m.type === "extend") return extendChunks(m.modelPath, m.db, m.chunks, m.upper);
     const db = dbs.get(m.name);
     if (!db) throw new Error(`no memory database "${m.name}" on the retrieval worker`);
     if (!scorer) throw new Error("the retrieval worker has no weights");
