@@ -2,6 +2,8 @@
 // centroids split the vectors into lists; a query scans the lists of its nearest centroids. Vectors are kept
 // as int8 codes (a quarter of float32's memory); the caller rescores the candidates exactly, so the codes
 // only decide which rows are looked at, never a returned score. Pure data structure: no SQLite, no files.
+import { DotMatrix } from "./simd-dots.ts";
+
 // Hand-written rather than a library: the ANN packages tried (usearch, hnswlib-node) need Node 22 or a
 // compiler, or built far slower here (BENCHMARKS.md "Search at scale").
 
@@ -12,22 +14,13 @@ export interface IvfIndex {
   readonly lists: IvfList[];
   /** Vectors at the last training; the index retrains when it has grown well past it. */
   trainedOn: number;
-  /** Derived, not stored: the centroids grouped around √lists coarse centres (see below). */
-  coarse?: Coarse;
+  /** Derived, not stored: the centroids in the SIMD kernel's memory. */
+  matrix?: DotMatrix;
 }
 
-// Finding a vector's nearest centroid compares it with every centroid (lists × dim). Above FLAT_LISTS lists
-// it compares it with √lists coarse centres first (k-means over the centroids), then only with the
-// centroids of the nearest few groups: at 1,000 lists about 5× fewer dot products, and both the training
-// and the building of a million-row index are dominated by exactly this. A vector that sits between
-// groups may land in its second-nearest list; queries probe many lists, so that costs little recall.
-interface Coarse {
-  centres: Float32Array; // (groups, dim)
-  members: Int32Array[];
-  probe: number; // groups searched per vector
-}
-const FLAT_LISTS = 64;
-
+// Finding a vector's nearest centroid compares it with every centroid (lists × dim): training and building
+// a million-row index are dominated by exactly this, so it runs on a WebAssembly SIMD kernel (simd-dots.ts,
+// ~10× V8's scalar loops), exactly over all centroids: no vector is misfiled to a second-nearest list.
 /** One list: growable arrays of seqs, per-vector scales and codes (len rows used). */
 export interface IvfList {
   len: number;
@@ -51,22 +44,6 @@ export function probeCount(lists: number, size: number, factor = PROBE_FACTOR): 
   return Math.min(lists, Math.max(8, floor, Math.ceil(factor * Math.sqrt(lists))));
 }
 
-function dot(a: Float32Array, ai: number, b: Float32Array, bi: number, dim: number): number {
-  let s0 = 0;
-  let s1 = 0;
-  let s2 = 0;
-  let s3 = 0;
-  let j = 0;
-  for (; j + 3 < dim; j += 4) {
-    s0 += a[ai + j] * b[bi + j];
-    s1 += a[ai + j + 1] * b[bi + j + 1];
-    s2 += a[ai + j + 2] * b[bi + j + 2];
-    s3 += a[ai + j + 3] * b[bi + j + 3];
-  }
-  for (; j < dim; j++) s0 += a[ai + j] * b[bi + j];
-  return s0 + s1 + s2 + s3;
-}
-
 function normalizeRow(m: Float32Array, at: number, dim: number): void {
   let s = 0;
   for (let j = 0; j < dim; j++) s += m[at + j] * m[at + j];
@@ -81,101 +58,16 @@ export function unit(v: Float32Array): Float32Array {
   return u;
 }
 
-function nearestAmong(centroids: Float32Array, dim: number, v: Float32Array, vi: number, among: Int32Array) {
-  let best = among[0];
-  let bestScore = Number.NEGATIVE_INFINITY;
-  for (let m = 0; m < among.length; m++) {
-    const c = among[m];
-    const s = dot(centroids, c * dim, v, vi, dim);
-    if (s > bestScore) {
-      bestScore = s;
-      best = c;
-    }
-  }
-  return best;
-}
-
-/** Groups the k centroids around √k coarse centres (spherical k-means over the centroids). */
-function group(centroids: Float32Array, k: number, dim: number): Coarse {
-  const groups = Math.round(Math.sqrt(k));
-  const centres = new Float32Array(groups * dim);
-  for (let g = 0; g < groups; g++) {
-    const c = Math.floor((g * k) / groups);
-    centres.set(centroids.subarray(c * dim, (c + 1) * dim), g * dim);
-  }
-  const all = Int32Array.from({ length: groups }, (_, g) => g);
-  let owner = new Int32Array(k);
-  for (let iter = 0; iter < 6; iter++) {
-    owner = new Int32Array(k);
-    for (let c = 0; c < k; c++) owner[c] = nearestAmong(centres, dim, centroids, c * dim, all);
-    centres.fill(0);
-    for (let c = 0; c < k; c++)
-      for (let j = 0; j < dim; j++) centres[owner[c] * dim + j] += centroids[c * dim + j];
-    for (let g = 0; g < groups; g++) normalizeRow(centres, g * dim, dim);
-  }
-  const members = Array.from({ length: groups }, () => [] as number[]);
-  for (let c = 0; c < k; c++) members[owner[c]].push(c);
-  // Searching a quarter of the groups (at least 3): ~5× fewer dot products at 1,000 lists.
-  const probe = Math.min(groups, Math.max(3, Math.ceil(groups / 4)));
-  return { centres, members: members.map((m) => Int32Array.from(m)), probe };
-}
-
-const groupScores = { s: new Float32Array(0), order: new Int32Array(0) };
-
-/** The nearest centroid to the unit vector at v[vi..] (through the coarse groups above FLAT_LISTS). */
-function nearestCentroid(
-  centroids: Float32Array,
-  k: number,
-  dim: number,
-  coarse: Coarse | null,
-  v: Float32Array,
-  vi: number,
-) {
-  if (!coarse) {
-    let best = 0;
-    let bestScore = Number.NEGATIVE_INFINITY;
-    for (let c = 0; c < k; c++) {
-      const s = dot(centroids, c * dim, v, vi, dim);
-      if (s > bestScore) {
-        bestScore = s;
-        best = c;
-      }
-    }
-    return best;
-  }
-  const { centres, members, probe } = coarse;
-  const groups = members.length;
-  if (groupScores.s.length < groups) {
-    groupScores.s = new Float32Array(groups);
-    groupScores.order = new Int32Array(groups);
-  }
-  const { s, order } = groupScores;
-  for (let g = 0; g < groups; g++) {
-    s[g] = dot(centres, g * dim, v, vi, dim);
-    order[g] = g;
-  }
-  const top = order.subarray(0, groups).sort((a, b) => s[b] - s[a]);
+/** The row of the largest score. */
+function argmax(scores: Float32Array, count: number): number {
   let best = 0;
-  let bestScore = Number.NEGATIVE_INFINITY;
-  for (let p = 0; p < probe; p++) {
-    const m = members[top[p]];
-    for (let i = 0; i < m.length; i++) {
-      const c = m[i];
-      const d = dot(centroids, c * dim, v, vi, dim);
-      if (d > bestScore) {
-        bestScore = d;
-        best = c;
-      }
-    }
-  }
+  for (let c = 1; c < count; c++) if (scores[c] > scores[best]) best = c;
   return best;
 }
 
-function coarseOf(index: IvfIndex): Coarse | null {
-  const k = index.lists.length;
-  if (k <= FLAT_LISTS) return null;
-  index.coarse ??= group(index.centroids, k, index.dim);
-  return index.coarse;
+function matrixOf(index: IvfIndex): DotMatrix {
+  index.matrix ??= new DotMatrix(index.centroids, index.lists.length, index.dim);
+  return index.matrix;
 }
 
 // A small deterministic PRNG (mulberry32), so the same rows train the same centroids.
@@ -206,22 +98,28 @@ function seeds(
 ): Float32Array {
   const n = Math.min(count, Math.max(k, SEED_ROWS));
   const stride = count / n;
-  const rows = Int32Array.from({ length: n }, (_, i) => Math.floor(i * stride));
+  const rows = new Float32Array(n * dim);
+  for (let i = 0; i < n; i++) {
+    const r = Math.floor(i * stride);
+    rows.set(sample.subarray(r * dim, (r + 1) * dim), i * dim);
+  }
+  const m = new DotMatrix(rows, n, dim);
   const centroids = new Float32Array(k * dim);
   const d2 = new Float64Array(n).fill(Number.POSITIVE_INFINITY);
-  let pick = rows[Math.floor(rand() * n)];
+  let pick = Math.floor(rand() * n);
   for (let c = 0; c < k; c++) {
-    centroids.set(sample.subarray(pick * dim, (pick + 1) * dim), c * dim);
+    centroids.set(rows.subarray(pick * dim, (pick + 1) * dim), c * dim);
+    const dots = m.dots(centroids, c * dim);
     let total = 0;
     for (let i = 0; i < n; i++) {
-      const d = Math.max(0, 2 - 2 * dot(sample, rows[i] * dim, centroids, c * dim, dim));
+      const d = Math.max(0, 2 - 2 * dots[i]);
       if (d < d2[i]) d2[i] = d;
       total += d2[i];
     }
     let x = rand() * total;
     let i = 0;
     for (; i < n - 1 && x >= d2[i]; i++) x -= d2[i];
-    pick = rows[i];
+    pick = i;
   }
   return centroids;
 }
@@ -235,11 +133,11 @@ export function trainIvf(sample: Float32Array, count: number, dim: number, total
   const sums = new Float32Array(k * dim);
   const sizes = new Int32Array(k);
   for (let iter = 0; iter < ITERATIONS; iter++) {
-    const coarse = k > FLAT_LISTS ? group(centroids, k, dim) : null;
+    const m = new DotMatrix(centroids, k, dim);
     sums.fill(0);
     sizes.fill(0);
     for (let i = 0; i < count; i++) {
-      const c = nearestCentroid(centroids, k, dim, coarse, sample, i * dim);
+      const c = argmax(m.dots(sample, i * dim), k);
       sizes[c]++;
       for (let j = 0; j < dim; j++) sums[c * dim + j] += sample[i * dim + j];
     }
@@ -286,7 +184,7 @@ export function addToIvf(index: IvfIndex, seq: number, v: Float32Array, vi = 0):
   const u = scratch.u;
   u.set(v.subarray(vi, vi + dim));
   normalizeRow(u, 0, dim);
-  const list = index.lists[nearestCentroid(index.centroids, index.lists.length, dim, coarseOf(index), u, 0)];
+  const list = index.lists[argmax(matrixOf(index).dots(u), index.lists.length)];
   if (list.len === list.seqs.length) grow(list, dim);
   let max = 0;
   for (let j = 0; j < dim; j++) max = Math.max(max, Math.abs(u[j]));
@@ -349,7 +247,7 @@ function heapPush(size: number, want: number, score: number, seq: number): numbe
 
 /** The seqs of about the `want` nearest vectors by approximate cosine (best first), scanning `probes` lists. */
 export function searchIvf(index: IvfIndex, query: Float32Array, want: number, probes: number): number[] {
-  const { dim, centroids } = index;
+  const { dim } = index;
   const k = index.lists.length;
   if (q.u.length !== dim) q.u = new Float32Array(dim);
   if (q.s.length < k) {
@@ -364,10 +262,8 @@ export function searchIvf(index: IvfIndex, query: Float32Array, want: number, pr
   u.set(query.subarray(0, dim));
   normalizeRow(u, 0, dim);
   const { s } = q;
-  for (let c = 0; c < k; c++) {
-    s[c] = dot(centroids, c * dim, u, 0, dim);
-    q.order[c] = c;
-  }
+  s.set(matrixOf(index).dots(u).subarray(0, k));
+  for (let c = 0; c < k; c++) q.order[c] = c;
   const order = q.order.subarray(0, k).sort((a, b) => s[b] - s[a]);
   const hs = q.heapScore;
   let size = 0;

@@ -18,7 +18,7 @@
 // In-memory databases (no file for a worker to open) and `build: "inline"` build within the search.
 import { Worker } from "node:worker_threads";
 import type { RankedId } from "../types.ts";
-import { addToIvf, type IvfIndex, ivfSize, probeCount, searchIvf } from "./ivf.ts";
+import { addToIvf, type IvfIndex, ivfSize, PROBE_FACTOR, probeCount, searchIvf } from "./ivf.ts";
 import { buildIvf, eachRow } from "./ivf-build.ts";
 import type { BuildReply, BuildRequest } from "./ivf-build-worker.ts";
 import { readIvfFile, writeIvfFile } from "./ivf-file.ts";
@@ -34,6 +34,9 @@ export interface VectorSearchOptions {
    * take the exact scan or the old index) or "inline" (inside the search that needs it). In-memory
    * databases always build inline. */
   build?: "background" | "inline";
+  /** Lists a query scans, as a multiple of √lists (ivf.ts probeCount; default 1): more scans more rows
+   * for more recall. */
+  probeFactor?: number;
   /** Told each time an index becomes usable: loaded from its file, or built (how long it took). */
   onIndex?: (event: VectorIndexEvent) => void;
 }
@@ -83,6 +86,7 @@ export class PassageVectorIndex {
   private readonly minRows: number;
   private readonly background: boolean;
   private readonly onIndex: (event: VectorIndexEvent) => void;
+  private readonly probeFactor: number;
   private closed = false;
   constructor(
     private readonly sql: Sql,
@@ -93,6 +97,7 @@ export class PassageVectorIndex {
     this.minRows = options.minRows ?? DEFAULT_MIN_ROWS;
     this.background = dbPath !== null && options.build !== "inline";
     this.onIndex = options.onIndex ?? (() => {});
+    this.probeFactor = options.probeFactor ?? PROBE_FACTOR;
   }
 
   /** The index file for a dimension, beside the database (null for an in-memory database). */
@@ -106,7 +111,7 @@ export class PassageVectorIndex {
     const dim = embedding.length;
     const entry = this.current(dim);
     if (!entry.index) return null;
-    const probes = probeCount(entry.index.lists.length, entry.rows);
+    const probes = probeCount(entry.index.lists.length, entry.rows, this.probeFactor);
     for (const want of [Math.max(100, limit * 10), Math.max(1_600, limit * 160)]) {
       const seqs = searchIvf(entry.index, embedding, want, probes);
       const rows = this.sql
