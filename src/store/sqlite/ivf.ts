@@ -2,7 +2,7 @@
 // centroids split the vectors into lists; a query scans the lists of its nearest centroids. Vectors are kept
 // as int8 codes (a quarter of float32's memory); the caller rescores the candidates exactly, so the codes
 // only decide which rows are looked at, never a returned score. Pure data structure: no SQLite, no files.
-import { DotMatrix } from "./simd-dots.ts";
+import { DotMatrix, Int8Scan } from "./simd-dots.ts";
 
 // Hand-written rather than a library: the ANN packages tried (usearch, hnswlib-node) need Node 22 or a
 // compiler, or built far slower here (BENCHMARKS.md "Search at scale").
@@ -211,7 +211,9 @@ const q = {
   order: new Int32Array(0),
   heapScore: new Float32Array(0),
   heapSeq: new Float64Array(0),
+  q16: new Int16Array(0),
 };
+const scans = new Map<number, Int8Scan>(); // per dimension
 
 function heapPush(size: number, want: number, score: number, seq: number): number {
   const hs = q.heapScore;
@@ -265,26 +267,24 @@ export function searchIvf(index: IvfIndex, query: Float32Array, want: number, pr
   s.set(matrixOf(index).dots(u).subarray(0, k));
   for (let c = 0; c < k; c++) q.order[c] = c;
   const order = q.order.subarray(0, k).sort((a, b) => s[b] - s[a]);
+  // The codes are scanned by the int8 SIMD kernel against the query rounded to int16 (qMax / max|u|).
+  let max = 0;
+  for (let j = 0; j < dim; j++) max = Math.max(max, Math.abs(u[j]));
+  const qs = max > 0 ? Int8Scan.qMax(dim) / max : 0;
+  if (q.q16.length !== dim) q.q16 = new Int16Array(dim);
+  for (let j = 0; j < dim; j++) q.q16[j] = Math.round(u[j] * qs);
+  let scan = scans.get(dim);
+  if (!scan) scans.set(dim, (scan = new Int8Scan(dim)));
+  scan.setQuery(q.q16);
+  const inv = qs > 0 ? 1 / qs : 0;
   const hs = q.heapScore;
   let size = 0;
   for (let p = 0; p < Math.min(probes, k); p++) {
     const list = index.lists[order[p]];
-    const { codes, scales, seqs } = list;
+    const { scales, seqs } = list;
+    const dots = scan.scan(list.codes, list.len);
     for (let i = 0; i < list.len; i++) {
-      const at = i * dim;
-      let s0 = 0;
-      let s1 = 0;
-      let s2 = 0;
-      let s3 = 0;
-      let j = 0;
-      for (; j + 3 < dim; j += 4) {
-        s0 += u[j] * codes[at + j];
-        s1 += u[j + 1] * codes[at + j + 1];
-        s2 += u[j + 2] * codes[at + j + 2];
-        s3 += u[j + 3] * codes[at + j + 3];
-      }
-      for (; j < dim; j++) s0 += u[j] * codes[at + j];
-      const score = (s0 + s1 + s2 + s3) * scales[i];
+      const score = dots[i] * scales[i] * inv;
       if (size === want && score <= hs[0]) continue;
       size = heapPush(size, want, score, seqs[i]);
     }

@@ -1,7 +1,7 @@
 // The SIMD matrix-vector kernel gives the plain dot products, for dims it takes (multiples of 8) and for
 // those it leaves to plain TypeScript, and keeps its own copy of the matrix.
 import { expect, it } from "vitest";
-import { DotMatrix } from "./simd-dots.ts";
+import { DotMatrix, Int8Scan } from "./simd-dots.ts";
 
 it.each([8, 384, 512, 12, 1])("gives every row's dot product with the vector (dim %i)", (dim) => {
   let seed = 7;
@@ -22,4 +22,21 @@ it.each([8, 384, 512, 12, 1])("gives every row's dot product with the vector (di
   const got = dm.dots(v, dim);
   expect(got.length).toBe(count);
   for (let r = 0; r < count; r++) expect(got[r]).toBeCloseTo(want[r], 5);
+});
+
+it.each([16, 384, 1536, 24])("scores int8 rows against an int16 query exactly (dim %i)", (dim) => {
+  const qMax = Int8Scan.qMax(dim);
+  const scan = new Int8Scan(dim);
+  for (const count of [3, 2_000, 5]) {
+    // Extreme values: every product at its largest magnitude, so an overflow would show.
+    const codes = Int8Array.from({ length: count * dim }, (_, i) => (i % 3 === 0 ? -128 : 127));
+    const q = Int16Array.from({ length: dim }, (_, j) => (j % 2 ? qMax : -qMax));
+    scan.setQuery(q);
+    const got = scan.scan(codes, count);
+    for (const r of [0, count - 1]) {
+      let want = 0;
+      for (let j = 0; j < dim; j++) want += codes[r * dim + j] * q[j];
+      expect(got[r]).toBe(want);
+    }
+  }
 });

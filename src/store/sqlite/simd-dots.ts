@@ -1,5 +1,6 @@
 // out[r] = rows[r]·v for every row of a (count, dim) float32 matrix, by a small hand-assembled WebAssembly
-// SIMD kernel (f32x4, two accumulators). Why: the IVF index's training and building are dominated by
+// SIMD kernel (f32x4, two accumulators); and the same for int8 rows against an int16 vector (Int8Scan:
+// i16x8 widening and i32x4.dot_i16x8_s), which scans the IVF index's codes. Why: the IVF index's training and building are dominated by
 // comparing vectors with every centroid (ivf.ts), and V8 runs those Float32Array loops at ~1 GFLOP/s; the
 // kernel is several times faster (the same reasoning and encoding as src/cr/host-wasm.ts, which the store
 // layer may not import). The matrix lives in the kernel's own memory (`load` copies it in once); a dim
@@ -36,6 +37,12 @@ const F32X4_MUL = [0xfd, ...leb(230)];
 const lane = (l: number) => [0xfd, 0x1f, l];
 const F32_ADD = 0x92;
 const f32Store = [0x38, 2, 0];
+const i32Store = [0x36, 2, 0];
+const I16X8_EXTEND_LOW_I8X16_S = [0xfd, ...leb(135)];
+const I16X8_EXTEND_HIGH_I8X16_S = [0xfd, ...leb(136)];
+const I32X4_DOT_I16X8_S = [0xfd, ...leb(186)];
+const I32X4_ADD = [0xfd, ...leb(174)];
+const i32Lane = (l: number) => [0xfd, 0x1b, l];
 
 // dots(m, count, dim, v, out): byte offsets m, v, out; locals r, j, dimB (i32), a0, a1 (v128)
 const [M, COUNT, DIM, V, OUT, R, J, DIMB, A0, A1] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
@@ -122,20 +129,106 @@ function body(): number[] {
   return [...leb(fn.length), ...fn];
 }
 
+// scan(codes, count, dim, q, out): int8 rows (count, dim), dim % 16 = 0; q int16 (dim); out int32 (count).
+// locals r, j, jq (i32), a, x (v128)
+function scanBody(): number[] {
+  const [C, CNT, D, Q, O, r, j, jq, a, x] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+  const half = (extend: number[], off: number) => [
+    ...get(a),
+    ...get(x),
+    ...extend,
+    ...get(Q),
+    ...get(jq),
+    ADD,
+    ...v128Load(off),
+    ...I32X4_DOT_I16X8_S,
+    ...I32X4_ADD,
+    ...set(a),
+  ];
+  const code = [
+    ...i32c(0),
+    ...set(r),
+    ...LOOP, // rows
+    ...V128_ZERO,
+    ...set(a),
+    ...i32c(0),
+    ...set(j),
+    ...i32c(0),
+    ...set(jq),
+    ...LOOP, // 16 codes a turn
+    ...get(C),
+    ...get(j),
+    ADD,
+    ...v128Load(0),
+    ...set(x),
+    ...half(I16X8_EXTEND_LOW_I8X16_S, 0),
+    ...half(I16X8_EXTEND_HIGH_I8X16_S, 16),
+    ...get(jq),
+    ...i32c(32),
+    ADD,
+    ...set(jq),
+    ...get(j),
+    ...i32c(16),
+    ADD,
+    ...tee(j),
+    ...get(D),
+    LT_U,
+    ...brIf(0),
+    END,
+    ...get(O),
+    ...get(a),
+    ...i32Lane(0),
+    ...get(a),
+    ...i32Lane(1),
+    ADD,
+    ...get(a),
+    ...i32Lane(2),
+    ADD,
+    ...get(a),
+    ...i32Lane(3),
+    ADD,
+    ...i32Store,
+    ...get(O),
+    ...i32c(4),
+    ADD,
+    ...set(O),
+    ...get(C),
+    ...get(D),
+    ADD,
+    ...set(C),
+    ...get(r),
+    ...i32c(1),
+    ADD,
+    ...tee(r),
+    ...get(CNT),
+    LT_U,
+    ...brIf(0),
+    END,
+    END,
+  ];
+  const locals = vec([
+    [3, 0x7f],
+    [2, 0x7b],
+  ]);
+  const fn = [...locals, ...code];
+  return [...leb(fn.length), ...fn];
+}
+
 function moduleBytes(pages: number): Uint8Array {
   return Uint8Array.from([
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
     ...section(1, vec([[0x60, ...vec(Array.from({ length: 5 }, () => [0x7f])), 0x00]])),
-    ...section(3, vec([[0]])),
+    ...section(3, vec([[0], [0]])),
     ...section(5, vec([[0x00, ...leb(pages)]])),
     ...section(
       7,
       vec([
         [...str("dots"), 0x00, 0],
+        [...str("scan"), 0x00, 1],
         [...str("memory"), 0x02, 0],
       ]),
     ),
-    ...section(10, vec([body()])),
+    ...section(10, vec([body(), scanBody()])),
   ]);
 }
 
@@ -201,5 +294,86 @@ export class DotMatrix {
       this.#out[r] = s;
     }
     return this.#out;
+  }
+}
+
+type ScanFn = (codes: number, count: number, dim: number, q: number, out: number) => void;
+
+/** Scores int8 rows against one int16 query: set the query, then `scan` each block of rows. */
+export class Int8Scan {
+  readonly dim: number;
+  #fn: ScanFn | null = null;
+  #memory: { buffer: ArrayBuffer; grow(pages: number): number } | null = null;
+  #rows = 0; // rows the memory has room for
+  #q = new Int16Array(0);
+  #codes = new Int8Array(0);
+  #out = new Int32Array(0);
+
+  constructor(dim: number) {
+    this.dim = dim;
+    if (wasmApi && dim % 16 === 0) {
+      try {
+        const inst = new wasmApi.Instance(new wasmApi.Module(moduleBytes(1)));
+        this.#fn = inst.exports.scan as ScanFn;
+        this.#memory = inst.exports.memory as { buffer: ArrayBuffer; grow(pages: number): number };
+      } catch {
+        this.#fn = null;
+      }
+    }
+    this.#room(1_024);
+  }
+
+  /** The largest |q[j]| such that no sum of dim products with int8 codes overflows int32. */
+  static qMax(dim: number): number {
+    return Math.min(32_767, Math.floor(2 ** 31 / (dim * 128)) - 1);
+  }
+
+  #room(rows: number): void {
+    if (rows <= this.#rows && this.#q.length === this.dim) return;
+    const dim = this.dim;
+    const q = Int16Array.from(this.#q); // growing the memory detaches the old views
+    if (this.#memory) {
+      const bytes = dim * 2 + rows * (dim + 4) + 64;
+      const have = this.#memory.buffer.byteLength;
+      if (bytes > have) this.#memory.grow(Math.ceil((bytes - have) / 65536));
+      const buf = this.#memory.buffer;
+      this.#q = new Int16Array(buf, 0, dim);
+      const codesAt = Math.ceil((dim * 2) / 16) * 16;
+      this.#codes = new Int8Array(buf, codesAt, rows * dim);
+      const outAt = Math.ceil((codesAt + rows * dim) / 16) * 16;
+      this.#out = new Int32Array(buf, outAt, rows);
+    } else {
+      this.#q = new Int16Array(dim);
+      this.#codes = new Int8Array(rows * dim);
+      this.#out = new Int32Array(rows);
+    }
+    this.#q.set(q.subarray(0, dim));
+    this.#rows = rows;
+  }
+
+  /** Sets the query (already scaled to int16, at most qMax(dim) in magnitude). */
+  setQuery(q: Int16Array): void {
+    this.#room(this.#rows);
+    this.#q.set(q.subarray(0, this.dim));
+  }
+
+  /** The int32 products of the first `count` rows of `codes` (count, dim) with the query; reused. */
+  scan(codes: Int8Array, count: number): Int32Array {
+    const dim = this.dim;
+    this.#room(Math.max(count, this.#rows));
+    const out = this.#out;
+    if (this.#fn) {
+      this.#codes.set(codes.subarray(0, count * dim));
+      this.#fn(this.#codes.byteOffset, count, dim, this.#q.byteOffset, out.byteOffset);
+      return out;
+    }
+    const q = this.#q;
+    for (let r = 0; r < count; r++) {
+      let s = 0;
+      const at = r * dim;
+      for (let j = 0; j < dim; j++) s += codes[at + j] * q[j];
+      out[r] = s;
+    }
+    return out;
   }
 }
