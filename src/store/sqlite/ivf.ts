@@ -274,7 +274,10 @@ export function searchIvf(index: IvfIndex, query: Float32Array, want: number, pr
   if (q.q16.length !== dim) q.q16 = new Int16Array(dim);
   for (let j = 0; j < dim; j++) q.q16[j] = Math.round(u[j] * qs);
   let scan = scans.get(dim);
-  if (!scan) scans.set(dim, (scan = new Int8Scan(dim)));
+  if (!scan) {
+    scan = new Int8Scan(dim);
+    scans.set(dim, scan);
+  }
   scan.setQuery(q.q16);
   const inv = qs > 0 ? 1 / qs : 0;
   const hs = q.heapScore;
