@@ -193,7 +193,7 @@ it("leaves nothing torn when closed mid-build or killed mid-write, and builds ag
   const [a] = await agents(s, 1);
   await fill(s, [a], 3_000);
   await s.searchPassagesVector({ agentId: a }, vector(), 10); // starts the build
-  await close(s); // ends the worker wherever it is
+  await close(s); // gives the worker a moment, then ends it wherever it is
   expect(events).toEqual([]);
   expect(readdirSync(dir).filter((f) => f.endsWith(".tmp"))).toEqual([]);
   const file = `${path}.vectors-${DIM}.ivf`;

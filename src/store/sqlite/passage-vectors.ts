@@ -66,6 +66,7 @@ interface Entry {
 
 const DEFAULT_MIN_ROWS = 2_000;
 const RETRY_MS = 60_000;
+const CLOSE_WAIT_MS = 3_000; // how long close() lets a build under way finish
 
 function workerEntry(): { spec: string | URL; eval: boolean } {
   const url = new URL(
@@ -140,12 +141,27 @@ export class PassageVectorIndex {
     return e.index ? ivfSize(e.index) : 0;
   }
 
-  /** Writes changed indexes to their files and stops builds under way (their work is lost, nothing torn). */
+  /** Writes changed indexes to their files; a build under way gets CLOSE_WAIT_MS to write its file, then
+   * is ended (its work lost, nothing torn). */
   async close(): Promise<void> {
     this.closed = true;
     this.save();
     const workers = [...this.entries.values()].flatMap((e) => (e.building ? [e.building] : []));
-    await Promise.all(workers.map((w) => w.terminate()));
+    // A short-lived process (a one-shot CLI command) would otherwise never finish a build: give one
+    // under way a moment to write its file, then end it.
+    await Promise.all(
+      workers.map(async (w) => {
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([
+          new Promise((resolve) => w.once("exit", resolve)),
+          new Promise((resolve) => {
+            timer = setTimeout(resolve, CLOSE_WAIT_MS);
+          }),
+        ]);
+        clearTimeout(timer);
+        await w.terminate();
+      }),
+    );
   }
 
   /** Writes changed indexes to their files (at close). */
