@@ -7,6 +7,7 @@ export { DEFAULT_PROJECT } from "./contract/tenancy.ts";
 export { DEFAULT_AGENT_SETTINGS, newAgentRecord } from "./agent-record.ts";
 export { messageText, newMessageRecord } from "./message-record.ts";
 export { openSqliteStore, type SqliteOptions } from "./sqlite/open.ts";
+export type { VectorIndexEvent, VectorSearchOptions } from "./sqlite/passage-vectors.ts";
 export {
   openPostgresStore,
   type PostgresOptions,

@@ -2,7 +2,9 @@
 // shape, the database's high-water mark and a CRC-32 of the payload) and the arrays. Written to a temp file
 // and renamed, so a reader sees the old file or the new one; a torn, foreign or corrupt file reads as
 // missing (null) and the index is rebuilt from the database, which stays the source of truth.
-import { closeSync, openSync, readFileSync, renameSync, rmSync, writeSync } from "node:fs";
+import { closeSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import { threadId } from "node:worker_threads";
 import { crc32 } from "node:zlib";
 import type { IvfIndex, IvfList } from "./ivf.ts";
 
@@ -53,7 +55,9 @@ export function writeIvfFile(path: string, index: IvfIndex, watermark: number): 
   const head = Buffer.alloc(12);
   head.write(MAGIC, 0, "latin1");
   head.writeUInt32LE(json.length, 8);
-  const tmp = `${path}.${process.pid}.tmp`;
+  removeDeadTemps(path);
+  // pid and thread: a store's background build (a worker thread) and its close may both write.
+  const tmp = `${path}.${process.pid}-${threadId}.tmp`;
   const fd = openSync(tmp, "w");
   try {
     for (const p of [head, json, ...parts]) writeSync(fd, p);
@@ -61,6 +65,28 @@ export function writeIvfFile(path: string, index: IvfIndex, watermark: number): 
     closeSync(fd);
   }
   renameSync(tmp, path);
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** Removes the temp files of writers that died before their rename (a crash mid-write). */
+function removeDeadTemps(path: string): void {
+  const prefix = `${basename(path)}.`;
+  try {
+    for (const name of readdirSync(dirname(path))) {
+      const m = name.startsWith(prefix) ? /^(\d+)-\d+\.tmp$/.exec(name.slice(prefix.length)) : null;
+      if (m && !alive(Number(m[1]))) rmSync(join(dirname(path), name), { force: true });
+    }
+  } catch {
+    // An unreadable folder: the write below reports what matters.
+  }
 }
 
 /** The index and watermark stored at path, or null when it is missing, torn or not for this dimension. */

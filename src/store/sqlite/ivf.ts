@@ -2,6 +2,10 @@
 // centroids split the vectors into lists; a query scans the lists of its nearest centroids. Vectors are kept
 // as int8 codes (a quarter of float32's memory); the caller rescores the candidates exactly, so the codes
 // only decide which rows are looked at, never a returned score. Pure data structure: no SQLite, no files.
+import { DotMatrix, Int8Scan } from "./simd-dots.ts";
+
+// Hand-written rather than a library: the ANN packages tried (usearch, hnswlib-node) need Node 22 or a
+// compiler, or built far slower here (BENCHMARKS.md "Search at scale").
 
 /** The in-memory index: centroids, and per list the seqs and int8 codes of its vectors. */
 export interface IvfIndex {
@@ -10,18 +14,13 @@ export interface IvfIndex {
   readonly lists: IvfList[];
   /** Vectors at the last training; the index retrains when it has grown well past it. */
   trainedOn: number;
-  /** Derived, not stored: the centroids grouped around √lists coarse centres (see below). */
-  coarse?: Coarse;
+  /** Derived, not stored: the centroids in the SIMD kernel's memory. */
+  matrix?: DotMatrix;
 }
 
-// Assigning a vector compares it with every centroid (lists × dim); above 32 lists it compares it with the
-// coarse centres first and then only with the centroids of the 3 nearest groups: about 4× fewer dot
-// products at 256 lists, and the building of a million-row index is dominated by exactly this.
-interface Coarse {
-  centres: Float32Array; // (groups, dim)
-  members: Int32Array[];
-}
-
+// Finding a vector's nearest centroid compares it with every centroid (lists × dim): training and building
+// a million-row index are dominated by exactly this, so it runs on a WebAssembly SIMD kernel (simd-dots.ts,
+// ~10× V8's scalar loops), exactly over all centroids: no vector is misfiled to a second-nearest list.
 /** One list: growable arrays of seqs, per-vector scales and codes (len rows used). */
 export interface IvfList {
   len: number;
@@ -30,31 +29,19 @@ export interface IvfList {
   codes: Int8Array; // (capacity, dim)
 }
 
-/** How many lists for n vectors: about √n, at most 256 (assignment costs n × lists × dim). */
+/** How many lists for n vectors: √n (the usual IVF rule: list length and list count grow alike). */
 export function listCount(n: number): number {
-  return Math.max(1, Math.min(256, Math.round(Math.sqrt(n))));
+  return Math.max(1, Math.min(4_096, Math.round(Math.sqrt(n))));
 }
 
-/** How many lists a query scans: enough to look at ≥ 4,096 vectors, and never fewer than 8. */
-export function probeCount(index: IvfIndex, size: number): number {
-  const lists = index.lists.length;
-  return Math.min(lists, Math.max(8, Math.ceil((lists * 4096) / Math.max(1, size))));
-}
-
-function dot(a: Float32Array, ai: number, b: Float32Array, bi: number, dim: number): number {
-  let s0 = 0;
-  let s1 = 0;
-  let s2 = 0;
-  let s3 = 0;
-  let j = 0;
-  for (; j + 3 < dim; j += 4) {
-    s0 += a[ai + j] * b[bi + j];
-    s1 += a[ai + j + 1] * b[bi + j + 1];
-    s2 += a[ai + j + 2] * b[bi + j + 2];
-    s3 += a[ai + j + 3] * b[bi + j + 3];
-  }
-  for (; j < dim; j++) s0 += a[ai + j] * b[bi + j];
-  return s0 + s1 + s2 + s3;
+/** How many lists a query scans, for an index of `size` vectors in `lists` lists: PROBE_FACTOR·√lists, at
+ * least 8 and at least enough lists to hold ~4,096 vectors (all of them in a small index). With √n lists
+ * the share scanned falls as n^(-1/4): ≈ 3% at 1M rows, 6% at 100k — slower than one list's share (1/√n),
+ * which is what keeps recall up as the index grows. */
+export const PROBE_FACTOR = 1;
+export function probeCount(lists: number, size: number, factor = PROBE_FACTOR): number {
+  const floor = Math.ceil((lists * 4_096) / Math.max(1, size));
+  return Math.min(lists, Math.max(8, floor, Math.ceil(factor * Math.sqrt(lists))));
 }
 
 function normalizeRow(m: Float32Array, at: number, dim: number): void {
@@ -71,68 +58,16 @@ export function unit(v: Float32Array): Float32Array {
   return u;
 }
 
-function nearestOf(index: IvfIndex, v: Float32Array, vi: number, among?: Iterable<number>): number {
-  const { centroids, dim } = index;
+/** The row of the largest score. */
+function argmax(scores: Float32Array, count: number): number {
   let best = 0;
-  let bestScore = Number.NEGATIVE_INFINITY;
-  const each = among ?? index.lists.keys();
-  for (const c of each) {
-    const s = dot(centroids, c * dim, v, vi, dim);
-    if (s > bestScore) {
-      bestScore = s;
-      best = c;
-    }
-  }
+  for (let c = 1; c < count; c++) if (scores[c] > scores[best]) best = c;
   return best;
 }
 
-function coarse(index: IvfIndex): Coarse {
-  if (index.coarse) return index.coarse;
-  const { dim } = index;
-  const k = index.lists.length;
-  const groups = Math.round(Math.sqrt(k));
-  const centres = new Float32Array(groups * dim);
-  for (let g = 0; g < groups; g++) {
-    const c = Math.floor((g * k) / groups);
-    centres.set(index.centroids.subarray(c * dim, (c + 1) * dim), g * dim);
-  }
-  let members: number[][] = [];
-  for (let iter = 0; iter < 5; iter++) {
-    members = Array.from({ length: groups }, () => []);
-    for (let c = 0; c < k; c++) {
-      let best = 0;
-      let bestScore = Number.NEGATIVE_INFINITY;
-      for (let g = 0; g < groups; g++) {
-        const s = dot(centres, g * dim, index.centroids, c * dim, dim);
-        if (s > bestScore) {
-          bestScore = s;
-          best = g;
-        }
-      }
-      members[best].push(c);
-    }
-    for (let g = 0; g < groups; g++) {
-      if (members[g].length === 0) continue;
-      centres.fill(0, g * dim, (g + 1) * dim);
-      for (const c of members[g])
-        for (let j = 0; j < dim; j++) centres[g * dim + j] += index.centroids[c * dim + j];
-      normalizeRow(centres, g * dim, dim);
-    }
-  }
-  index.coarse = { centres, members: members.map((m) => Int32Array.from(m)) };
-  return index.coarse;
-}
-
-/** The centroid nearest to the unit vector at v[vi..] (through the coarse groups above 32 lists). */
-function nearest(index: IvfIndex, v: Float32Array, vi: number): number {
-  if (index.lists.length <= 32) return nearestOf(index, v, vi);
-  const { centres, members } = coarse(index);
-  const dim = index.dim;
-  const scored = members.map((_, g) => ({ g, s: dot(centres, g * dim, v, vi, dim) }));
-  scored.sort((a, b) => b.s - a.s);
-  const among: number[] = [];
-  for (const { g } of scored.slice(0, 3)) for (const c of members[g]) among.push(c);
-  return nearestOf(index, v, vi, among);
+function matrixOf(index: IvfIndex): DotMatrix {
+  index.matrix ??= new DotMatrix(index.centroids, index.lists.length, index.dim);
+  return index.matrix;
 }
 
 // A small deterministic PRNG (mulberry32), so the same rows train the same centroids.
@@ -147,27 +82,62 @@ function prng(seed: number): () => number {
   };
 }
 
-/** Trains centroids by spherical k-means on a sample of the (unit) rows of `sample`, (count, dim). */
+/** Training rows per list: the sample k-means runs on is SAMPLE_PER_LIST × lists rows of the table. */
+export const SAMPLE_PER_LIST = 32;
+const ITERATIONS = 8;
+const SEED_ROWS = 16_384; // k-means++ draws its seeds from at most this many rows of the sample
+
+/** k-means++ seeds: each next centre drawn with probability ∝ its squared distance to the nearest so far
+ * (spreads the centres over the data where random seeds pile several into one dense region). */
+function seeds(
+  sample: Float32Array,
+  count: number,
+  dim: number,
+  k: number,
+  rand: () => number,
+): Float32Array {
+  const n = Math.min(count, Math.max(k, SEED_ROWS));
+  const stride = count / n;
+  const rows = new Float32Array(n * dim);
+  for (let i = 0; i < n; i++) {
+    const r = Math.floor(i * stride);
+    rows.set(sample.subarray(r * dim, (r + 1) * dim), i * dim);
+  }
+  const m = new DotMatrix(rows, n, dim);
+  const centroids = new Float32Array(k * dim);
+  const d2 = new Float64Array(n).fill(Number.POSITIVE_INFINITY);
+  let pick = Math.floor(rand() * n);
+  for (let c = 0; c < k; c++) {
+    centroids.set(rows.subarray(pick * dim, (pick + 1) * dim), c * dim);
+    const dots = m.dots(centroids, c * dim);
+    let total = 0;
+    for (let i = 0; i < n; i++) {
+      const d = Math.max(0, 2 - 2 * dots[i]);
+      if (d < d2[i]) d2[i] = d;
+      total += d2[i];
+    }
+    let x = rand() * total;
+    let i = 0;
+    for (; i < n - 1 && x >= d2[i]; i++) x -= d2[i];
+    pick = i;
+  }
+  return centroids;
+}
+
+/** Trains centroids by spherical k-means (k-means++ seeds, ITERATIONS rounds) on the unit rows of `sample`,
+ * (count, dim), for an index of totalRows vectors. */
 export function trainIvf(sample: Float32Array, count: number, dim: number, totalRows: number): IvfIndex {
   const k = Math.min(listCount(totalRows), Math.max(1, count));
   const rand = prng(count * 31 + dim);
-  const centroids = new Float32Array(k * dim);
-  const chosen = new Set<number>();
-  for (let c = 0; c < k; c++) {
-    let r = Math.floor(rand() * count);
-    while (chosen.has(r)) r = (r + 1) % count;
-    chosen.add(r);
-    centroids.set(sample.subarray(r * dim, (r + 1) * dim), c * dim);
-  }
-  const lists = Array.from({ length: k }, () => newList(dim, 0));
-  const index: IvfIndex = { dim, centroids, lists, trainedOn: totalRows };
+  const centroids = seeds(sample, count, dim, k, rand);
   const sums = new Float32Array(k * dim);
   const sizes = new Int32Array(k);
-  for (let iter = 0; iter < 5; iter++) {
+  for (let iter = 0; iter < ITERATIONS; iter++) {
+    const m = new DotMatrix(centroids, k, dim);
     sums.fill(0);
     sizes.fill(0);
     for (let i = 0; i < count; i++) {
-      const c = nearestOf(index, sample, i * dim);
+      const c = argmax(m.dots(sample, i * dim), k);
       sizes[c]++;
       for (let j = 0; j < dim; j++) sums[c * dim + j] += sample[i * dim + j];
     }
@@ -180,8 +150,8 @@ export function trainIvf(sample: Float32Array, count: number, dim: number, total
       normalizeRow(centroids, c * dim, dim);
     }
   }
-  index.coarse = undefined;
-  return index;
+  const lists = Array.from({ length: k }, () => newList(dim, 0));
+  return { dim, centroids, lists, trainedOn: totalRows };
 }
 
 /** An empty list with room for `capacity` vectors. */
@@ -205,12 +175,16 @@ function grow(list: IvfList, dim: number): void {
   list.codes = next.codes;
 }
 
+const scratch = { u: new Float32Array(0) };
+
 /** Adds the vector at v[vi..] (any length; normalised here) under seq to its nearest list. */
 export function addToIvf(index: IvfIndex, seq: number, v: Float32Array, vi = 0): void {
   const { dim } = index;
-  const u = v.slice(vi, vi + dim);
+  if (scratch.u.length !== dim) scratch.u = new Float32Array(dim);
+  const u = scratch.u;
+  u.set(v.subarray(vi, vi + dim));
   normalizeRow(u, 0, dim);
-  const list = index.lists[nearest(index, u, 0)];
+  const list = index.lists[argmax(matrixOf(index).dots(u), index.lists.length)];
   if (list.len === list.seqs.length) grow(list, dim);
   let max = 0;
   for (let j = 0; j < dim; j++) max = Math.max(max, Math.abs(u[j]));
@@ -229,51 +203,95 @@ export function ivfSize(index: IvfIndex): number {
   return n;
 }
 
-/** The seqs of about the `want` nearest vectors by approximate cosine, scanning `probes` lists. */
-export function searchIvf(index: IvfIndex, query: Float32Array, want: number, probes: number): number[] {
-  const { dim, centroids } = index;
-  const q = unit(query);
-  const order = index.lists.map((_, c) => ({ c, s: dot(centroids, c * dim, q, 0, dim) }));
-  order.sort((a, b) => b.s - a.s);
-  // A bounded min-heap of (score, seq) would be tidier; a threshold-pruned array is as fast at these sizes.
-  const scores: number[] = [];
-  const seqs: number[] = [];
-  let floor = Number.NEGATIVE_INFINITY;
-  for (let p = 0; p < Math.min(probes, order.length); p++) {
-    const list = index.lists[order[p].c];
-    const { codes, scales } = list;
-    for (let i = 0; i < list.len; i++) {
-      const at = i * dim;
-      let s0 = 0;
-      let s1 = 0;
-      let j = 0;
-      for (; j + 1 < dim; j += 2) {
-        s0 += q[j] * codes[at + j];
-        s1 += q[j + 1] * codes[at + j + 1];
-      }
-      if (j < dim) s0 += q[j] * codes[at + j];
-      const s = (s0 + s1) * scales[i];
-      if (s <= floor) continue;
-      scores.push(s);
-      seqs.push(list.seqs[i]);
-      if (scores.length >= want * 4) floor = prune(scores, seqs, want * 2);
+// Per-query scratch, reused (a search allocates only its result): the unit query, the centroid scores and
+// order, and a bounded min-heap of (score, seq) holding the best `want` candidates so far.
+const q = {
+  u: new Float32Array(0),
+  s: new Float32Array(0),
+  order: new Int32Array(0),
+  heapScore: new Float32Array(0),
+  heapSeq: new Float64Array(0),
+  q16: new Int16Array(0),
+};
+const scans = new Map<number, Int8Scan>(); // per dimension
+
+function heapPush(size: number, want: number, score: number, seq: number): number {
+  const hs = q.heapScore;
+  const hq = q.heapSeq;
+  let i: number;
+  if (size < want) {
+    i = size++;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (hs[parent] <= score) break;
+      hs[i] = hs[parent];
+      hq[i] = hq[parent];
+      i = parent;
+    }
+  } else {
+    // Replace the root (the worst kept) and sift down.
+    i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= size) break;
+      const r = l + 1;
+      const c = r < size && hs[r] < hs[l] ? r : l;
+      if (hs[c] >= score) break;
+      hs[i] = hs[c];
+      hq[i] = hq[c];
+      i = c;
     }
   }
-  prune(scores, seqs, want);
-  return seqs;
+  hs[i] = score;
+  hq[i] = seq;
+  return size;
 }
 
-// Keeps the `keep` best (score, seq) pairs, best first; returns the lowest score kept.
-function prune(scores: number[], seqs: number[], keep: number): number {
-  const idx = scores
-    .map((_, i) => i)
-    .sort((a, b) => scores[b] - scores[a])
-    .slice(0, keep);
-  const s = idx.map((i) => scores[i]);
-  const q = idx.map((i) => seqs[i]);
-  scores.length = 0;
-  seqs.length = 0;
-  scores.push(...s);
-  seqs.push(...q);
-  return s.length >= keep ? s[s.length - 1] : Number.NEGATIVE_INFINITY;
+/** The seqs of about the `want` nearest vectors by approximate cosine (best first), scanning `probes` lists. */
+export function searchIvf(index: IvfIndex, query: Float32Array, want: number, probes: number): number[] {
+  const { dim } = index;
+  const k = index.lists.length;
+  if (q.u.length !== dim) q.u = new Float32Array(dim);
+  if (q.s.length < k) {
+    q.s = new Float32Array(k);
+    q.order = new Int32Array(k);
+  }
+  if (q.heapScore.length < want) {
+    q.heapScore = new Float32Array(want);
+    q.heapSeq = new Float64Array(want);
+  }
+  const u = q.u;
+  u.set(query.subarray(0, dim));
+  normalizeRow(u, 0, dim);
+  const { s } = q;
+  s.set(matrixOf(index).dots(u).subarray(0, k));
+  for (let c = 0; c < k; c++) q.order[c] = c;
+  const order = q.order.subarray(0, k).sort((a, b) => s[b] - s[a]);
+  // The codes are scanned by the int8 SIMD kernel against the query rounded to int16 (qMax / max|u|).
+  let max = 0;
+  for (let j = 0; j < dim; j++) max = Math.max(max, Math.abs(u[j]));
+  const qs = max > 0 ? Int8Scan.qMax(dim) / max : 0;
+  if (q.q16.length !== dim) q.q16 = new Int16Array(dim);
+  for (let j = 0; j < dim; j++) q.q16[j] = Math.round(u[j] * qs);
+  let scan = scans.get(dim);
+  if (!scan) {
+    scan = new Int8Scan(dim);
+    scans.set(dim, scan);
+  }
+  scan.setQuery(q.q16);
+  const inv = qs > 0 ? 1 / qs : 0;
+  const hs = q.heapScore;
+  let size = 0;
+  for (let p = 0; p < Math.min(probes, k); p++) {
+    const list = index.lists[order[p]];
+    const { scales, seqs } = list;
+    const dots = scan.scan(list.codes, list.len);
+    for (let i = 0; i < list.len; i++) {
+      const score = dots[i] * scales[i] * inv;
+      if (size === want && score <= hs[0]) continue;
+      size = heapPush(size, want, score, seqs[i]);
+    }
+  }
+  const idx = Array.from({ length: size }, (_, i) => i).sort((a, b) => hs[b] - hs[a]);
+  return idx.map((i) => q.heapSeq[i]);
 }

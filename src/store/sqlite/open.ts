@@ -14,7 +14,8 @@ export interface SqliteOptions {
   /** Checkpoint the WAL on a worker thread instead of inside commits (checkpointer.ts); for long-lived
    * processes such as `lmos serve`. Ignored for ":memory:". Default false. */
   backgroundCheckpoint?: boolean;
-  /** Passage vector search: exact below 5,000 rows of a dimension, an IVF index above (passage-vectors.ts). */
+  /** Passage vector search: exact below 2,000 rows of a dimension, an IVF index above, built in the
+   * background when missing or stale (passage-vectors.ts). */
   vectorSearch?: VectorSearchOptions;
 }
 

@@ -8,12 +8,19 @@
 // The index is never the source of truth. It lives in memory, persisted beside the database file
 // (ivf-file.ts) with the high-water mark (max passage_embeddings.seq, AUTOINCREMENT so never reused) it has
 // seen. Every search reads that mark (one b-tree seek) and first indexes the rows above it, so rows another
-// process inserted are found; a missing, torn or foreign file is rebuilt from the table. Deleted rows may
-// stay in the index until the next rebuild, but every candidate is joined back to `passages`, so a deleted
-// passage is never returned; the index is rebuilt when it has grown to 4× the rows its centroids were
-// trained on, or when its file is missing or torn.
+// process inserted are found. Deleted rows may stay in the index until the next rebuild, but every
+// candidate is joined back to `passages`, so a deleted passage is never returned. The index is rebuilt
+// when its file is missing, torn or foreign, and when it has grown to 4× the rows its centroids were
+// trained on. A rebuild never blocks a search: for a database file it runs on a worker thread with its own
+// read-only connection (ivf-build-worker.ts), and until it is done searches take the exact scan (no index
+// yet) or the old index, caught up as usual; the finished index is adopted and caught up from the mark it
+// was built to. The worker writes the file by rename, so a crash mid-build leaves the old file or none.
+// In-memory databases (no file for a worker to open) and `build: "inline"` build within the search.
+import { Worker } from "node:worker_threads";
 import type { RankedId } from "../types.ts";
-import { addToIvf, type IvfIndex, ivfSize, listCount, probeCount, searchIvf, trainIvf, unit } from "./ivf.ts";
+import { addToIvf, type IvfIndex, ivfSize, PROBE_FACTOR, probeCount, searchIvf } from "./ivf.ts";
+import { buildIvf, eachRow } from "./ivf-build.ts";
+import type { BuildReply, BuildRequest } from "./ivf-build-worker.ts";
 import { readIvfFile, writeIvfFile } from "./ivf-file.ts";
 import { type Sql, vectorBlob } from "./sql.ts";
 
@@ -23,6 +30,23 @@ export interface VectorSearchOptions {
   mode?: "auto" | "exact";
   /** Rows of one dimension below which the exact scan is used. Default 2,000. */
   minRows?: number;
+  /** Where a missing or stale index is built: "background" (default; a worker thread, searches meanwhile
+   * take the exact scan or the old index) or "inline" (inside the search that needs it). In-memory
+   * databases always build inline. */
+  build?: "background" | "inline";
+  /** Lists a query scans, as a multiple of √lists (ivf.ts probeCount; default 1): more scans more rows
+   * for more recall. */
+  probeFactor?: number;
+  /** Told each time an index becomes usable: loaded from its file, or built (how long it took). */
+  onIndex?: (event: VectorIndexEvent) => void;
+}
+
+/** An index became usable (VectorSearchOptions.onIndex). */
+export interface VectorIndexEvent {
+  dim: number;
+  rows: number;
+  how: "loaded" | "built inline" | "built in background";
+  ms: number;
 }
 
 /** A filtered rescoring of candidate seqs: the SQL after the candidate list, and its parameters. */
@@ -36,17 +60,35 @@ interface Entry {
   watermark: number;
   rows: number; // rows of this dimension seen (deletes not subtracted)
   dirty: boolean; // changed since last written to the file
+  building: Worker | null; // a background build under way
+  retryAt: number; // after a failed build: not before this time (ms since the epoch)
 }
 
 const DEFAULT_MIN_ROWS = 2_000;
-// Rows read per statement while building or catching up, to bound memory per step.
-const CHUNK = 20_000;
+const RETRY_MS = 60_000;
+const CLOSE_WAIT_MS = 3_000; // how long close() lets a build under way finish
+
+function workerEntry(): { spec: string | URL; eval: boolean } {
+  const url = new URL(
+    `./ivf-build-worker${import.meta.url.endsWith(".ts") ? ".ts" : ".js"}`,
+    import.meta.url,
+  );
+  if (!url.pathname.endsWith(".ts")) return { spec: url, eval: false };
+  // Sources run through tsx (tests, `npm run lmos`): load the worker through tsx's loader as well.
+  const tsx = import.meta.resolve("tsx/esm/api");
+  const u = JSON.stringify(url.href);
+  return { spec: `import(${JSON.stringify(tsx)}).then(({ tsImport }) => tsImport(${u}, ${u}))`, eval: true };
+}
 
 /** The per-dimension vector indexes of one store connection. */
 export class PassageVectorIndex {
   private readonly entries = new Map<number, Entry>();
   private readonly mode: "auto" | "exact";
   private readonly minRows: number;
+  private readonly background: boolean;
+  private readonly onIndex: (event: VectorIndexEvent) => void;
+  private readonly probeFactor: number;
+  private closed = false;
   constructor(
     private readonly sql: Sql,
     private readonly dbPath: string | null,
@@ -54,6 +96,9 @@ export class PassageVectorIndex {
   ) {
     this.mode = options.mode ?? "auto";
     this.minRows = options.minRows ?? DEFAULT_MIN_ROWS;
+    this.background = dbPath !== null && options.build !== "inline";
+    this.onIndex = options.onIndex ?? (() => {});
+    this.probeFactor = options.probeFactor ?? PROBE_FACTOR;
   }
 
   /** The index file for a dimension, beside the database (null for an in-memory database). */
@@ -67,7 +112,7 @@ export class PassageVectorIndex {
     const dim = embedding.length;
     const entry = this.current(dim);
     if (!entry.index) return null;
-    const probes = probeCount(entry.index, entry.rows);
+    const probes = probeCount(entry.index.lists.length, entry.rows, this.probeFactor);
     for (const want of [Math.max(100, limit * 10), Math.max(1_600, limit * 160)]) {
       const seqs = searchIvf(entry.index, embedding, want, probes);
       const rows = this.sql
@@ -94,6 +139,29 @@ export class PassageVectorIndex {
   warm(dim: number): number {
     const e = this.current(dim);
     return e.index ? ivfSize(e.index) : 0;
+  }
+
+  /** Writes changed indexes to their files; a build under way gets CLOSE_WAIT_MS to write its file, then
+   * is ended (its work lost, nothing torn). */
+  async close(): Promise<void> {
+    this.closed = true;
+    this.save();
+    const workers = [...this.entries.values()].flatMap((e) => (e.building ? [e.building] : []));
+    // A short-lived process (a one-shot CLI command) would otherwise never finish a build: give one
+    // under way a moment to write its file, then end it.
+    await Promise.all(
+      workers.map(async (w) => {
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([
+          new Promise((resolve) => w.once("exit", resolve)),
+          new Promise((resolve) => {
+            timer = setTimeout(resolve, CLOSE_WAIT_MS);
+          }),
+        ]);
+        clearTimeout(timer);
+        await w.terminate();
+      }),
+    );
   }
 
   /** Writes changed indexes to their files (at close). */
@@ -123,8 +191,12 @@ export class PassageVectorIndex {
       this.entries.set(dim, e);
     }
     if (mark > e.watermark) this.catchUp(dim, e, mark);
-    if (!e.index && e.rows >= this.minRows) this.rebuild(dim, e, mark);
-    else if (e.index && e.rows > 4 * e.index.trainedOn) this.rebuild(dim, e, mark);
+    const missing = !e.index && e.rows >= this.minRows;
+    const stale = e.index !== null && e.rows > 4 * e.index.trainedOn;
+    if ((missing || stale) && !e.building && Date.now() >= e.retryAt) {
+      if (this.background) this.buildInBackground(dim, e, mark);
+      else this.rebuild(dim, e, mark);
+    }
     return e;
   }
 
@@ -142,26 +214,19 @@ export class PassageVectorIndex {
     // No count of the table here: at a million rows that reads every page. Rows deleted behind the file's
     // back stay in it as dead entries (never returned: candidates are joined to passages) until a rebuild.
     if (stored && stored.watermark <= mark) {
-      return { index: stored.index, watermark: stored.watermark, rows: ivfSize(stored.index), dirty: false };
+      const rows = ivfSize(stored.index);
+      this.onIndex({ dim, rows, how: "loaded", ms: 0 });
+      return {
+        index: stored.index,
+        watermark: stored.watermark,
+        rows,
+        dirty: false,
+        building: null,
+        retryAt: 0,
+      };
     }
     // Missing, torn, or from a newer database (a restored backup): start empty; current() builds it.
-    return { index: null, watermark: 0, rows: 0, dirty: true };
-  }
-
-  private rows(dim: number, after: number, upTo: number, each: (seq: number, blob: Buffer) => void): void {
-    let from = after;
-    for (;;) {
-      const batch = this.sql.all<{ seq: number; embedding: Buffer }>(
-        "SELECT seq, embedding FROM passage_embeddings WHERE seq > ? AND seq <= ? AND dim = ? ORDER BY seq LIMIT ?",
-        from,
-        upTo,
-        dim,
-        CHUNK,
-      );
-      for (const r of batch) each(r.seq, r.embedding);
-      if (batch.length < CHUNK) return;
-      from = batch[batch.length - 1].seq;
-    }
+    return { index: null, watermark: 0, rows: 0, dirty: true, building: null, retryAt: 0 };
   }
 
   private catchUp(dim: number, e: Entry, mark: number): void {
@@ -170,7 +235,7 @@ export class PassageVectorIndex {
     } else {
       const v = new Float32Array(dim);
       const bytes = new Uint8Array(v.buffer);
-      this.rows(dim, e.watermark, mark, (seq, blob) => {
+      eachRow(this.sql.db, dim, e.watermark, mark, (seq, blob) => {
         bytes.set(blob.subarray(0, dim * 4));
         addToIvf(e.index!, seq, v);
         e.rows++;
@@ -180,32 +245,54 @@ export class PassageVectorIndex {
     e.watermark = mark;
   }
 
-  /** Trains centroids on a strided sample of the table and indexes every row, then writes the file. */
+  /** Builds the index inside this call (in-memory databases, `build: "inline"`), then writes the file. */
   private rebuild(dim: number, e: Entry, mark: number): void {
-    // One pass over the table into CHUNK-row blocks (no count first: that would be a second full read).
-    const blocks: Float32Array[] = [];
-    const seqList: number[] = [];
-    this.rows(dim, 0, mark, (seq, blob) => {
-      const n = seqList.length;
-      if (n % CHUNK === 0) blocks.push(new Float32Array(CHUNK * dim));
-      const block = blocks[blocks.length - 1];
-      new Uint8Array(block.buffer).set(blob.subarray(0, dim * 4), (n % CHUNK) * dim * 4);
-      seqList.push(seq);
-    });
-    const n = seqList.length;
-    if (n < this.minRows) {
-      Object.assign(e, { index: null, watermark: mark, rows: n, dirty: false });
-      return;
-    }
-    const row = (i: number) =>
-      blocks[Math.floor(i / CHUNK)].subarray((i % CHUNK) * dim, ((i % CHUNK) + 1) * dim);
-    const samples = Math.min(n, 24 * listCount(n));
-    const sample = new Float32Array(samples * dim);
-    const stride = n / samples;
-    for (let i = 0; i < samples; i++) sample.set(unit(row(Math.floor(i * stride))), i * dim);
-    const index = trainIvf(sample, samples, dim, n);
-    for (let i = 0; i < n; i++) addToIvf(index, seqList[i], row(i));
-    Object.assign(e, { index, watermark: mark, rows: n, dirty: true });
+    const t0 = performance.now();
+    const { index, rows } = buildIvf(this.sql.db, dim, mark, this.minRows);
+    Object.assign(e, { index, watermark: mark, rows, dirty: index !== null });
+    if (!index) return;
     this.save();
+    this.onIndex({ dim, rows, how: "built inline", ms: performance.now() - t0 });
+  }
+
+  /** Starts building the index up to `mark` on a worker thread; adopts it when it is done. Searches go on
+   * meanwhile with what the entry has (no index: the exact scan). */
+  private buildInBackground(dim: number, e: Entry, mark: number): void {
+    const t0 = performance.now();
+    const request: BuildRequest = {
+      dbPath: this.dbPath!,
+      filePath: this.filePath(dim)!,
+      dim,
+      mark,
+      minRows: this.minRows,
+    };
+    const entry = workerEntry();
+    const worker = new Worker(entry.spec, { eval: entry.eval, workerData: request });
+    worker.unref(); // a build under way never keeps the process alive
+    e.building = worker;
+    let settled = false;
+    const fail = () => {
+      if (settled) return;
+      settled = true;
+      e.building = null;
+      e.retryAt = Date.now() + RETRY_MS;
+    };
+    worker.once("message", (reply: BuildReply) => {
+      if (settled) return;
+      settled = true;
+      e.building = null;
+      void worker.terminate();
+      if (this.closed) return;
+      if (!reply.ok || !reply.index) {
+        e.retryAt = Date.now() + RETRY_MS;
+        return;
+      }
+      // The rows above `mark` are indexed by the next search's catch-up, as for a loaded file.
+      const index: IvfIndex = { dim, ...reply.index };
+      Object.assign(e, { index, watermark: mark, rows: reply.rows, dirty: !reply.written });
+      this.onIndex({ dim, rows: reply.rows, how: "built in background", ms: performance.now() - t0 });
+    });
+    worker.once("error", fail);
+    worker.once("exit", fail);
   }
 }

@@ -150,7 +150,7 @@ export abstract class SqliteStoreBase {
     } catch {
       // Left for the next flush by whoever opens the file (message-index.ts).
     }
-    this.vectors?.save();
+    await this.vectors?.close();
     this.sql.db.close();
   }
 
