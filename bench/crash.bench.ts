@@ -463,6 +463,7 @@ export default async function crashBench(argv: string[]): Promise<void> {
   });
   if (values.store !== "sqlite" && values.store !== "postgres")
     throw new Error(`--store is sqlite or postgres, not "${values.store}"`);
+  const commit = gitCommit();
   const kills = Number(values.kills);
   const workers = Number(values.workers);
   const home = mkdtempSync(join(tmpdir(), "lmos-bench-crash-"));
@@ -574,7 +575,7 @@ export default async function crashBench(argv: string[]): Promise<void> {
     machine: `${cpus().length} × ${cpus()[0]?.model ?? "?"}`,
     load_at_end: loadavg().map((l) => Math.round(l * 10) / 10),
     store: target.store,
-    commit: gitCommit(),
+    commit,
     kills,
     workers,
     seconds,
