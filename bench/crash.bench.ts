@@ -433,6 +433,7 @@ const LONG_ROUND_CAP_MS = 30_000;
 
 /** The commit measured, "+dirty" when the work tree has changes. */
 function gitCommit(): string {
+  if (process.env.LMOS_BENCH_COMMIT) return process.env.LMOS_BENCH_COMMIT; // a copy of the tree, without .git
   const git = (...args: string[]) => execFileSync("git", args, { cwd: root, encoding: "utf8" }).trim();
   try {
     return `${git("rev-parse", "--short", "HEAD")}${git("status", "--porcelain") ? "+dirty" : ""}`;
