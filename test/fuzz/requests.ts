@@ -294,11 +294,12 @@ export function requestFor(
   );
 }
 
-// Deletes go last (resources first, agents at the very end), so that the seeded ids stay real for the
-// other routes as long as possible.
+// Deletes go last (what lives inside a resource first, then resources, agents at the very end), so that
+// the seeded ids stay real for the other routes as long as possible: a folder's files before the folder.
 function order(route: string): number {
   if (!route.startsWith("DELETE")) return 0;
-  return route === "DELETE /v1/agents/{agent_id}" ? 2 : 1;
+  if (route === "DELETE /v1/agents/{agent_id}") return 3;
+  return (route.match(/\{/g) ?? []).length > 1 ? 1 : 2;
 }
 
 /** One arbitrary over every operation of the document (each equally likely). */
