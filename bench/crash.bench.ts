@@ -15,14 +15,14 @@
 // Adding a kind of work: a Workload (what to send, what it acknowledged, how to check that). Adding a
 // store: a Target (start, kill, check, remove); the workloads and invariants (crash-store.ts) stay.
 import type { ChildProcess } from "node:child_process";
-import { execFileSync, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { Agent, request } from "node:http";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import pg from "pg";
-import { startChild } from "./children.ts";
+import { gitCommit, startChild } from "./children.ts";
 import { looked, openPostgresSql, openSqliteSql, type Sql, storeViolations } from "./crash-store.ts";
 
 const root = new URL("..", import.meta.url).pathname;
@@ -430,17 +430,6 @@ function spread(xs: number[]): { min: number; median: number; max: number } {
 /** How many tool results a long round waits for before its kill, and for how long at most. */
 const TOOL_ACKS_PER_LONG_ROUND = 3;
 const LONG_ROUND_CAP_MS = 30_000;
-
-/** The commit measured, "+dirty" when the work tree has changes. */
-function gitCommit(): string {
-  if (process.env.LMOS_BENCH_COMMIT) return process.env.LMOS_BENCH_COMMIT; // a copy of the tree, without .git
-  const git = (...args: string[]) => execFileSync("git", args, { cwd: root, encoding: "utf8" }).trim();
-  try {
-    return `${git("rev-parse", "--short", "HEAD")}${git("status", "--porcelain") ? "+dirty" : ""}`;
-  } catch {
-    return "?";
-  }
-}
 
 /** One of `items`, chosen with probability proportional to its weight. */
 function weighted<T extends { weight: number }>(items: T[]): T {

@@ -7,7 +7,7 @@ import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { startChild } from "./children.ts";
+import { gitCommit, startChild } from "./children.ts";
 
 const root = new URL("..", import.meta.url).pathname;
 
@@ -55,6 +55,8 @@ function startServe(env: Record<string, string>): Promise<{ url: string; kill: (
 }
 
 export default async function stallBench(): Promise<void> {
+  const commit = gitCommit();
+  const loadAtStart = loadavg().map((l) => Math.round(l * 10) / 10);
   const home = mkdtempSync(join(tmpdir(), "lmos-bench-stall-"));
   const model = await startChild(["--import", "tsx", "test/scripted-model-server.ts"], {});
   const serve = await startServe({
@@ -120,6 +122,8 @@ export default async function stallBench(): Promise<void> {
   const result = {
     date: new Date().toISOString(),
     machine: `${cpus().length} × ${cpus()[0]?.model ?? "?"}`,
+    commit,
+    load_at_start: loadAtStart,
     load_at_end: loadavg().map((l) => Math.round(l * 10) / 10),
     rows,
   };
