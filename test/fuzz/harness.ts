@@ -8,7 +8,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openServerFixture, readJson, type ServerFixture } from "../server-fixture.ts";
 import { echoReply } from "../scripted-model-server.ts";
-import type { FuzzExtras, FuzzRequest, KnownIds, OpenApi } from "./requests.ts";
+import fc from "fast-check";
+import { type FuzzExtras, type FuzzRequest, type KnownIds, type OpenApi, text } from "./requests.ts";
 
 const require = createRequire(import.meta.url);
 
@@ -144,6 +145,17 @@ export async function openFuzzTarget(): Promise<FuzzTarget> {
       "mcp_server_id,tool_id": [...mcpTools.map((t: { id: string }) => [mcp.id, t.id]), [mcp.id, "echo"]],
     },
     uploads: { "POST /v1/agents/import": [{ filename: "agent.af", data: exported }] },
+    bodies: {
+      "POST /v1/messages/search": fc.record(
+        {
+          agent_id: fc.constantFrom(...known.agent_id),
+          query: text,
+          limit: fc.integer({ min: 1, max: 200 }),
+          search_mode: fc.constantFrom("vector", "fts", "hybrid"),
+        },
+        { requiredKeys: ["agent_id", "query"] },
+      ),
+    },
   };
   const doc = (await readJson(await fx.call("GET", "/openapi.json"))) as OpenApi;
   const close = fx.close;

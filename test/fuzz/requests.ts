@@ -40,6 +40,8 @@ export type KnownIds = Record<string, string[]>;
  * with ","), and files a multipart route accepts (an exported agent file for the import), by route. */
 export interface FuzzExtras {
   pairs?: Record<string, string[][]>;
+  /** JSON bodies a route accepts that name seeded ids (a search in a real agent), by route. */
+  bodies?: Record<string, fc.Arbitrary<unknown>>;
   uploads?: Record<string, Array<{ filename: string; data: Buffer }>>;
 }
 
@@ -113,7 +115,7 @@ const BAD_BODIES: Buffer[] = [
   Buffer.from('{"__proto__": {"polluted": true}, "constructor": {"prototype": {"x": 1}}}'),
 ];
 
-const text = fc.oneof(fc.string({ minLength: 1, maxLength: 40 }), oddString);
+export const text = fc.oneof(fc.string({ minLength: 1, maxLength: 40 }), oddString);
 
 const toolSource = text.map((doc) => ({
   source_code: `def fuzz_tool(x: int) -> int:\n    """${doc.replace(/["\\]/g, "")}\n\n    Args:\n        x: a number\n    """\n    return x\n`,
@@ -151,11 +153,15 @@ const ACCEPTED: Record<string, fc.Arbitrary<unknown>> = {
   "POST /v1/mcp-servers/{mcp_server_id}/tools/{tool_id}/run": fc.record({ args: fc.record({ text }) }),
 };
 
-function jsonBody(route: string, schema: JsonSchema | undefined): fc.Arbitrary<Buffer> {
+function jsonBody(
+  route: string,
+  schema: JsonSchema | undefined,
+  extra?: fc.Arbitrary<unknown>,
+): fc.Arbitrary<Buffer> {
   const fromSchema = (schema ? mutatedValueOf(schema) : fc.jsonValue({ maxDepth: 2 })).map((v) =>
     Buffer.from(JSON.stringify(v) ?? "null"),
   );
-  const accepted = ACCEPTED[route]?.map((v) => Buffer.from(JSON.stringify(v)));
+  const accepted = (extra ?? ACCEPTED[route])?.map((v) => Buffer.from(JSON.stringify(v)));
   return fc.oneof(
     { weight: 6, arbitrary: fromSchema },
     { weight: 2, arbitrary: fc.constantFrom(...BAD_BODIES) },
@@ -280,7 +286,10 @@ export function requestFor(
     ? uploadBody(extras.uploads?.[route])
     : content["application/json"] || method !== "get"
       ? fc
-          .tuple(jsonBody(route, content["application/json"]?.schema), fc.constantFrom(...CONTENT_TYPES))
+          .tuple(
+            jsonBody(route, content["application/json"]?.schema, extras.bodies?.[route]),
+            fc.constantFrom(...CONTENT_TYPES),
+          )
           .map(([body, type]) => ({ type, body }))
       : fc.constant({ type: "", body: null });
   return fc.tuple(pathArb, queryString(params), bodyArb).map(
