@@ -88,9 +88,13 @@ export default async function stallBench(): Promise<void> {
       const body = JSON.stringify({ input: text });
       const t0 = performance.now();
       let done = false;
-      const big = call(`${url}/v1/agents/${id}/messages`, "POST", body).finally(() => {
-        done = true;
-      });
+      // A send that fails (the connection cut before its answer) is a row with status 0 and the error, not a
+      // crash of the bench that leaves its server and model running.
+      const big = call(`${url}/v1/agents/${id}/messages`, "POST", body)
+        .catch((e: Error) => ({ status: 0, text: `${e.message}: ${String(e.cause ?? "")}` }))
+        .finally(() => {
+          done = true;
+        });
       const probes: number[] = [];
       while (!done) {
         for (const [method, path, b] of [
@@ -107,6 +111,7 @@ export default async function stallBench(): Promise<void> {
       rows.push({
         case: name,
         status: answer.status,
+        ...(answer.status === 0 ? { error: answer.text.slice(0, 200) } : {}),
         send_s: Math.round((performance.now() - t0) / 100) / 10,
         probes_answered: probes.length,
         slowest_probe_ms: Math.round(Math.max(0, ...probes)),
