@@ -1,5 +1,5 @@
 // Child processes of the benchmarks: start one that prints `listening <url>`, and read its CPU time.
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 
 const root = new URL("..", import.meta.url).pathname;
@@ -41,4 +41,16 @@ export function cpuSeconds(pid: number | undefined, thread?: "main"): number | n
 /** The median of a sample (the upper one of an even count). */
 export function median(xs: number[]): number {
   return [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+}
+
+/** The commit measured, "+dirty" when the work tree has changes (bench/results/ left out: a run writes
+ * there). */
+export function gitCommit(): string {
+  if (process.env.LMOS_BENCH_COMMIT) return process.env.LMOS_BENCH_COMMIT; // a copy of the tree, without .git
+  const git = (...args: string[]) => execFileSync("git", args, { cwd: root, encoding: "utf8" }).trim();
+  try {
+    return `${git("rev-parse", "--short", "HEAD")}${git("status", "--porcelain", "--", ".", ":!bench/results") ? "+dirty" : ""}`;
+  } catch {
+    return "?";
+  }
 }

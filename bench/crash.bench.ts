@@ -1,17 +1,19 @@
-// `npm run bench -- crash [--kills 100] [--workers 12] [--seed S]`: the crash campaign. `lmos serve` (the
-// real CLI, on a SQLite home) runs busy work — sends, token streams, uploads, summaries, tool calls that
-// edit core memory and insert archival passages, custom Python and JavaScript tools running in the sandbox
-// pool — and is SIGKILLed at a random point (a third of the rounds wait long enough for Pyodide to start
-// and Python tools to finish; the rest kill it while it starts), restarted, and the
-// database checked, `--kills` times. Checks after every restart: every acknowledged write is there (the
-// input and the returned messages of an answered send or a finished stream, an uploaded file, an archival
-// insert), no half-applied step (every window points at stored messages, every message of a step has its
-// step row, no block edit without the committed step that made it), every run ended or failed, and
-// `PRAGMA integrity_check` is ok; a tool's result is stored only with its committed step. Prints the counts; exits 1 on any violation. Writes
-// bench/results/crash.json.
+// `npm run bench -- crash [--kills 100] [--workers 12] [--store sqlite|postgres] [--database-url URL]`: the
+// crash campaign. `lmos serve` (the real CLI, on a SQLite home, or on a fresh schema of a PostgreSQL
+// database — default postgres://postgres@127.0.0.1:5432/test or $LMOS_BENCH_DATABASE_URL —, dropped after)
+// runs busy work — sends, token streams, uploads, summaries, tool calls that edit core memory and insert
+// archival passages, custom Python and JavaScript tools running in the sandbox pool — and is SIGKILLed at a
+// random point (two rounds in three while it starts; every third once a few tool results are acknowledged,
+// with more tools in flight), restarted, and the database checked, `--kills` times. Checks after every
+// restart: every acknowledged write is there (the input and the returned messages of an answered send or a
+// finished stream, an uploaded file, an archival insert, a tool result with its step), no half-applied
+// step (every window points at stored messages of its agent, every message of a step has its step row,
+// every step its run, no block edit without the committed step that made it), every run ended or failed,
+// and the store's own check (`PRAGMA integrity_check`; on PostgreSQL no constraint left unvalidated). Prints
+// the counts; exits 1 on any violation. Writes bench/results/crash.json (crash-postgres.json).
 //
 // Adding a kind of work: a Workload (what to send, what it acknowledged, how to check that). Adding a
-// store (PostgreSQL): a Target (start, kill, check); the workloads and invariants stay.
+// store: a Target (start, kill, check, remove); the workloads and invariants (crash-store.ts) stay.
 import type { ChildProcess } from "node:child_process";
 import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -19,8 +21,9 @@ import { Agent, request } from "node:http";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import Database from "better-sqlite3";
-import { startChild } from "./children.ts";
+import pg from "pg";
+import { gitCommit, startChild } from "./children.ts";
+import { looked, openPostgresSql, openSqliteSql, type Sql, storeViolations } from "./crash-store.ts";
 
 const root = new URL("..", import.meta.url).pathname;
 const keepAlive = new Agent({ keepAlive: true, maxSockets: 64, timeout: 4000 });
@@ -118,7 +121,7 @@ async function modelRole(): Promise<void> {
 interface Ack {
   kind: string;
   /** Why the database breaks the acknowledgement, or null when it holds. */
-  check(db: Database.Database): string | null;
+  check(sql: Sql): Promise<string | null>;
 }
 
 interface WorkContext {
@@ -137,13 +140,15 @@ interface Workload {
 function messagesAck(kind: string, agentId: string, input: string, ids: string[]): Ack {
   return {
     kind,
-    check(db) {
-      const hasInput = db
-        .prepare("SELECT 1 FROM messages WHERE agent_id = ? AND role = 'user' AND content LIKE ?")
-        .get(agentId, `%${input.replace(/[%_]/g, "")}%`);
+    async check(sql) {
+      const hasInput = await sql.get(
+        "SELECT 1 AS found FROM messages WHERE agent_id = ? AND role = 'user' AND content LIKE ?",
+        agentId,
+        `%${input.replace(/[%_]/g, "")}%`,
+      );
       if (!hasInput) return `${kind}: the input "${input}" of an answered send is gone`;
       for (const id of ids)
-        if (!db.prepare("SELECT 1 FROM messages WHERE id = ?").get(id))
+        if (!(await sql.get("SELECT 1 AS found FROM messages WHERE id = ?", id)))
           return `${kind}: message ${id} is gone`;
       return null;
     },
@@ -181,14 +186,14 @@ function toolAck(kind: string, agentId: string, input: string, ids: string[], ma
   const messages = messagesAck(kind, agentId, input, ids);
   return {
     kind,
-    check(db) {
-      const lost = messages.check(db);
+    async check(sql) {
+      const lost = await messages.check(sql);
       if (lost) return lost;
-      const result = db
-        .prepare(
-          "SELECT 1 FROM messages m JOIN steps s ON s.id = m.step_id WHERE m.agent_id = ? AND m.role = 'tool' AND m.content LIKE ?",
-        )
-        .get(agentId, `%${marker}%`);
+      const result = await sql.get(
+        "SELECT 1 AS found FROM messages m JOIN steps s ON s.id = m.step_id WHERE m.agent_id = ? AND m.role = 'tool' AND m.content LIKE ?",
+        agentId,
+        `%${marker}%`,
+      );
       return result ? null : `${kind}: the result ${marker} of an answered tool call is gone`;
     },
   };
@@ -273,15 +278,11 @@ const WORKLOADS: Workload[] = [
       const id = JSON.parse(r.text).id as string;
       return {
         kind: "upload",
-        check(db) {
-          const file = db.prepare("SELECT status FROM files WHERE id = ?").get(id) as
-            | { status: string }
-            | undefined;
+        async check(sql) {
+          const file = await sql.get("SELECT status FROM files WHERE id = ?", id);
           if (!file) return `upload: file ${name} (${id}) is gone`;
-          const passages = db.prepare("SELECT count(*) AS n FROM passages WHERE file_id = ?").get(id) as {
-            n: number;
-          };
-          return passages.n > 0 ? null : `upload: file ${name} has no passages`;
+          const passages = await sql.get("SELECT count(*) AS n FROM passages WHERE file_id = ?", id);
+          return Number(passages?.n) > 0 ? null : `upload: file ${name} has no passages`;
         },
       };
     },
@@ -304,8 +305,8 @@ const WORKLOADS: Workload[] = [
       if (r.status !== 200) return null;
       return {
         kind: "archival",
-        check: (db) =>
-          db.prepare("SELECT 1 FROM passages WHERE agent_id = ? AND text = ?").get(agent, text)
+        check: async (sql) =>
+          (await sql.get("SELECT 1 AS found FROM passages WHERE agent_id = ? AND text = ?", agent, text))
             ? null
             : `archival: passage ${n} of an answered insert is gone`,
       };
@@ -313,73 +314,44 @@ const WORKLOADS: Workload[] = [
   },
 ];
 
-// ---- invariants of the whole database, whatever was acknowledged ----
-
-/** How much the store invariants looked at, over the campaign (so a vacuous pass shows). */
-const looked = { blockTokens: 0, windowIds: 0, stepMessages: 0, runs: 0 };
-
-function storeViolations(db: Database.Database): string[] {
-  const out: string[] = [];
-  const integrity = db.pragma("integrity_check") as Array<{ integrity_check: string }>;
-  if (integrity[0]?.integrity_check !== "ok")
-    out.push(`integrity_check: ${JSON.stringify(integrity).slice(0, 300)}`);
-  const count = (sql: string) => (db.prepare(sql).get() as { n: number }).n;
-  looked.windowIds += count("SELECT count(*) AS n FROM agent_context");
-  looked.stepMessages += count("SELECT count(*) AS n FROM messages WHERE step_id IS NOT NULL");
-  looked.runs += count("SELECT count(*) AS n FROM runs");
-  const dangling = count(
-    "SELECT count(*) AS n FROM agent_context c LEFT JOIN messages m ON m.id = c.message_id WHERE m.id IS NULL",
-  );
-  if (dangling) out.push(`${dangling} in-context ids point at no stored message`);
-  const orphanMessages = count(
-    "SELECT count(*) AS n FROM messages m WHERE m.step_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM steps s WHERE s.id = m.step_id)",
-  );
-  if (orphanMessages) out.push(`${orphanMessages} messages of a step with no step row (half-applied step)`);
-  const open = count("SELECT count(*) AS n FROM runs WHERE status IN ('created', 'running')");
-  if (open) out.push(`${open} runs neither ended nor failed after the restart`);
-  // Every core-memory token in a block was written by a committed step's tool call.
-  for (const b of db.prepare("SELECT value FROM blocks").all() as Array<{ value: string }>) {
-    for (const token of b.value.match(/CRASHTOKEN-\d+/g) ?? []) {
-      looked.blockTokens++;
-      const made = db
-        .prepare(
-          "SELECT 1 FROM messages m JOIN steps s ON s.id = m.step_id WHERE m.role = 'assistant' AND m.tool_calls LIKE ?",
-        )
-        .get(`%core_memory_append%${token}%`);
-      if (!made) out.push(`block holds ${token} without the committed step that wrote it`);
-    }
-  }
-  return out;
-}
-
-// ---- the target: lmos serve on a SQLite home ----
+// ---- the targets: lmos serve on a SQLite home, or on a PostgreSQL schema of its own ----
 
 interface Target {
+  /** Where the data is, for the report. */
+  store: string;
   start(): Promise<string>;
   kill(): Promise<void>;
   /** Violations of the store invariants and of the acknowledgements so far. */
-  check(acks: Ack[]): string[];
+  check(acks: Ack[]): Promise<string[]>;
+  /** Removes what the campaign created (the home, the schema). */
+  remove(): Promise<void>;
 }
 
-function sqliteTarget(home: string, modelUrl: string): Target {
+function serveTarget(
+  env: Record<string, string>,
+  openSql: () => Promise<Sql>,
+  store: string,
+  remove: () => Promise<void>,
+): Target {
   let child: ChildProcess | null = null;
-  const env = {
+  const fullEnv = {
     ...process.env,
-    LMOS_HOME: home,
-    OPENAI_BASE_URL: modelUrl,
     OPENAI_API_KEY: "crash",
     LMOS_MODEL: "openai/gpt-4o-mini",
     LMOS_EMBEDDING: "none",
     LMOS_API_KEY: "",
     LMOS_MAX_RETRIES: "0",
     NO_COLOR: "1",
+    ...env,
   };
   return {
+    store,
+    remove,
     start: () =>
       new Promise((resolve, reject) => {
         const c = spawn(process.execPath, [join(root, "bin/lmos.js"), "serve", "--port", "0"], {
           cwd: root,
-          env,
+          env: fullEnv,
           stdio: ["ignore", "pipe", "pipe"],
         });
         child = c;
@@ -398,25 +370,66 @@ function sqliteTarget(home: string, modelUrl: string): Target {
     kill: () =>
       new Promise((resolve) => {
         const c = child;
-        if (!c || c.exitCode !== null) return resolve();
+        if (!c || c.exitCode !== null || c.signalCode !== null) return resolve();
         c.once("exit", () => resolve());
         c.kill("SIGKILL");
       }),
-    check(acks) {
-      const db = new Database(join(home, "lmos.db"), { readonly: true, fileMustExist: true });
+    async check(acks) {
+      const sql = await openSql();
       try {
-        const out = storeViolations(db);
+        const out = await storeViolations(sql);
         for (const a of acks) {
-          const v = a.check(db);
+          const v = await a.check(sql);
           if (v) out.push(v);
         }
         return out;
       } finally {
-        db.close();
+        await sql.close();
       }
     },
   };
 }
+
+function sqliteTarget(home: string, modelUrl: string): Target {
+  return serveTarget(
+    { LMOS_HOME: home, OPENAI_BASE_URL: modelUrl },
+    async () => openSqliteSql(join(home, "lmos.db")),
+    "SQLite",
+    async () => rmSync(home, { recursive: true, force: true }),
+  );
+}
+
+/** lmos serve on a fresh schema of the PostgreSQL at `url` (created here, dropped by remove()). */
+async function postgresTarget(home: string, modelUrl: string, url: string): Promise<Target> {
+  const schema = `lmos_crash_${process.pid}_${Date.now().toString(36)}`;
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  await admin.query(`CREATE SCHEMA "${schema}"`);
+  await admin.end();
+  const withSchema = new URL(url);
+  withSchema.searchParams.set("schema", schema);
+  return serveTarget(
+    { LMOS_HOME: home, OPENAI_BASE_URL: modelUrl, LMOS_DATABASE_URL: withSchema.toString() },
+    () => openPostgresSql(url, schema),
+    `PostgreSQL (${new URL(url).host}, schema ${schema})`,
+    async () => {
+      const c = new pg.Client({ connectionString: url });
+      await c.connect();
+      await c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await c.end();
+      rmSync(home, { recursive: true, force: true });
+    },
+  );
+}
+
+function spread(xs: number[]): { min: number; median: number; max: number } {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return { min: sorted[0] ?? 0, median: sorted[Math.floor(sorted.length / 2)] ?? 0, max: sorted.at(-1) ?? 0 };
+}
+
+/** How many tool results a long round waits for before its kill, and for how long at most. */
+const TOOL_ACKS_PER_LONG_ROUND = 3;
+const LONG_ROUND_CAP_MS = 30_000;
 
 /** One of `items`, chosen with probability proportional to its weight. */
 function weighted<T extends { weight: number }>(items: T[]): T {
@@ -431,13 +444,29 @@ function weighted<T extends { weight: number }>(items: T[]): T {
 export default async function crashBench(argv: string[]): Promise<void> {
   const { values } = parseArgs({
     args: argv,
-    options: { kills: { type: "string", default: "100" }, workers: { type: "string", default: "12" } },
+    options: {
+      kills: { type: "string", default: "100" },
+      workers: { type: "string", default: "12" },
+      store: { type: "string", default: "sqlite" },
+      "database-url": { type: "string" },
+    },
   });
+  if (values.store !== "sqlite" && values.store !== "postgres")
+    throw new Error(`--store is sqlite or postgres, not "${values.store}"`);
+  const commit = gitCommit();
   const kills = Number(values.kills);
   const workers = Number(values.workers);
   const home = mkdtempSync(join(tmpdir(), "lmos-bench-crash-"));
   const model = await startChild(["--import", "tsx", "bench/crash.bench.ts"], { LMOS_BENCH_ROLE: "model" });
-  const target = sqliteTarget(home, model.url);
+  const pgUrl =
+    values["database-url"] ??
+    process.env.LMOS_BENCH_DATABASE_URL ??
+    "postgres://postgres@127.0.0.1:5432/test";
+  const target =
+    values.store === "postgres"
+      ? await postgresTarget(home, model.url, pgUrl)
+      : sqliteTarget(home, model.url);
+  console.log(`crash campaign on ${target.store}`);
   const acks: Ack[] = [];
   const violations: string[] = [];
   const started = new Map<string, number>();
@@ -470,6 +499,7 @@ export default async function crashBench(argv: string[]): Promise<void> {
     let checked = 0;
     for (let round = 0; round < kills; round++) {
       let killed = false;
+      let toolsAcked = 0;
       const ctx = { url, agents, folder, n: 0 };
       const loop = async () => {
         while (!killed) {
@@ -481,6 +511,7 @@ export default async function crashBench(argv: string[]): Promise<void> {
             if (ack) {
               acks.push(ack);
               acked.set(w.name, (acked.get(w.name) ?? 0) + 1);
+              if (w.name.endsWith(" tool")) toolsAcked++;
             }
           } catch {
             // the connection died with the server: nothing was acknowledged
@@ -488,18 +519,23 @@ export default async function crashBench(argv: string[]): Promise<void> {
         }
       };
       const load = Array.from({ length: workers }, loop);
-      // Most kills land early (while the server starts, Pyodide boots, the first steps run); every third
-      // round runs long enough for Python tools to finish and be acknowledged.
-      const delay =
-        round % 3 === 2 ? 4000 + Math.floor(Math.random() * 6000) : 200 + Math.floor(Math.random() * 2300);
-      killedAfterMs.push(delay);
-      await new Promise((r) => setTimeout(r, delay));
+      // Two rounds in three kill early (while the server starts, Pyodide boots, the first steps run). Every
+      // third round runs until TOOL_ACKS_PER_LONG_ROUND tool results are acknowledged (the sandbox has to
+      // boot after each restart, Pyodide in seconds; at most LONG_ROUND_CAP_MS), then a little longer, so
+      // the kill lands with other tools still in flight.
+      const t = performance.now();
+      if (round % 3 === 2) {
+        while (toolsAcked < TOOL_ACKS_PER_LONG_ROUND && performance.now() - t < LONG_ROUND_CAP_MS)
+          await new Promise((r) => setTimeout(r, 50));
+        await new Promise((r) => setTimeout(r, Math.floor(Math.random() * 2000)));
+      } else await new Promise((r) => setTimeout(r, 200 + Math.floor(Math.random() * 2300)));
+      killedAfterMs.push(Math.round(performance.now() - t));
       killed = true;
       await target.kill();
       await Promise.allSettled(load);
       url = await target.start(); // the restart recovers (fails the dead process's runs)
       // The acknowledgements of this round after its kill; all of them again after the last one.
-      const found = target.check(round + 1 === kills ? acks : acks.slice(checked));
+      const found = await target.check(round + 1 === kills ? acks : acks.slice(checked));
       checked = acks.length;
       for (const v of found) violations.push(`kill ${round + 1}: ${v}`);
       if ((round + 1) % 10 === 0) {
@@ -511,6 +547,8 @@ export default async function crashBench(argv: string[]): Promise<void> {
     await target.kill();
   } finally {
     model.child.kill("SIGTERM");
+    await target.kill();
+    await target.remove();
   }
   const seconds = Math.round((performance.now() - t0) / 1000);
   const rows = WORKLOADS.map((w) => ({
@@ -519,27 +557,34 @@ export default async function crashBench(argv: string[]): Promise<void> {
     acknowledged: acked.get(w.name) ?? 0,
   }));
   console.table(rows);
+  const toolResults = rows
+    .filter((r) => r.work.endsWith(" tool"))
+    .reduce((sum, r) => sum + r.acknowledged, 0);
   const result = {
     date: new Date().toISOString(),
     machine: `${cpus().length} × ${cpus()[0]?.model ?? "?"}`,
     load_at_end: loadavg().map((l) => Math.round(l * 10) / 10),
+    store: target.store,
+    commit,
     kills,
     workers,
     seconds,
     acknowledged_checked: acks.length,
+    tool_results_acknowledged: toolResults,
+    killed_after_ms: spread(killedAfterMs),
     store_invariants_looked_at: looked,
     lost_or_half_applied: violations.length,
     violations: violations.slice(0, 50),
     rows,
   };
   console.log(
-    `${kills} SIGKILLs in ${seconds} s; ${acks.length} acknowledged writes, ${violations.length} violations`,
+    `${kills} SIGKILLs in ${seconds} s on ${target.store}; ${acks.length} acknowledged writes (${toolResults} tool results), ${violations.length} violations; kills after ${JSON.stringify(result.killed_after_ms)} ms`,
   );
   for (const v of violations.slice(0, 20)) console.log(`  ${v}`);
-  rmSync(home, { recursive: true, force: true });
   mkdirSync(join(import.meta.dirname, "results"), { recursive: true });
-  writeFileSync(join(import.meta.dirname, "results/crash.json"), `${JSON.stringify(result, null, 2)}\n`);
-  console.log("wrote bench/results/crash.json");
+  const file = values.store === "postgres" ? "crash-postgres.json" : "crash.json";
+  writeFileSync(join(import.meta.dirname, "results", file), `${JSON.stringify(result, null, 2)}\n`);
+  console.log(`wrote bench/results/${file}`);
   if (violations.length) process.exitCode = 1;
 }
 

@@ -39,7 +39,7 @@ export default async function fuzzBench(args: string[]): Promise<void> {
   const violations: string[] = [];
   const t0 = performance.now();
   try {
-    for (const [route, arb] of operations(target.doc, target.known)) {
+    for (const [route, arb] of operations(target.doc, target.known, target.extras)) {
       if (!wanted(route)) continue;
       const row = { route, "2xx": 0, "4xx": 0, "5xx": 0, dropped: 0 };
       let first = "";

@@ -1,13 +1,17 @@
-// `npm run bench -- soak [--minutes 30] [--rate 20] [--agents 50] [--warmup-minutes M]` (CI never runs it)
+// `npm run bench -- soak [--minutes 30] [--rate 20] [--agents 50] [--warmup-minutes M] [--heap-snapshots DIR]`
+// (CI never runs it)
 // Mixed traffic at a bounded rate against a server process for a long time: sends (plain and streamed,
 // some long, to agents with a small window, so pressure warnings, evictions and summaries keep happening),
 // reads, archival inserts and searches, uploads, compactions, over 50 agents. Three processes on the
 // loopback: the scripted model, the server (real SQLite in a temp home; it prints its heap and RSS every
 // 10 s), and this load generator. Prints heap and RSS after warm-up and at the end, the database file
 // sizes, p99 latency per 5 minutes, and every error; the goal is RSS growth < 10% after warm-up and no
-// error. Writes bench/results/soak.json.
+// error. Writes bench/results/soak.json. With --heap-snapshots, the server writes a heap snapshot (after a
+// full GC) into DIR when the warm-up ends and again at the end: `npx tsx bench/heap-diff.ts A B` shows
+// what grew between them.
 import { Agent, request } from "node:http";
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { writeHeapSnapshot } from "node:v8";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -54,6 +58,16 @@ async function serveRole(): Promise<void> {
   };
   report();
   setInterval(report, 10_000).unref();
+  // --heap-snapshots: SIGUSR2 writes a snapshot after a full GC (the process runs with --expose-gc).
+  const dir = process.env.LMOS_SOAK_SNAPSHOTS;
+  let taken = 0;
+  if (dir)
+    process.on("SIGUSR2", () => {
+      (globalThis as { gc?: () => void }).gc?.();
+      report();
+      const file = writeHeapSnapshot(join(dir, `soak-${++taken}.heapsnapshot`));
+      process.stdout.write(`snapshot ${file}\n`);
+    });
   process.on("SIGTERM", () => void server.close().then(() => lmos.close().then(() => process.exit(0))));
 }
 
@@ -111,6 +125,7 @@ export default async function soak(argv: string[]): Promise<void> {
       rate: { type: "string", default: "20" },
       agents: { type: "string", default: "50" },
       "warmup-minutes": { type: "string" },
+      "heap-snapshots": { type: "string" },
     },
   });
   const minutes = Number(values.minutes);
@@ -120,8 +135,11 @@ export default async function soak(argv: string[]): Promise<void> {
   const home = mkdtempSync(join(tmpdir(), "lmos-bench-soak-"));
   const db = join(home, "lmos.db");
   const model = await startChild(["--import", "tsx", "bench/soak.bench.ts"], { LMOS_BENCH_ROLE: "model" });
-  const server = await startChild(["--import", "tsx", "bench/soak.bench.ts"], {
+  const snapshots = values["heap-snapshots"] ? join(process.cwd(), values["heap-snapshots"]) : "";
+  if (snapshots) mkdirSync(snapshots, { recursive: true });
+  const server = await startChild(["--expose-gc", "--import", "tsx", "bench/soak.bench.ts"], {
     LMOS_BENCH_ROLE: "server",
+    LMOS_SOAK_SNAPSHOTS: snapshots,
     LMOS_HOME: home,
     OPENAI_BASE_URL: model.url,
     OPENAI_API_KEY: "bench",
@@ -130,10 +148,20 @@ export default async function soak(argv: string[]): Promise<void> {
     LMOS_API_KEY: "",
   });
   const memory: Array<{ t: number; rss: number; heapUsed: number }> = [];
+  const written: string[] = [];
   server.child.stdout?.on("data", (d: Buffer) => {
-    for (const line of d.toString().split("\n"))
+    for (const line of d.toString().split("\n")) {
       if (line.startsWith("memory ")) memory.push(JSON.parse(line.slice(7)));
+      if (line.startsWith("snapshot ")) written.push(line.slice(9));
+    }
   });
+  const snapshot = async () => {
+    if (!snapshots) return;
+    const before = written.length;
+    server.child.kill("SIGUSR2");
+    while (written.length === before) await new Promise((r) => setTimeout(r, 200));
+    console.log(`heap snapshot ${written.at(-1)}`);
+  };
   const url = server.url;
   const errors: string[] = [];
   const latencies: Array<{ t: number; kind: string; ms: number }> = [];
@@ -215,9 +243,14 @@ export default async function soak(argv: string[]): Promise<void> {
       inFlight.add(p);
     };
     let lastReport = start;
+    let warm = false;
     for (let next = Date.now(); Date.now() < end; next += 1000 / rate) {
       const wait = next - Date.now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      if (!warm && Date.now() - start >= warmupMs) {
+        warm = true;
+        await snapshot();
+      }
       if (inFlight.size < 32) fire(); // bounded: a slow server sheds load instead of queueing it without end
       if (Date.now() - lastReport > 60_000) {
         lastReport = Date.now();
@@ -228,6 +261,7 @@ export default async function soak(argv: string[]): Promise<void> {
       }
     }
     await Promise.all(inFlight);
+    await snapshot();
   } finally {
     server.child.kill("SIGTERM");
     model.child.kill("SIGTERM");

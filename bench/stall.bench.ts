@@ -7,7 +7,7 @@ import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { startChild } from "./children.ts";
+import { gitCommit, startChild } from "./children.ts";
 
 const root = new URL("..", import.meta.url).pathname;
 
@@ -55,6 +55,8 @@ function startServe(env: Record<string, string>): Promise<{ url: string; kill: (
 }
 
 export default async function stallBench(): Promise<void> {
+  const commit = gitCommit();
+  const loadAtStart = loadavg().map((l) => Math.round(l * 10) / 10);
   const home = mkdtempSync(join(tmpdir(), "lmos-bench-stall-"));
   const model = await startChild(["--import", "tsx", "test/scripted-model-server.ts"], {});
   const serve = await startServe({
@@ -86,9 +88,13 @@ export default async function stallBench(): Promise<void> {
       const body = JSON.stringify({ input: text });
       const t0 = performance.now();
       let done = false;
-      const big = call(`${url}/v1/agents/${id}/messages`, "POST", body).finally(() => {
-        done = true;
-      });
+      // A send that fails (the connection cut before its answer) is a row with status 0 and the error, not a
+      // crash of the bench that leaves its server and model running.
+      const big = call(`${url}/v1/agents/${id}/messages`, "POST", body)
+        .catch((e: Error) => ({ status: 0, text: `${e.message}: ${String(e.cause ?? "")}` }))
+        .finally(() => {
+          done = true;
+        });
       const probes: number[] = [];
       while (!done) {
         for (const [method, path, b] of [
@@ -105,6 +111,7 @@ export default async function stallBench(): Promise<void> {
       rows.push({
         case: name,
         status: answer.status,
+        ...(answer.status === 0 ? { error: answer.text.slice(0, 200) } : {}),
         send_s: Math.round((performance.now() - t0) / 100) / 10,
         probes_answered: probes.length,
         slowest_probe_ms: Math.round(Math.max(0, ...probes)),
@@ -120,6 +127,8 @@ export default async function stallBench(): Promise<void> {
   const result = {
     date: new Date().toISOString(),
     machine: `${cpus().length} × ${cpus()[0]?.model ?? "?"}`,
+    commit,
+    load_at_start: loadAtStart,
     load_at_end: loadavg().map((l) => Math.round(l * 10) / 10),
     rows,
   };

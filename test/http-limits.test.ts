@@ -51,6 +51,42 @@ describe("size limits", () => {
     });
   });
 
+  it("a refused body sent slowly still gets its 413, after the body, on a socket that stays usable", async () => {
+    // fetch and most clients send the whole body before they read the answer: cut off early, they would
+    // see a reset instead of the 413.
+    const socket = connect(port, "127.0.0.1");
+    let data = "";
+    socket.on("data", (d) => {
+      data += d.toString();
+    });
+    let reset = false;
+    socket.on("error", () => {
+      reset = true;
+    });
+    const chunk = `"${"x".repeat(2000)}",`;
+    const parts = 20;
+    const body = `[${chunk.repeat(parts)}"end"]`;
+    socket.write(
+      `POST /v1/blocks/ HTTP/1.1\r\nhost: localhost\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\n\r\n[`,
+    );
+    // Trickled over about 1.2 s, longer than the 500 ms @hono/node-server waits before cutting a socket.
+    for (let i = 0; i < parts; i++) {
+      await new Promise((r) => setTimeout(r, 60));
+      socket.write(chunk);
+    }
+    socket.write(`"end"]`);
+    const until = async (ok: () => boolean) => {
+      for (let i = 0; i < 500 && !ok() && !reset; i++) await new Promise((r) => setTimeout(r, 20));
+    };
+    await until(() => data.includes("payload_too_large"));
+    expect(data).toMatch(/^HTTP\/1\.1 413/);
+    socket.write("GET /v1/health/ HTTP/1.1\r\nhost: localhost\r\n\r\n");
+    await until(() => /HTTP\/1\.1 200/.test(data));
+    expect(reset).toBe(false);
+    expect(data).toMatch(/HTTP\/1\.1 200/);
+    socket.destroy();
+  });
+
   it("400 for JSON nested deeper than LMOS_MAX_JSON_DEPTH, before it is parsed", async () => {
     const res = await fx.call(
       "POST",
@@ -140,4 +176,49 @@ describe("slow and idle connections", () => {
     }
     expect((await fx.call("GET", "/v1/health/")).status).toBe(200);
   }, 60_000);
+});
+
+describe("kept-alive sockets", () => {
+  let ka: ServerFixture;
+  beforeAll(async () => {
+    ka = await openServerFixture({
+      env: { LMOS_MODEL: "openai/gpt-4o-mini", LMOS_EMBEDDING: "none" },
+      limits: { keepAliveTimeoutMs: 200 },
+    });
+  });
+  afterAll(async () => ka?.close());
+
+  it("a request that arrived while the event loop was busy past the keep-alive timeout is answered, not reset", async () => {
+    const socket = connect(Number(new URL(ka.url).port), "127.0.0.1");
+    let data = "";
+    let closed = false;
+    socket.on("data", (d) => {
+      data += d.toString();
+    });
+    const gone = new Promise<void>((resolve) => {
+      socket.on("close", () => {
+        closed = true;
+        resolve();
+      });
+      socket.on("error", () => {});
+    });
+    const answers = () => data.split("HTTP/1.1 200").length - 1;
+    const until = async (ok: () => boolean) => {
+      while (!ok() && !closed) await new Promise((r) => setTimeout(r, 10));
+    };
+    const request = "GET /v1/health/ HTTP/1.1\r\nhost: localhost\r\n\r\n";
+    socket.write(request);
+    await until(() => answers() === 1 && data.endsWith("}"));
+    // The loop busy (a big body parsed, a loaded machine) past the timeout and Node's 1 s margin, while the
+    // client reuses its socket: the next request is in the socket's buffer when the idle timer fires.
+    const busyUntil = Date.now() + 1400;
+    while (Date.now() < busyUntil) {}
+    socket.write(request);
+    await until(() => answers() === 2 && data.endsWith("}"));
+    expect(closed).toBe(false);
+    expect(answers()).toBe(2);
+    // Idle afterwards, the socket is still closed by the server.
+    await gone;
+    expect(answers()).toBe(2);
+  }, 30_000);
 });

@@ -59,10 +59,18 @@ function encoder(name: EncodingName): Encoding {
 // No special tokens: text like "<|endoftext|>" in user content is counted as plain text.
 const PLAIN_TEXT = { disallowedSpecial: new Set<string>() };
 
-/** A bounded memo: the oldest entry goes first (Map keeps insertion order; a hit re-inserts). */
+/** A bounded memo: the least recently used entry goes first (Map keeps insertion order; a hit
+ * re-inserts). Bounded by entries and by the characters its keys hold: bounded by entries alone, 20,000
+ * texts of up to SYNC_COUNT_CHARS each could hold hundreds of MB, and a server filled it for the whole
+ * of a 30-minute soak (its texts were most of the heap's growth after warm-up: `npm run bench -- soak
+ * --heap-snapshots`). */
 class CountCache {
   private readonly map = new Map<string, number>();
-  constructor(private readonly limit: number) {}
+  private chars = 0;
+  constructor(
+    private readonly limit: number,
+    private readonly maxChars: number,
+  ) {}
   get(key: string): number | undefined {
     const v = this.map.get(key);
     if (v !== undefined) {
@@ -72,10 +80,19 @@ class CountCache {
     return v;
   }
   set(key: string, v: number): void {
-    if (this.map.size >= this.limit) this.map.delete(this.map.keys().next().value as string);
+    if (this.map.has(key) || key.length > this.maxChars) return;
+    while (this.map.size >= this.limit || this.chars + key.length > this.maxChars) {
+      const oldest = this.map.keys().next().value as string;
+      this.map.delete(oldest);
+      this.chars -= oldest.length;
+    }
     this.map.set(key, v);
+    this.chars += key.length;
   }
 }
+
+/** Characters the short-text memo keeps (2 Mi: the windows of dozens of small agents, or a few 128K ones). */
+const SHORT_CACHE_CHARS = 2 * 1024 * 1024;
 
 /** Counts of long texts by text, bounded by their total length (the keys hold the strings). */
 class LongCounts {
@@ -117,7 +134,7 @@ function upperBound(text: string): number {
 function countsOf(name: EncodingName): EncodingCounts {
   let c = counts.get(name);
   if (!c) {
-    const cache = new CountCache(20_000);
+    const cache = new CountCache(20_000, SHORT_CACHE_CHARS);
     const short = (text: string): number => {
       const hit = cache.get(text);
       if (hit !== undefined) return hit;

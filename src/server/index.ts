@@ -5,6 +5,7 @@ import { serve } from "@hono/node-server";
 import type { Lmos } from "../runtime/types.ts";
 import { createApp } from "./app.ts";
 import { answerClientErrors } from "./client-errors.ts";
+import { closeIdleSocketsSafely } from "./keep-alive.ts";
 import { limitsFromEnv, type ServerLimits } from "./limits.ts";
 
 export { type AppOptions, createApp } from "./app.ts";
@@ -76,6 +77,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     s.once("error", reject);
   });
   answerClientErrors(server);
+  closeIdleSocketsSafely(server);
   const actual = (server.address() as AddressInfo).port;
   const shownHost = host.includes(":") ? `[${host}]` : host;
   return {

@@ -15,6 +15,40 @@ export interface BodyLimit {
 
 const DEFAULT_BODY_LIMIT: BodyLimit = { bytes: DEFAULT_LIMITS.maxBodyBytes, env: "LMOS_MAX_BODY_BYTES" };
 
+/** Bytes of a refused body read and dropped before the 413 goes out. A client that sends its whole body
+ * before it reads the answer (fetch does) only sees the 413 if the server reads that far: answered at
+ * once, @hono/node-server drains for 500 ms and then cuts the socket, and on a loaded machine a 50 MB
+ * send got EPIPE instead of its 413 (`npm run bench -- stall`). Past this, the answer goes out at once. */
+export const DRAIN_BEFORE_413_BYTES = 256 * 1024 * 1024;
+
+/** Reads and drops the rest of a refused body (up to DRAIN_BEFORE_413_BYTES in all); resolves when it
+ * ended, failed, or is too big to wait for. */
+function drain(incoming: IncomingMessage, alreadyRead: number, declared: number): Promise<void> {
+  if (incoming.readableEnded || incoming.destroyed || declared > DRAIN_BEFORE_413_BYTES)
+    return Promise.resolve();
+  return new Promise((resolve) => {
+    let size = alreadyRead;
+    const done = () => {
+      incoming.off("data", onData);
+      resolve();
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.byteLength;
+      if (size > DRAIN_BEFORE_413_BYTES) done();
+    };
+    incoming.on("data", onData);
+    incoming.once("end", done);
+    incoming.once("error", done);
+    incoming.once("close", done);
+    incoming.resume();
+  });
+}
+
+function incomingOf(c: Context): IncomingMessage | null {
+  const incoming = (c.env as { incoming?: unknown } | undefined)?.incoming;
+  return incoming instanceof IncomingMessage ? incoming : null;
+}
+
 // On Node, @hono/node-server hands the request over as c.env.incoming. Reading it there skips building a
 // web Request and its stream (undici): a measured 4% of the server's CPU per agent step.
 function readIncoming(incoming: IncomingMessage, limit: BodyLimit): Promise<Buffer> {
@@ -26,11 +60,13 @@ function readIncoming(incoming: IncomingMessage, limit: BodyLimit): Promise<Buff
       if (size <= limit.bytes) return void chunks.push(chunk);
       // Over the limit: stop keeping it, but drain the rest so the 413 goes out on a healthy socket.
       incoming.off("data", onData);
-      incoming.resume();
-      reject(tooLarge(limit));
+      incoming.off("end", onEnd);
+      chunks.length = 0;
+      void drain(incoming, size, 0).then(() => reject(tooLarge(limit)));
     };
+    const onEnd = () => resolve(Buffer.concat(chunks));
     incoming.on("data", onData);
-    incoming.once("end", () => resolve(Buffer.concat(chunks)));
+    incoming.once("end", onEnd);
     incoming.once("error", reject);
   });
 }
@@ -38,9 +74,13 @@ function readIncoming(incoming: IncomingMessage, limit: BodyLimit): Promise<Buff
 /** Reads the raw body, refusing more than `limit` bytes whether or not content-length says so. */
 export async function readBodyBytes(c: Context, limit: BodyLimit = DEFAULT_BODY_LIMIT): Promise<Buffer> {
   const declared = Number(c.req.header("content-length") ?? "0");
-  if (declared > limit.bytes) throw tooLarge(limit, declared);
-  const incoming = (c.env as { incoming?: unknown } | undefined)?.incoming;
-  if (incoming instanceof IncomingMessage && !incoming.readableDidRead) return readIncoming(incoming, limit);
+  if (declared > limit.bytes) {
+    const incoming = incomingOf(c);
+    if (incoming && !incoming.readableDidRead) await drain(incoming, 0, declared);
+    throw tooLarge(limit, declared);
+  }
+  const incoming = incomingOf(c);
+  if (incoming && !incoming.readableDidRead) return readIncoming(incoming, limit);
   const body = c.req.raw.body;
   if (!body) return Buffer.alloc(0);
   const chunks: Uint8Array[] = [];

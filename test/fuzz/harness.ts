@@ -1,10 +1,28 @@
 // The HTTP fuzz's server side: a server fixture with seeded resources (so path ids can be real), raw
 // requests over node:http (fetch would refuse or normalise the odd ones), and the property every answer
 // must have: a status below 500 and, for an error, a JSON body with a code.
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { request } from "node:http";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { openServerFixture, readJson, type ServerFixture } from "../server-fixture.ts";
 import { echoReply } from "../scripted-model-server.ts";
-import type { FuzzRequest, KnownIds, OpenApi } from "./requests.ts";
+import fc from "fast-check";
+import { type FuzzExtras, type FuzzRequest, type KnownIds, type OpenApi, text } from "./requests.ts";
+
+const require = createRequire(import.meta.url);
+
+// A stdio MCP server for the MCP routes to reach (run, refresh, patch, delete): one tool that echoes.
+const MCP_SERVER = `
+const { McpServer } = require(${JSON.stringify(require.resolve("@modelcontextprotocol/sdk/server/mcp.js"))});
+const { StdioServerTransport } = require(${JSON.stringify(require.resolve("@modelcontextprotocol/sdk/server/stdio.js"))});
+const { z } = require(${JSON.stringify(require.resolve("zod"))});
+const server = new McpServer({ name: "fuzz-echo", version: "1.0.0" });
+server.registerTool("echo", { description: "Echoes its text.", inputSchema: { text: z.string() } },
+  async ({ text }) => ({ content: [{ type: "text", text }] }));
+server.connect(new StdioServerTransport());
+`;
 
 export interface FuzzAnswer {
   status: number;
@@ -51,9 +69,11 @@ export interface FuzzTarget {
   fx: ServerFixture;
   doc: OpenApi;
   known: KnownIds;
+  extras: FuzzExtras;
 }
 
-/** Starts a server with a few agents, blocks, tools, folders, files, passages, runs and a group to aim at. */
+/** Starts a server with a few agents, blocks, tools (a custom one), folders, files, passages, runs, a
+ * group and an MCP server to aim at, and an exported agent file for the import. */
 export async function openFuzzTarget(): Promise<FuzzTarget> {
   const fx = await openServerFixture({
     fallback: (req) => echoReply(req, "send_message"),
@@ -100,7 +120,48 @@ export async function openFuzzTarget(): Promise<FuzzTarget> {
   known.group_id.push(group.id);
   const tools = await readJson(await fx.call("GET", "/v1/tools/"));
   known.tool_id = tools.slice(0, 3).map((t: { id: string }) => t.id);
+  // A custom tool, which PATCH and DELETE /v1/tools/{tool_id} may change (built-in ones answer 409).
+  const custom = await post("/v1/tools/", {
+    source_code:
+      'def fuzz_seed(x: int) -> int:\n    """Returns x.\n\n    Args:\n        x: a number\n    """\n    return x\n',
+  });
+  known.tool_id.unshift(custom.id);
+  const dir = mkdtempSync(join(tmpdir(), "lmos-fuzz-"));
+  writeFileSync(join(dir, "echo-server.cjs"), MCP_SERVER);
+  const mcp = await post("/v1/mcp-servers/", {
+    server_name: "fuzz-echo",
+    config: { mcp_server_type: "stdio", command: process.execPath, args: [join(dir, "echo-server.cjs")] },
+  });
+  known.mcp_server_id = [mcp.id];
+  const mcpTools = await readJson(await fx.call("GET", `/v1/mcp-servers/${mcp.id}/tools`));
+  known.tool_id.push(...mcpTools.map((t: { id: string }) => t.id), "echo");
   known.block_label = ["human", "persona", "nope"];
+  const exported = Buffer.from(await (await fx.call("GET", `/v1/agents/${known.agent_id[0]}/export`)).text());
+  const extras: FuzzExtras = {
+    pairs: {
+      tool_id: [[custom.id]],
+      "agent_id,passage_id": known.agent_id.map((a, i) => [a, known.passage_id[i]]),
+      "folder_id,file_id": known.folder_id.map((f, i) => [f, known.file_id[i]]),
+      "mcp_server_id,tool_id": [...mcpTools.map((t: { id: string }) => [mcp.id, t.id]), [mcp.id, "echo"]],
+    },
+    uploads: { "POST /v1/agents/import": [{ filename: "agent.af", data: exported }] },
+    bodies: {
+      "POST /v1/messages/search": fc.record(
+        {
+          agent_id: fc.constantFrom(...known.agent_id),
+          query: text,
+          limit: fc.integer({ min: 1, max: 200 }),
+          search_mode: fc.constantFrom("vector", "fts", "hybrid"),
+        },
+        { requiredKeys: ["agent_id", "query"] },
+      ),
+    },
+  };
   const doc = (await readJson(await fx.call("GET", "/openapi.json"))) as OpenApi;
-  return { fx, doc, known };
+  const close = fx.close;
+  fx.close = async () => {
+    await close();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  return { fx, doc, known, extras };
 }

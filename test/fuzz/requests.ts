@@ -35,6 +35,16 @@ export interface OpenApi {
 /** Real ids of seeded resources, by path parameter name (agent_id, block_id, block_label, …). */
 export type KnownIds = Record<string, string[]>;
 
+/** What a route needs beyond ids drawn one by one, so that its handler, not only its validation, is
+ * fuzzed: ids that belong together (a passage and its agent, keyed by the path's parameter names joined
+ * with ","), and files a multipart route accepts (an exported agent file for the import), by route. */
+export interface FuzzExtras {
+  pairs?: Record<string, string[][]>;
+  /** JSON bodies a route accepts that name seeded ids (a search in a real agent), by route. */
+  bodies?: Record<string, fc.Arbitrary<unknown>>;
+  uploads?: Record<string, Array<{ filename: string; data: Buffer }>>;
+}
+
 /** Percent-encodes everything but unreserved characters (lone surrogates become U+FFFD first). */
 function encode(s: string): string {
   return encodeURIComponent(Buffer.from(s).toString());
@@ -105,7 +115,11 @@ const BAD_BODIES: Buffer[] = [
   Buffer.from('{"__proto__": {"polluted": true}, "constructor": {"prototype": {"x": 1}}}'),
 ];
 
-const text = fc.oneof(fc.string({ minLength: 1, maxLength: 40 }), oddString);
+export const text = fc.oneof(fc.string({ minLength: 1, maxLength: 40 }), oddString);
+
+const toolSource = text.map((doc) => ({
+  source_code: `def fuzz_tool(x: int) -> int:\n    """${doc.replace(/["\\]/g, "")}\n\n    Args:\n        x: a number\n    """\n    return x\n`,
+}));
 
 // Bodies that a route accepts, by "METHOD /path": random values of a schema rarely pass its cross-field
 // rules (exactly one of `messages` and `input`, Python source with a docstring), so these make sure the
@@ -118,16 +132,36 @@ const ACCEPTED: Record<string, fc.Arbitrary<unknown>> = {
   "PATCH /v1/agents/{agent_id}/core-memory/blocks/{block_label}": fc.record({ value: text }),
   "POST /v1/blocks/": fc.record({ label: text, value: text }),
   "POST /v1/agents/{agent_id}/archival-memory": fc.record({ text, tags: fc.array(text, { maxLength: 3 }) }),
-  "POST /v1/tools/": text.map((doc) => ({
-    source_code: `def fuzz_tool(x: int) -> int:\n    """${doc.replace(/["\\]/g, "")}\n\n    Args:\n        x: a number\n    """\n    return x\n`,
-  })),
+  "POST /v1/tools/": toolSource,
+  "PUT /v1/tools/": toolSource,
+  "PATCH /v1/tools/{tool_id}": fc.record({ description: text, tags: fc.array(text, { maxLength: 3 }) }),
+  "POST /v1/groups/{group_id}/messages": fc.record({ input: text }),
+  // Far in the future (ms), or yearly: the schedules are stored and listed, and never fire mid-campaign.
+  "POST /v1/agents/{agent_id}/schedule": fc.record({
+    messages: fc.tuple(fc.record({ role: fc.constant("user"), content: text })),
+    schedule: fc.oneof(
+      fc.record({
+        type: fc.constant("one-time"),
+        scheduled_at: fc.integer({ min: 4e12, max: 5e12 }),
+      }),
+      fc.record({
+        type: fc.constant("recurring"),
+        cron_expression: fc.constantFrom("0 0 1 1 *", "0 3 29 2 *"),
+      }),
+    ),
+  }),
+  "POST /v1/mcp-servers/{mcp_server_id}/tools/{tool_id}/run": fc.record({ args: fc.record({ text }) }),
 };
 
-function jsonBody(route: string, schema: JsonSchema | undefined): fc.Arbitrary<Buffer> {
+function jsonBody(
+  route: string,
+  schema: JsonSchema | undefined,
+  extra?: fc.Arbitrary<unknown>,
+): fc.Arbitrary<Buffer> {
   const fromSchema = (schema ? mutatedValueOf(schema) : fc.jsonValue({ maxDepth: 2 })).map((v) =>
     Buffer.from(JSON.stringify(v) ?? "null"),
   );
-  const accepted = ACCEPTED[route]?.map((v) => Buffer.from(JSON.stringify(v)));
+  const accepted = (extra ?? ACCEPTED[route])?.map((v) => Buffer.from(JSON.stringify(v)));
   return fc.oneof(
     { weight: 6, arbitrary: fromSchema },
     { weight: 2, arbitrary: fc.constantFrom(...BAD_BODIES) },
@@ -162,8 +196,34 @@ function multipart(
   return Buffer.concat(chunks);
 }
 
-/** Multipart upload bodies: a file, odd file names and contents, no file part, broken framing. */
-const uploadBody: fc.Arbitrary<{ type: string; body: Buffer }> = fc.oneof(
+/** Multipart upload bodies: a file, odd file names and contents, no file part, broken framing; and, when
+ * the route has some, files it accepts, whole or cut short. */
+function uploadBody(
+  accepted: Array<{ filename: string; data: Buffer }> = [],
+): fc.Arbitrary<{ type: string; body: Buffer }> {
+  const good = accepted.length
+    ? [
+        {
+          weight: 6,
+          arbitrary: fc
+            .tuple(fc.constantFrom(...accepted), fc.nat(), fc.boolean())
+            .map(([file, cut, whole]) => ({
+              type: "multipart/form-data; boundary=b0undary",
+              body: multipart("b0undary", [
+                {
+                  name: "file",
+                  filename: file.filename,
+                  data: whole ? file.data : file.data.subarray(0, cut % file.data.length),
+                },
+              ]),
+            })),
+        },
+      ]
+    : [];
+  return fc.oneof(...good, { weight: 6, arbitrary: oddUploads });
+}
+
+const oddUploads: fc.Arbitrary<{ type: string; body: Buffer }> = fc.oneof(
   fc
     .tuple(
       fc.oneof(
@@ -204,20 +264,30 @@ export function requestFor(
   method: string,
   op: Operation,
   known: KnownIds,
+  extras: FuzzExtras = {},
 ): fc.Arbitrary<FuzzRequest> {
   const params = op.parameters ?? [];
+  const route = `${method.toUpperCase()} ${path}`;
   const names = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
-  const pathArb = fc.tuple(...names.map((n) => pathValue(n, known))).map((values) => {
+  const drawn = fc.tuple(...names.map((n) => pathValue(n, known)));
+  const pairs = extras.pairs?.[names.join(",")] ?? [];
+  const values = pairs.length
+    ? fc.oneof(
+        drawn,
+        fc.constantFrom(...pairs).map((ids) => ids.map(encode)),
+      )
+    : drawn;
+  const pathArb = values.map((vs) => {
     let i = 0;
-    return path.replace(/\{(\w+)\}/g, () => values[i++]);
+    return path.replace(/\{(\w+)\}/g, () => vs[i++]);
   });
   const content = op.requestBody?.content ?? {};
   const bodyArb: fc.Arbitrary<{ type: string; body: Buffer | null }> = content["multipart/form-data"]
-    ? uploadBody
+    ? uploadBody(extras.uploads?.[route])
     : content["application/json"] || method !== "get"
       ? fc
           .tuple(
-            jsonBody(`${method.toUpperCase()} ${path}`, content["application/json"]?.schema),
+            jsonBody(route, content["application/json"]?.schema, extras.bodies?.[route]),
             fc.constantFrom(...CONTENT_TYPES),
           )
           .map(([body, type]) => ({ type, body }))
@@ -228,33 +298,42 @@ export function requestFor(
       path: p + q,
       headers: b.type ? { "content-type": b.type } : ({} as Record<string, string>),
       body: b.body,
-      operation: `${method.toUpperCase()} ${path}`,
+      operation: route,
     }),
   );
 }
 
-// Deletes go last (resources first, agents at the very end), so that the seeded ids stay real for the
-// other routes as long as possible.
+// Deletes go last (what lives inside a resource first, then resources, agents at the very end), so that
+// the seeded ids stay real for the other routes as long as possible: a folder's files before the folder.
 function order(route: string): number {
   if (!route.startsWith("DELETE")) return 0;
-  return route === "DELETE /v1/agents/{agent_id}" ? 2 : 1;
+  if (route === "DELETE /v1/agents/{agent_id}") return 3;
+  return (route.match(/\{/g) ?? []).length > 1 ? 1 : 2;
 }
 
 /** One arbitrary over every operation of the document (each equally likely). */
-export function anyRequest(doc: OpenApi, known: KnownIds): fc.Arbitrary<FuzzRequest> {
+export function anyRequest(
+  doc: OpenApi,
+  known: KnownIds,
+  extras: FuzzExtras = {},
+): fc.Arbitrary<FuzzRequest> {
   const arbs: fc.Arbitrary<FuzzRequest>[] = [];
   for (const [path, ops] of Object.entries(doc.paths)) {
-    for (const [method, op] of Object.entries(ops)) arbs.push(requestFor(path, method, op, known));
+    for (const [method, op] of Object.entries(ops)) arbs.push(requestFor(path, method, op, known, extras));
   }
   return fc.oneof(...arbs);
 }
 
 /** Every operation of the document, each with its own arbitrary (so every route gets runs), deletes last. */
-export function operations(doc: OpenApi, known: KnownIds): Array<[string, fc.Arbitrary<FuzzRequest>]> {
+export function operations(
+  doc: OpenApi,
+  known: KnownIds,
+  extras: FuzzExtras = {},
+): Array<[string, fc.Arbitrary<FuzzRequest>]> {
   const all = Object.entries(doc.paths).flatMap(([path, ops]) =>
     Object.entries(ops).map(([method, op]): [string, fc.Arbitrary<FuzzRequest>] => [
       `${method.toUpperCase()} ${path}`,
-      requestFor(path, method, op, known),
+      requestFor(path, method, op, known, extras),
     ]),
   );
   return all.sort((a, b) => order(a[0]) - order(b[0]));

@@ -141,6 +141,12 @@ export function toolRoutes({ lmos, trusted, table }: RouteContext): void {
     },
     async ({ params, body }) => {
       const current = await lmos.tools.get(params.tool_id);
+      if (current.toolType === "external_mcp") {
+        throw new LmosError(
+          "conflict",
+          `"${current.name}" is a tool of an MCP server: change it on that server, then PATCH /v1/mcp-servers/{id}/refresh`,
+        );
+      }
       if (current.toolType !== "custom") {
         throw new LmosError("conflict", `"${current.name}" is a built-in tool and cannot be modified`);
       }

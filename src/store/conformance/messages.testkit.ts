@@ -112,6 +112,24 @@ export function messageSuite(open: () => Promise<Part<AgentStore & MessageStore 
       );
     });
 
+    it("stores a 2 MB message of words whole and finds it by a word near its start", async () => {
+      const id = await withAgent();
+      let x = 11;
+      const words = Array.from({ length: 330_000 }, () => {
+        let w = "";
+        for (let i = 0; i < 5; i++) {
+          x = (x * 1103515245 + 12345) & 0x7fffffff;
+          w += String.fromCharCode(97 + (x % 26));
+        }
+        return w;
+      });
+      const big = message(id, `Zanzibar ${words.join(" ")}`, { createdAt: at(1) });
+      await store().commitMessages(id, [big, message(id, "the garden", { createdAt: at(2) })], {});
+      expect((await store().getMessages([big.id]))[0].content).toEqual(big.content);
+      const hits = await store().searchMessagesLexical(id, { query: "zanzibar", limit: 5 });
+      expect(hits.map((h) => h.id)).toEqual([big.id]);
+    });
+
     it("survives punctuation and FTS syntax in queries, and returns nothing for empty ones", async () => {
       const id = await withAgent();
       await store().commitMessages(id, [message(id, "Alice's favourite colour is blue (not green).")], {});

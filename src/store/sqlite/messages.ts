@@ -16,13 +16,20 @@ const insertMessage = insertSql({
 });
 const columns = selectList(messageCodec, "m");
 
+/** Characters of one message the full-text index takes (its first ones). Indexing is synchronous work on
+ * the server's one thread (SQLite): FTS5 took 1.8 s for a 5 MB message of words on the loaded 2-core VM,
+ * long enough to hold every other request (`npm run bench -- stall` saw a 1.2 s probe). The message itself
+ * is stored whole; recall's lexical search finds it by its first 128 Ki characters. */
+export const SEARCHABLE_CHARS = 131_072;
+
 /** The text recall search sees: content text and reasoning, plus tool-call arguments (where
- * send_message replies live in MemGPT mode). */
+ * send_message replies live in MemGPT mode), at most SEARCHABLE_CHARS of it. */
 export function searchableText(m: Pick<MessageRecord, "content" | "toolCalls">): string {
   const parts: string[] = [];
   for (const c of m.content) if (c.type === "text" || c.type === "reasoning") parts.push(c.text);
   for (const call of m.toolCalls) parts.push(call.arguments);
-  return parts.join("\n");
+  const text = parts.join("\n");
+  return text.length > SEARCHABLE_CHARS ? text.slice(0, SEARCHABLE_CHARS) : text;
 }
 
 /** Inserts messages (and any embeddings) inside the caller's transaction; returns the seq assigned to
