@@ -42,6 +42,7 @@ const rank = {
   errors: 0,
   env: 0.5, // shared configuration parsing; uses errors
   "worker-jobs": 0.5, // one lazily started worker thread for a kind of job (llm's token counts, embed's batches)
+  "wasm-encoding": 0.5, // the bytes of the hand-assembled wasm SIMD kernels (cr's matmul, store's vector index)
   store: 1,
   llm: 1,
   embed: 1,
@@ -102,7 +103,8 @@ for (const file of all) {
       !/\/(index|types|events)\.ts$/.test(target) &&
       to !== "errors" &&
       to !== "env" &&
-      to !== "worker-jobs"
+      to !== "worker-jobs" &&
+      to !== "wasm-encoding"
     ) {
       layerErrors.push(
         `${relative(root, file)} reaches into ${relative(root, target)}: import ${to}/index.ts instead`,

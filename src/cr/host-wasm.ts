@@ -3,47 +3,28 @@
 // ~0.8–1.5 GFLOP/s; f32x4 with 4 accumulators of 16 outputs and no horizontal sums is several times
 // faster for the ≤ 10-row passes of retrieval. Node 20 has wasm SIMD on by default.
 
-/** Unsigned LEB128. */
-function leb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n) b |= 0x80;
-    out.push(b);
-  } while (n);
-  return out;
-}
-const vec = (items: number[][]) => [...leb(items.length), ...items.flat()];
-const section = (id: number, body: number[]) => [id, ...leb(body.length), ...body];
-const str = (s: string) => vec([...s].map((c) => [c.charCodeAt(0)]));
-
-// opcodes
-const get = (i: number) => [0x20, i];
-const set = (i: number) => [0x21, i];
-const tee = (i: number) => [0x22, i];
-/** i32.const takes a SIGNED LEB128 (64 needs two bytes: 0xc0 0x00). */
-function i32c(n: number): number[] {
-  const out: number[] = [0x41];
-  for (;;) {
-    const b = n & 0x7f;
-    n >>= 7;
-    if ((n === 0 && !(b & 0x40)) || (n === -1 && b & 0x40)) return [...out, b];
-    out.push(b | 0x80);
-  }
-}
-const ADD = 0x6a;
-const LT_U = 0x49;
-const SHL = 0x74;
-const LOOP = [0x03, 0x40];
-const END = 0x0b;
-const brIf = (d: number) => [0x0d, d];
-const F32_LOAD = [0x2a, 2, 0];
-const v128Load = (off: number) => [0xfd, 0x00, 4, ...leb(off)];
-const v128Store = (off: number) => [0xfd, 0x0b, 4, ...leb(off)];
-const F32X4_SPLAT = [0xfd, 0x13];
-const F32X4_ADD = [0xfd, ...leb(228)];
-const F32X4_MUL = [0xfd, ...leb(230)];
+import {
+  ADD,
+  brIf,
+  END,
+  F32_LOAD,
+  F32X4_ADD,
+  F32X4_MUL,
+  F32X4_SPLAT,
+  get,
+  i32c,
+  leb,
+  LOOP,
+  LT_U,
+  section,
+  set,
+  SHL,
+  str,
+  tee,
+  v128Load,
+  v128Store,
+  vec,
+} from "../wasm-encoding.ts";
 
 // params: x T I w O y (byte offsets / counts); locals: t ot i xr wp yp Ob Ib (i32), a0..a3 xv (v128)
 const [X, T, I, W, O, Y, t, ot, i, xr, wp, yp, Ob, Ib, a0] = [

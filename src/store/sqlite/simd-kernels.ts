@@ -1,45 +1,37 @@
-// The WebAssembly SIMD kernels of simd-dots.ts, assembled by hand (the same encoding helpers as
-// src/cr/host-wasm.ts, which the store layer may not import): `dots`, f32 rows · an f32 vector (f32x4, two
+// The WebAssembly SIMD kernels of simd-dots.ts, assembled by hand (the encoding helpers are
+// src/wasm-encoding.ts, shared with src/cr/host-wasm.ts): `dots`, f32 rows · an f32 vector (f32x4, two
 // accumulators, dim % 8 = 0), and `scan`, int8 rows · an int16 vector (i16x8 widening and
 // i32x4.dot_i16x8_s, dim % 16 = 0). Both take byte offsets into the module's own memory.
 
-/** Unsigned LEB128. */
-function leb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n) b |= 0x80;
-    out.push(b);
-  } while (n);
-  return out;
-}
-const vec = (items: number[][]) => [...leb(items.length), ...items.flat()];
-const section = (id: number, body: number[]) => [id, ...leb(body.length), ...body];
-const str = (s: string) => vec([...s].map((c) => [c.charCodeAt(0)]));
-const get = (i: number) => [0x20, i];
-const set = (i: number) => [0x21, i];
-const tee = (i: number) => [0x22, i];
-const i32c = (n: number) => [0x41, ...leb(n)]; // small non-negative constants only (< 64)
-const ADD = 0x6a;
-const LT_U = 0x49;
-const SHL = 0x74;
-const LOOP = [0x03, 0x40];
-const END = 0x0b;
-const brIf = (d: number) => [0x0d, d];
-const v128Load = (off: number) => [0xfd, 0x00, 4, ...leb(off)];
-const V128_ZERO = [0xfd, 0x0c, ...new Array(16).fill(0)];
-const F32X4_ADD = [0xfd, ...leb(228)];
-const F32X4_MUL = [0xfd, ...leb(230)];
-const lane = (l: number) => [0xfd, 0x1f, l];
-const F32_ADD = 0x92;
-const f32Store = [0x38, 2, 0];
-const i32Store = [0x36, 2, 0];
-const I16X8_EXTEND_LOW_I8X16_S = [0xfd, ...leb(135)];
-const I16X8_EXTEND_HIGH_I8X16_S = [0xfd, ...leb(136)];
-const I32X4_DOT_I16X8_S = [0xfd, ...leb(186)];
-const I32X4_ADD = [0xfd, ...leb(174)];
-const i32Lane = (l: number) => [0xfd, 0x1b, l];
+import {
+  ADD,
+  brIf,
+  END,
+  F32_ADD,
+  F32X4_ADD,
+  F32X4_MUL,
+  f32Store,
+  get,
+  I16X8_EXTEND_HIGH_I8X16_S,
+  I16X8_EXTEND_LOW_I8X16_S,
+  I32X4_ADD,
+  I32X4_DOT_I16X8_S,
+  i32c,
+  i32Lane,
+  i32Store,
+  lane,
+  leb,
+  LOOP,
+  LT_U,
+  section,
+  set,
+  SHL,
+  str,
+  tee,
+  V128_ZERO,
+  v128Load,
+  vec,
+} from "../../wasm-encoding.ts";
 
 // dots(m, count, dim, v, out): byte offsets m, v, out; locals r, j, dimB (i32), a0, a1 (v128)
 const [M, COUNT, DIM, V, OUT, R, J, DIMB, A0, A1] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
