@@ -1,4 +1,5 @@
-// Child processes of the benchmarks: start one that prints `listening <url>`, and read its CPU time.
+// Child processes of the benchmarks: start one that prints `listening <url>`, read its CPU time, and the
+// server role such a child plays.
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 
@@ -53,4 +54,22 @@ export function gitCommit(): string {
   } catch {
     return "?";
   }
+}
+
+/** The server role of a bench's child: `lmos serve`'s work on the store the environment names, `listening
+ * <url>` on stdout, a clean close on SIGTERM/SIGINT. Resolves once it listens (callers may add reporting). */
+export async function serveLmosRole() {
+  const { openLmos } = await import("../src/index.ts");
+  const { startServer } = await import("../src/server/index.ts");
+  const lmos = await openLmos();
+  const server = await startServer({ lmos, port: 0 });
+  process.stdout.write(`listening ${server.url}\n`);
+  const stop = async () => {
+    await server.close();
+    await lmos.close();
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void stop());
+  process.on("SIGINT", () => void stop());
+  return { lmos, server };
 }

@@ -16,7 +16,7 @@ import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import pg from "pg";
-import { cpuSeconds, startChild } from "./children.ts";
+import { cpuSeconds, serveLmosRole, startChild } from "./children.ts";
 
 const root = new URL("..", import.meta.url).pathname;
 const keepAlive = new Agent({ keepAlive: true, maxSockets: 512 });
@@ -41,22 +41,6 @@ function call(url: string, body: unknown): Promise<{ status: number; text: strin
     req.on("error", reject);
     req.end(payload);
   });
-}
-
-/** Role of this file as an lmos server (the env says which store). */
-async function serveRole(): Promise<void> {
-  const { openLmos } = await import("../src/index.ts");
-  const { startServer } = await import("../src/server/index.ts");
-  const lmos = await openLmos();
-  const server = await startServer({ lmos, port: 0 });
-  process.stdout.write(`listening ${server.url}\n`);
-  const stop = async () => {
-    await server.close();
-    await lmos.close();
-    process.exit(0);
-  };
-  process.on("SIGTERM", () => void stop());
-  process.on("SIGINT", () => void stop());
 }
 
 /** Role of this file as the scripted model: send_message after a fixed delay, every time. */
@@ -110,7 +94,10 @@ interface Result {
 }
 
 export default async function bench(argv: string[]): Promise<void> {
-  if (process.env.LMOS_BENCH_ROLE === "server") return serveRole();
+  if (process.env.LMOS_BENCH_ROLE === "server") {
+    await serveLmosRole();
+    return;
+  }
   if (process.env.LMOS_BENCH_ROLE === "model") return modelRole();
   const { values } = parseArgs({
     args: argv,

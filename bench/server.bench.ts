@@ -6,7 +6,7 @@
 import type { ChildProcess } from "node:child_process";
 import { Agent, request } from "node:http";
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { cpuSeconds, startChild } from "./children.ts";
+import { cpuSeconds, serveLmosRole, startChild } from "./children.ts";
 import { selfTimeByFile } from "./cpu-profile.ts";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -52,22 +52,6 @@ async function post(url: string, body: unknown): Promise<any> {
   const { status, text } = await call(url, "POST", body);
   if (status < 200 || status >= 300) throw new Error(`${status} ${text}`);
   return JSON.parse(text);
-}
-
-/** Role of this file when the bench spawns it as the server process. */
-async function serveRole(): Promise<void> {
-  const { openLmos } = await import("../src/index.ts");
-  const { startServer } = await import("../src/server/index.ts");
-  const lmos = await openLmos();
-  const server = await startServer({ lmos, port: 0 });
-  process.stdout.write(`listening ${server.url}\n`);
-  const stop = async () => {
-    await server.close();
-    await lmos.close();
-    process.exit(0);
-  };
-  process.on("SIGTERM", () => void stop());
-  process.on("SIGINT", () => void stop());
 }
 
 /** Role of this file when the bench spawns it as the scripted model: the standalone server's echo answers,
@@ -266,7 +250,7 @@ if (process.env.LMOS_BENCH_ROLE === "model") {
     process.exit(1);
   });
 } else if (process.env.LMOS_BENCH_ROLE === "server") {
-  serveRole().catch((e: unknown) => {
+  serveLmosRole().catch((e: unknown) => {
     console.error(e);
     process.exit(1);
   });

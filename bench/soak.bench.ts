@@ -15,7 +15,7 @@ import { writeHeapSnapshot } from "node:v8";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { startChild } from "./children.ts";
+import { serveLmosRole, startChild } from "./children.ts";
 
 // Idle sockets are dropped after 4 s, before the server's 5 s keep-alive timeout closes them: reusing a socket the
 // server is closing at that moment fails with ECONNRESET (a client-side race, not a server error).
@@ -47,11 +47,7 @@ function call(url: string, method: string, body?: unknown, raw?: { type: string;
 
 /** Role of this file as the server process: lmos serve's work, plus a memory line every 10 s. */
 async function serveRole(): Promise<void> {
-  const { openLmos } = await import("../src/index.ts");
-  const { startServer } = await import("../src/server/index.ts");
-  const lmos = await openLmos();
-  const server = await startServer({ lmos, port: 0 });
-  process.stdout.write(`listening ${server.url}\n`);
+  await serveLmosRole();
   const report = () => {
     const m = process.memoryUsage();
     process.stdout.write(`memory ${JSON.stringify({ t: Date.now(), rss: m.rss, heapUsed: m.heapUsed })}\n`);
@@ -68,7 +64,6 @@ async function serveRole(): Promise<void> {
       const file = writeHeapSnapshot(join(dir, `soak-${++taken}.heapsnapshot`));
       process.stdout.write(`snapshot ${file}\n`);
     });
-  process.on("SIGTERM", () => void server.close().then(() => lmos.close().then(() => process.exit(0))));
 }
 
 async function modelRole(): Promise<void> {
