@@ -17,50 +17,20 @@
 import type { ChildProcess } from "node:child_process";
 import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { Agent, request } from "node:http";
+import { Agent } from "node:http";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import pg from "pg";
 import { gitCommit, startChild } from "./children.ts";
 import { looked, openPostgresSql, openSqliteSql, type Sql, storeViolations } from "./crash-store.ts";
+import { type Answer, httpCall } from "./http.ts";
 
 const root = new URL("..", import.meta.url).pathname;
 const keepAlive = new Agent({ keepAlive: true, maxSockets: 64, timeout: 4000 });
 
-interface Answer {
-  status: number;
-  text: string;
-}
-
-function call(
-  url: string,
-  method: string,
-  body?: unknown,
-  raw?: { type: string; data: Buffer },
-): Promise<Answer> {
-  const payload = raw ? raw.data : body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-  return new Promise((resolve, reject) => {
-    const req = request(
-      url,
-      {
-        method,
-        agent: keepAlive,
-        headers: payload
-          ? { "content-type": raw?.type ?? "application/json", "content-length": payload.length }
-          : {},
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
-        res.on("error", reject);
-      },
-    );
-    req.on("error", reject);
-    req.end(payload);
-  });
-}
+const call = (url: string, method: string, body?: unknown, raw?: { type: string; data: Buffer }) =>
+  httpCall(keepAlive, url, method, body, raw);
 
 // ---- the scripted model, as a child process: tool calls on cue, a small random latency ----
 

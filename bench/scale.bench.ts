@@ -11,37 +11,18 @@
 // whole machine was, so a ratio short of 2× can be read for what it is. Writes bench/results/scale.json.
 import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { Agent, request } from "node:http";
+import { Agent } from "node:http";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import pg from "pg";
 import { cpuSeconds, serveLmosRole, startChild } from "./children.ts";
+import { httpCall } from "./http.ts";
 
 const root = new URL("..", import.meta.url).pathname;
 const keepAlive = new Agent({ keepAlive: true, maxSockets: 512 });
 
-function call(url: string, body: unknown): Promise<{ status: number; text: string }> {
-  const payload = JSON.stringify(body);
-  return new Promise((resolve, reject) => {
-    const req = request(
-      url,
-      {
-        method: "POST",
-        agent: keepAlive,
-        headers: { "content-type": "application/json", "content-length": Buffer.byteLength(payload) },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
-        res.on("error", reject);
-      },
-    );
-    req.on("error", reject);
-    req.end(payload);
-  });
-}
+const call = (url: string, body: unknown) => httpCall(keepAlive, url, "POST", body);
 
 /** Role of this file as the scripted model: send_message after a fixed delay, every time. */
 async function modelRole(): Promise<void> {

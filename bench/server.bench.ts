@@ -4,9 +4,10 @@
 // production OpenAI driver), and this load generator (a bounded fetch loop, `concurrency` in flight).
 // Writes bench/results/server.json as { agents, steps_per_s, p50_ms, p99_ms, ... }.
 import type { ChildProcess } from "node:child_process";
-import { Agent, request } from "node:http";
+import { Agent } from "node:http";
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { cpuSeconds, serveLmosRole, startChild } from "./children.ts";
+import { httpCall } from "./http.ts";
 import { selfTimeByFile } from "./cpu-profile.ts";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -23,30 +24,7 @@ function percentile(sorted: number[], p: number): number {
 // 1.7 ms of CPU per request here, a share of the same two cores the server under test runs on.
 const keepAlive = new Agent({ keepAlive: true, maxSockets: 256 });
 
-/** One HTTP request on a kept-alive socket; resolves with the status and the body text. */
-function call(url: string, method: string, body?: unknown): Promise<{ status: number; text: string }> {
-  const payload = body === undefined ? undefined : JSON.stringify(body);
-  return new Promise((resolve, reject) => {
-    const req = request(
-      url,
-      {
-        method,
-        agent: keepAlive,
-        headers: payload
-          ? { "content-type": "application/json", "content-length": Buffer.byteLength(payload) }
-          : {},
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
-        res.on("error", reject);
-      },
-    );
-    req.on("error", reject);
-    req.end(payload);
-  });
-}
+const call = (url: string, method: string, body?: unknown) => httpCall(keepAlive, url, method, body);
 
 async function post(url: string, body: unknown): Promise<any> {
   const { status, text } = await call(url, "POST", body);

@@ -9,41 +9,21 @@
 // error. Writes bench/results/soak.json. With --heap-snapshots, the server writes a heap snapshot (after a
 // full GC) into DIR when the warm-up ends and again at the end: `npx tsx bench/heap-diff.ts A B` shows
 // what grew between them.
-import { Agent, request } from "node:http";
+import { Agent } from "node:http";
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { writeHeapSnapshot } from "node:v8";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { serveLmosRole, startChild } from "./children.ts";
+import { httpCall } from "./http.ts";
 
 // Idle sockets are dropped after 4 s, before the server's 5 s keep-alive timeout closes them: reusing a socket the
 // server is closing at that moment fails with ECONNRESET (a client-side race, not a server error).
 const keepAlive = new Agent({ keepAlive: true, maxSockets: 64, timeout: 4000 });
 
-function call(url: string, method: string, body?: unknown, raw?: { type: string; data: Buffer }) {
-  const payload = raw ? raw.data : body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-  const type = raw ? raw.type : "application/json";
-  return new Promise<{ status: number; text: string }>((resolve, reject) => {
-    const req = request(
-      url,
-      {
-        method,
-        agent: keepAlive,
-        headers: payload ? { "content-type": type, "content-length": payload.length } : {},
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
-        res.on("error", reject);
-      },
-    );
-    req.setTimeout(120_000, () => req.destroy(new Error("no answer within 120 s")));
-    req.on("error", reject);
-    req.end(payload);
-  });
-}
+const call = (url: string, method: string, body?: unknown, raw?: { type: string; data: Buffer }) =>
+  httpCall(keepAlive, url, method, body, raw, 120_000);
 
 /** Role of this file as the server process: lmos serve's work, plus a memory line every 10 s. */
 async function serveRole(): Promise<void> {
